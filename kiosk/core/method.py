@@ -1,0 +1,115 @@
+"""A method: an ordered list of steps, each running one activity with parameters.
+
+Methods are data (``methods/*.toml``, read by ``kiosk.core.loader``). A session keeps
+a snapshot of its method (``to_dict``), so editing a file never breaks a workshop
+that already runs on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    """Unique within the method; used as the key for the step's timer and facets."""
+    title: str
+    minutes: float
+    activity: str
+    """One of the activity catalogue (kiosk.core.catalogue.ACTIVITIES)."""
+    phase: str = ""
+    """The agenda point the step belongs to; consecutive steps with one phase form one point."""
+    meeting: int = 1
+    prompts: tuple[str, ...] = ()
+    """What the group does now, shown big on the screen."""
+    rules: tuple[str, ...] = ()
+    """Ground rules, shown beside the prompts where the guide has them."""
+    params: dict[str, Any] = field(default_factory=dict)
+    """The activity's parameters (columns, budget, axes …), validated by the catalogue."""
+    optional: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id, "title": self.title, "minutes": self.minutes,
+            "activity": self.activity, "phase": self.phase, "meeting": self.meeting,
+            "prompts": list(self.prompts), "rules": list(self.rules),
+            "params": dict(self.params), "optional": self.optional,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Step:
+        return cls(
+            id=d["id"], title=d["title"], minutes=float(d["minutes"]), activity=d["activity"],
+            phase=d.get("phase", ""), meeting=int(d.get("meeting", 1)),
+            prompts=tuple(d.get("prompts", ())), rules=tuple(d.get("rules", ())),
+            params=dict(d.get("params", {})), optional=bool(d.get("optional", False)),
+        )
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One agenda point: consecutive steps that share a phase title."""
+
+    title: str
+    meeting: int
+    steps: tuple[Step, ...]
+
+    @property
+    def minutes(self) -> float:
+        return sum(s.minutes for s in self.steps)
+
+
+@dataclass(frozen=True)
+class Method:
+    id: str
+    title: str
+    language: str
+    """'da', 'nb' or 'en': the method's text is shown as written."""
+    steps: tuple[Step, ...]
+    summary: str = ""
+    """One line on when to use it (the method picker shows it)."""
+    source: str = ""
+    """The guide it paraphrases, named."""
+    group_size: str = ""
+    meetings: int = 1
+    path: str = ""
+    """The file it came from ('' for a snapshot)."""
+
+    @property
+    def minutes(self) -> float:
+        return sum(s.minutes for s in self.steps)
+
+    def step_index(self, step_id: str) -> int:
+        for i, s in enumerate(self.steps):
+            if s.id == step_id:
+                return i
+        raise KeyError(step_id)
+
+    def phases(self) -> list[Phase]:
+        out: list[Phase] = []
+        for s in self.steps:
+            title = s.phase or s.title
+            if out and out[-1].title == title and out[-1].meeting == s.meeting:
+                last = out[-1]
+                out[-1] = Phase(last.title, last.meeting, last.steps + (s,))
+            else:
+                out.append(Phase(title, s.meeting, (s,)))
+        return out
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id, "title": self.title, "language": self.language,
+            "summary": self.summary, "source": self.source, "group_size": self.group_size,
+            "meetings": self.meetings, "steps": [s.to_dict() for s in self.steps],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict, path: str = "") -> Method:
+        return cls(
+            id=d["id"], title=d["title"], language=d.get("language", "en"),
+            steps=tuple(Step.from_dict(s) for s in d["steps"]),
+            summary=d.get("summary", ""), source=d.get("source", ""),
+            group_size=d.get("group_size", ""), meetings=int(d.get("meetings", 1)), path=path,
+        )

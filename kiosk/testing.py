@@ -1,0 +1,181 @@
+"""Drive the real kiosk in a real window: for tests, screenshots and benchmarks.
+
+Touches go through Kivy's event loop exactly as a touch panel's do (down, move,
+up as MotionEvents dispatched by the EventLoop), and frames are really drawn by
+the GL driver (Mesa llvmpipe under Xvfb on a machine without a screen).
+
+Call ``virtual_display()`` and ``prepare_kivy()`` before anything imports Kivy.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+
+def virtual_display(width: int = 1920, height: int = 1080) -> subprocess.Popen | None:
+    """Start Xvfb on a free display unless a display is already set (KIOSK_USE_DISPLAY=1 keeps it)."""
+    if os.environ.get("DISPLAY") and os.environ.get("KIOSK_USE_DISPLAY") == "1":
+        return None
+    if not shutil.which("Xvfb"):
+        raise RuntimeError("Xvfb is not installed: run ./dev.sh test, which installs it")
+    for n in range(90, 190):
+        if os.path.exists(f"/tmp/.X11-unix/X{n}") or os.path.exists(f"/tmp/.X{n}-lock"):
+            continue
+        proc = subprocess.Popen(
+            ["Xvfb", f":{n}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            if os.path.exists(f"/tmp/.X11-unix/X{n}"):
+                os.environ["DISPLAY"] = f":{n}"
+                return proc
+            if proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        proc.kill()
+    raise RuntimeError("could not start Xvfb")
+
+
+def prepare_kivy(width: int, height: int, home: Path | None = None) -> None:
+    """Kivy's environment for a test window: its own home, no argv, no audio device needed."""
+    home = home or Path(tempfile.mkdtemp(prefix="kivy-home-"))
+    os.environ["KIVY_HOME"] = str(home)
+    os.environ["KIVY_NO_ARGS"] = "1"
+    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")  # leave stdout/stderr to pytest
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    os.environ.setdefault("KIVY_CLIPBOARD", "sdl2")  # no xsel/xclip probing
+    from kivy.config import Config
+
+    Config.set("graphics", "width", str(width))
+    Config.set("graphics", "height", str(height))
+    Config.set("graphics", "fullscreen", "0")
+    Config.set("graphics", "borderless", "1")
+    Config.set("graphics", "position", "custom")
+    Config.set("graphics", "left", "0")
+    Config.set("graphics", "top", "0")
+    Config.set("graphics", "maxfps", "0")
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("kivy", "keyboard_mode", "system")
+    for option in list(Config.options("input")):
+        Config.remove_option("input", option)
+    Config.set("input", "mouse", "mouse,disable_multitouch")
+
+
+class Driver:
+    """One kiosk app in the process-wide window, and a finger to use it."""
+
+    def __init__(self, data_dir: Path, clock=None, lang: str | None = "en", demo: bool = False):
+        from kivy.base import EventLoop
+
+        from kiosk.ui.app import KioskApp, Options
+
+        EventLoop.ensure_window()
+        self.window = EventLoop.window
+        self.app = KioskApp(Options(data_dir=Path(data_dir), lang=lang, demo=demo), clock=clock)
+        self.app._run_prepare()  # build, add to the window, on_start: as App.run() does
+        if EventLoop.status != "started":
+            EventLoop.start()
+        self.frames(3)
+
+    # -- the event loop ------------------------------------------------------------
+
+    def frames(self, n: int = 2) -> None:
+        from kivy.base import EventLoop
+
+        for _ in range(n):
+            EventLoop.idle()
+
+    def advance(self, seconds: float) -> None:
+        """Move the test clock and let the screen catch up, as its tick would."""
+        self.app.clock.advance(seconds)
+        self.app._tick(0)
+        self.frames(2)
+
+    def close(self) -> None:
+        """Stop the app without stopping the process's event loop (the next test reuses it)."""
+        from kivy.app import App
+
+        app = self.app
+        app.dispatch("on_stop")
+        for child in list(self.window.children):
+            self.window.remove_widget(child)
+        if app.root is not None and hasattr(app, "_tick_event"):
+            app._tick_event.cancel()
+        App._running_app = None
+        self.frames(1)
+
+    # -- finding widgets -----------------------------------------------------------
+
+    def screen(self):
+        return self.app.sm.current_screen
+
+    def find(self, name: str, within=None):
+        """The widget with kv id ``name`` on the current screen (or in ``within``)."""
+        root = within or self.screen()
+        for w in root.walk():
+            ids = getattr(w, "ids", {})
+            if name in ids:
+                return ids[name]
+        raise LookupError(f"no widget with id {name!r} on screen {self.app.sm.current!r}")
+
+    # -- the finger ---------------------------------------------------------------
+
+    def touch(self, x: float, y: float):
+        from kivy.tests.common import UnitTestTouch
+
+        return UnitTestTouch(x, y)
+
+    def center_of(self, widget) -> tuple[float, float]:
+        return widget.to_window(*widget.center)
+
+    def tap(self, widget_or_id, frames: int = 2) -> None:
+        """Down and up at the widget's centre, each through the event loop."""
+        w = self.find(widget_or_id) if isinstance(widget_or_id, str) else widget_or_id
+        if w.disabled:
+            raise AssertionError(f"tapped a disabled widget: {widget_or_id!r}")
+        if w.get_root_window() is None:
+            raise AssertionError(f"tapped a widget that is not on screen: {widget_or_id!r}")
+        x, y = self.center_of(w)
+        t = self.touch(x, y)
+        t.touch_down()
+        self.frames(1)
+        t.touch_up()
+        self.frames(frames)
+
+    def drag(self, start: tuple[float, float], end: tuple[float, float], steps: int = 10) -> None:
+        t = self.touch(*start)
+        t.touch_down()
+        self.frames(1)
+        for i in range(1, steps + 1):
+            f = i / steps
+            t.touch_move(start[0] + (end[0] - start[0]) * f, start[1] + (end[1] - start[1]) * f)
+            self.frames(1)
+        t.touch_up()
+        self.frames(2)
+
+    def type(self, keyboard, text: str) -> None:
+        """Type on the on-screen keyboard, key by key, shifting for capitals."""
+        for ch in text:
+            key = {" ": "space"}.get(ch, ch)
+            if key not in keyboard.keys:
+                self.tap(keyboard.keys["shift"])
+            if key not in keyboard.keys:
+                raise AssertionError(f"no key for {ch!r} on the on-screen keyboard")
+            self.tap(keyboard.keys[key], frames=1)
+
+    def screenshot(self, path: Path) -> Path:
+        """The window as a PNG (Kivy numbers the file; we rename it to ``path``)."""
+        self.frames(3)
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        made = self.window.screenshot(name=str(path))  # Kivy writes <stem>0001<suffix>
+        made = Path(made) if made else None
+        if made is None or not made.exists():
+            raise RuntimeError("the window did not give a screenshot")
+        made.replace(path)
+        return path

@@ -1,0 +1,19 @@
+"""The activity widgets, registered by the activity names of the method files.
+
+One activity = one core module + one widget (+ its kv beside it). A step whose
+activity has no widget yet runs as ``talk``: its prompts and the timer, so every
+method file can be used today and gains its tool when the widget lands.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+# activity name → module under kiosk.ui.activities defining ``View`` (its kv rules name the class itself, e.g. TalkView)
+MODULES = {"talk": "talk"}
+
+
+def view_for(step, workshop):
+    """A fresh widget for the step (the talk view when the tool is not built yet)."""
+    module = importlib.import_module(f"kiosk.ui.activities.{MODULES.get(step.activity, 'talk')}")
+    return module.View(step=step, workshop=workshop)

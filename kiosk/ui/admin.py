@@ -1,0 +1,111 @@
+"""The admin side, behind the PIN: language, chime, PIN, end the workshop, leave kiosk mode."""
+
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.properties import StringProperty
+from kivy.uix.screenmanager import Screen
+
+from kiosk.core.settings import PIN_MAX, SettingsError, check_pin_format
+from kiosk.i18n import LANGUAGES, tr
+from kiosk.ui import messages
+from kiosk.ui.widgets import KButton
+
+
+class PinKey(KButton):
+    key = StringProperty("")
+
+
+class PinScreen(Screen):
+    entered = StringProperty("")
+    message = StringProperty("")
+    mode = StringProperty("check")
+    """'check' the admin PIN, or type a 'new' one and 'confirm' it."""
+
+    def ask(self, then: str, mode: str = "check"):
+        app = App.get_running_app()
+        self.then = then
+        self.back_to = app.sm.current if app.sm.current != "pin" else "home"
+        self.mode = mode
+        self.entered = ""
+        self._new = ""
+        self.message = self.prompt()
+        app.show("pin")
+
+    def prompt(self) -> str:
+        return {"check": tr("Admin PIN"), "new": tr("Type the new PIN (4–8 digits)"),
+                "confirm": tr("Type the new PIN again")}[self.mode]
+
+    def dots(self, entered, _lang) -> str:
+        return "●  " * len(entered) if entered else "–"
+
+    def press(self, key: str):
+        if key == "back":
+            self.entered = self.entered[:-1]
+        elif key == "ok":
+            self.submit()
+        elif len(self.entered) < PIN_MAX:
+            self.entered += key
+
+    def submit(self):
+        app = App.get_running_app()
+        pin, self.entered = self.entered, ""
+        if self.mode == "check":
+            if app.settings.pin_ok(pin):
+                app.admin = True
+                app.show(self.then)
+            else:
+                self.message = tr("Wrong PIN. Try again.")
+        elif self.mode == "new":
+            try:
+                check_pin_format(pin)
+            except SettingsError as e:
+                self.message = messages.refusal(str(e))
+                return
+            self._new, self.mode = pin, "confirm"
+            self.message = self.prompt()
+        else:
+            if pin != self._new:
+                self.mode, self.message = "new", messages.refusal("pin_mismatch")
+                return
+            if app.save_settings(app.settings.with_pin(pin)):
+                app.say(tr("The PIN was changed."))
+                app.show(self.then)
+
+    def cancel(self):
+        App.get_running_app().show(self.back_to)
+
+
+class SettingsScreen(Screen):
+    def languages(self):
+        return list(LANGUAGES.items())
+
+    def set_language(self, lang: str):
+        app = App.get_running_app()
+        app.save_settings(_replace(app.settings, lang=lang))
+
+    def toggle_chime(self):
+        app = App.get_running_app()
+        app.save_settings(_replace(app.settings, chime=not app.settings.chime))
+
+    def change_pin(self):
+        App.get_running_app().screen("pin").ask(then="settings", mode="new")
+
+    def end_workshop(self):
+        app = App.get_running_app()
+        app.confirm(tr("End the workshop? The notes and the agenda are kept."), tr("End workshop"),
+                    app.end_workshop)
+
+    def quit(self):
+        app = App.get_running_app()
+        app.confirm(tr("Leave kiosk mode and close the app?"), tr("Close the kiosk"), app.quit)
+
+    def back(self):
+        app = App.get_running_app()
+        app.admin = False
+        app.show("workshop" if app.workshop else "home")
+
+
+def _replace(settings, **kw):
+    from dataclasses import replace
+    return replace(settings, **kw)

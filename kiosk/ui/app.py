@@ -1,0 +1,290 @@
+"""The Kivy app: one window, screens loaded on first use, intents sent to the core.
+
+Screens hold no rules: they call the core (``kiosk.core``) through the app and
+show what it returns. Anything that changes data goes through ``app.act``, which
+turns a refused intent or a failed write into a message on the screen instead of
+a traceback in front of the group.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.factory import Factory
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.modalview import ModalView
+from kivy.uix.screenmanager import NoTransition
+
+from kiosk import i18n
+from kiosk.core.clock import SystemClock
+from kiosk.core.loader import load_methods
+from kiosk.core.session import SessionError
+from kiosk.core.settings import Settings, SettingsError
+from kiosk.core.workshop import Workshop
+from kiosk.paths import methods_dirs
+from kiosk.store import Store, StoreError
+from kiosk.ui import messages, widgets  # noqa: F401  (widgets: registers KButton)
+
+log = logging.getLogger("kiosk")
+FAILED = object()
+"""What ``act`` returns when an intent was refused or could not be stored."""
+HERE = Path(__file__).resolve().parent
+
+# screen name → module in kiosk.ui that defines it (with a .kv of the same name)
+SCREENS = {
+    "home": "home", "picker": "picker", "team": "team", "workshop": "workshop",
+    "pin": "admin", "settings": "admin",
+}
+
+
+@dataclass
+class Options:
+    data_dir: Path
+    lang: str | None = None
+    demo: bool = False
+    probe: str | None = None
+    """A file the app keeps describing its screen in (for end-to-end tests)."""
+
+
+class Root(FloatLayout):
+    """The screen manager plus the banner that carries messages to the group."""
+
+
+class Banner(BoxLayout):
+    pass
+
+
+class Confirm(ModalView):
+    """A yes/no question for anything that cannot be undone with one tap."""
+
+    question = StringProperty("")
+    yes_text = StringProperty("")
+
+    def __init__(self, on_yes, **kw):
+        super().__init__(**kw)
+        self._on_yes = on_yes
+
+    def yes(self):
+        self.dismiss()
+        self._on_yes()
+
+
+class KioskApp(App):
+    s = NumericProperty(1.0)
+    """Scale of the layout: 1.0 at 1920×1080, 2.0 at 4K."""
+    lang = StringProperty(i18n.DEFAULT)
+    """UI language; kv rules name it so their text re-renders when it changes."""
+    notice = StringProperty("")
+    """The message in the banner ('' hides it)."""
+    notice_kind = StringProperty("info")
+    settings = ObjectProperty(Settings(), rebind=True)
+    workshop = ObjectProperty(None, allownone=True)
+    """The running workshop (kiosk.core.workshop.Workshop) or None."""
+    revision = NumericProperty(0)
+    """Bumped after every committed change, so screens refresh from the core."""
+    admin = BooleanProperty(False)
+    """True after a right PIN, until the settings screen is left."""
+
+    def __init__(self, options: Options, clock=None, **kw):
+        super().__init__(**kw)
+        self.options = options
+        self.clock = clock or SystemClock()
+        self.store: Store | None = None
+        self.methods = []
+        self.method_problems = []
+        self.allow_quit = False
+        self.title = "Dialog kiosk"
+
+    # -- life cycle ------------------------------------------------------------
+
+    def build(self):
+        widgets.register_fonts()
+        Builder.load_file(str(HERE / "common.kv"))
+        Window.bind(on_resize=self._rescale, on_request_close=self._on_request_close)
+        self._rescale(Window, *Window.size)
+        root = Root()
+        root.ids.sm.transition = NoTransition()
+        self._tick_event = Clock.schedule_interval(self._tick, 0.2)
+        return root
+
+    def on_start(self):
+        self.methods, self.method_problems = load_methods(methods_dirs())
+        try:
+            self.store = Store(self.options.data_dir, clock=self.clock)
+        except StoreError as e:
+            self.settings_from_cli()
+            self.show_error_screen(messages.store_error(e))
+            return
+        self.settings = Settings.from_dict(self.store.get_state("settings"))
+        self.settings_from_cli()
+        notes = [messages.recovery(r) for r in self.store.recoveries]
+        if self.method_problems:
+            notes.append(messages.method_problems(self.method_problems))
+        if notes:
+            self.say("\n".join(notes), "error")
+        try:
+            self.workshop = Workshop.resume(self.store, self.clock)
+        except (KeyError, ValueError, TypeError) as e:  # a damaged session must not stop the kiosk
+            log.exception("could not resume the active session")
+            self.say(messages.cannot_resume(e), "error")
+        if self.workshop is None and self.options.demo and not self.store.list_sessions():
+            self._start_demo()
+        self.show("workshop" if self.workshop else "home")
+
+    def on_stop(self):
+        if self.store is not None:
+            self.store.close()
+
+    def settings_from_cli(self):
+        lang = self.options.lang or self.settings.lang
+        self.lang = i18n.set_language(lang)
+
+    def _start_demo(self):
+        method = self.method_by_id("trivselsdialog") or (self.methods[0] if self.methods else None)
+        if method is not None:
+            self.workshop = Workshop.start(self.store, self.clock, method, "Demo-holdet", lang=self.lang)
+
+    # -- scale, closing ----------------------------------------------------------
+
+    def _rescale(self, window, width, height):
+        self.s = max(0.4, min(width / 1920.0, height / 1080.0))
+
+    def _on_request_close(self, *args, **kw):
+        """Escape, Alt-F4 and the window's close button do nothing unless the admin quits."""
+        return not self.allow_quit
+
+    def quit(self):
+        self.allow_quit = True
+        self.stop()
+
+    # -- screens -----------------------------------------------------------------
+
+    @property
+    def sm(self):
+        return self.root.ids.sm
+
+    def screen(self, name: str):
+        """The screen by name, built (and its kv loaded) the first time it is asked for."""
+        if not self.sm.has_screen(name):
+            module = SCREENS[name]
+            kv = HERE / f"{module}.kv"
+            if str(kv) not in Builder.files:
+                Builder.load_file(str(kv))
+            importlib.import_module(f"kiosk.ui.{module}")
+            cls = Factory.get(f"{name.capitalize()}Screen")
+            self.sm.add_widget(cls(name=name))
+        return self.sm.get_screen(name)
+
+    def show(self, name: str):
+        self.screen(name)
+        self.sm.current = name
+
+    def show_error_screen(self, text: str):
+        """The kiosk cannot work (locked or unwritable data): say so, nothing else."""
+        self.screen("home").show_fatal(text)
+        self.show("home")
+
+    # -- messages ---------------------------------------------------------------
+
+    def tr(self, msgid: str, *_bound) -> str:
+        """Translate; the extra arguments (app.lang) only make kv re-evaluate."""
+        return i18n.tr(msgid)
+
+    def say(self, text: str, kind: str = "info"):
+        self.notice_kind = kind
+        self.notice = text
+
+    def dismiss_notice(self):
+        self.notice = ""
+
+    def confirm(self, question: str, yes_text: str, on_yes):
+        self.confirm_view = Confirm(on_yes, question=question, yes_text=yes_text)
+        self.confirm_view.open()
+
+    def act(self, intent, *args):
+        """Run an intent; on refusal or a failed write, explain on screen and change nothing."""
+        try:
+            result = intent(*args)
+        except StoreError as e:
+            log.error("store refused a write: %s", e)
+            self.say(messages.store_error(e), "error")
+            return FAILED
+        except (SessionError, SettingsError) as e:
+            self.say(messages.refusal(str(e)), "error")
+            return FAILED
+        self.revision += 1
+        return result
+
+    # -- methods, workshop, settings ------------------------------------------
+
+    def method_by_id(self, method_id: str):
+        return next((m for m in self.methods if m.id == method_id), None)
+
+    def start_workshop(self, method, team: str) -> bool:
+        ws = self.act(Workshop.start, self.store, self.clock, method, team, self.lang)
+        if ws is FAILED:
+            return False
+        self.workshop = ws
+        self.dismiss_notice()
+        self.show("workshop")
+        return True
+
+    def end_workshop(self):
+        if self.workshop is not None and self.act(self.workshop.finish) is not FAILED:
+            self.workshop = None
+            self.show("home")
+
+    def save_settings(self, new: Settings) -> bool:
+        if self.act(self.store.set_state, "settings", new.to_dict()) is FAILED:
+            return False
+        self.settings = new
+        self.lang = i18n.set_language(new.lang)
+        return True
+
+    # -- the clock tick ------------------------------------------------------------
+
+    def _tick(self, dt):
+        current = self.sm.current_screen if self.root else None
+        if current is not None and hasattr(current, "tick"):
+            current.tick()
+        if self.options.probe:
+            self._write_probe(current)
+
+    def _write_probe(self, screen):
+        """What the screen shows, for an outside test driving the window with real input.
+
+        Written only when started with KIOSK_PROBE=<file>: the current screen, the
+        step, the timer text and the centre (top-left origin, as X11 counts) of
+        every widget with a kv id on the current screen.
+        """
+        if screen is None:
+            return
+        height = Window.height
+        centres = {}
+        for w in screen.walk():
+            for name, widget in getattr(w, "ids", {}).items():
+                if widget.get_root_window() is not None and not widget.disabled:
+                    x, y = widget.to_window(*widget.center)
+                    centres[name] = [round(x), round(height - y)]
+        ws = self.workshop
+        state = {
+            "screen": self.sm.current, "notice": self.notice, "centres": centres,
+            "step": ws.session.step.id if ws else None,
+            "timer": getattr(screen, "timer_text", None),
+            "running": ws.session.timer.running if ws else None,
+        }
+        tmp = f"{self.options.probe}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(state, f)
+        os.replace(tmp, self.options.probe)

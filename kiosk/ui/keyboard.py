@@ -1,0 +1,93 @@
+"""A big on-screen keyboard with æ ø å, typed into one TextInput.
+
+The layout is data (assets/keyboards/*.json). Keys act on release, so a finger
+sliding off a key types nothing. A physical keyboard works too: the TextInput
+keeps its own keyboard focus.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kivy.factory import Factory
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.paths import assets_dir
+from kiosk.ui.widgets import SYMBOLS, KButton
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+
+SPECIAL = {"shift", "backspace", "space", "enter"}
+LABELS = {"shift": "⇧", "backspace": "⌫", "space": " ", "enter": "OK"}
+
+
+def load_layout(name: str = "nordic") -> dict:
+    with open(assets_dir() / "keyboards" / f"{name}.json", encoding="utf-8") as f:
+        data = json.load(f)
+    for mode in ("lower", "upper"):
+        rows = data[mode]
+        if not rows or not all(isinstance(r, list) and r for r in rows):
+            raise ValueError(f"keyboard layout {name}: '{mode}' needs rows of keys")
+    return data
+
+
+class Key(KButton):
+    key = StringProperty("")
+    """What the key types, or one of SPECIAL."""
+
+
+class OnScreenKeyboard(BoxLayout):
+    target = ObjectProperty(None, allownone=True)
+    """The TextInput that receives the keys."""
+    shift = BooleanProperty(False)
+    layout_name = StringProperty("nordic")
+    __events__ = ("on_enter",)
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.layout = load_layout(self.layout_name)
+        self.keys: dict[str, object] = {}
+        self.build_keys()
+
+    def on_shift(self, *_):
+        self.build_keys()
+
+    def build_keys(self):
+        self.clear_widgets()
+        self.keys = {}
+        for row in self.layout["upper" if self.shift else "lower"]:
+            line = Factory.KeyRow()
+            for key in row:
+                button = Key(key=key, text=LABELS.get(key, key))
+                if key in ("shift", "backspace"):
+                    button.font_name = SYMBOLS
+                if key == "space":
+                    button.size_hint_x = 6
+                elif key in SPECIAL:
+                    button.size_hint_x = 1.6
+                self.keys[key] = button
+                line.add_widget(button)
+            self.add_widget(line)
+
+    def press(self, key: str):
+        t = self.target
+        if key == "shift":
+            self.shift = not self.shift
+            return
+        if key == "enter":
+            self.dispatch("on_enter")
+            return
+        if t is None:
+            return
+        if key == "backspace":
+            t.do_backspace()
+        else:
+            t.insert_text(" " if key == "space" else key)
+            if self.shift:
+                self.shift = False  # one capital, as on a phone
+
+    def on_enter(self):
+        pass

@@ -1,0 +1,63 @@
+"""Plain sentences for what went wrong, in the kiosk's language.
+
+The core and the store say *what* happened (a reason key, an error kind, a path);
+this module says it to people, without a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from kiosk.i18n import N_, tr
+
+_REFUSALS = {
+    "team_empty": N_("Type the team's name first."),
+    "team_long": N_("The team name is too long (at most 60 characters)."),
+    "first_step": N_("This is the first step."),
+    "last_step": N_("This is the last step. Tap “End workshop” in the menu to finish."),
+    "no_such_step": N_("That step does not exist in this method."),
+    "minutes_range": N_("A step lasts between 1 and 600 minutes."),
+    "pin_format": N_("A PIN is 4 to 8 digits."),
+    "pin_mismatch": N_("The two PINs were not the same. Try again."),
+}
+
+
+def refusal(key: str) -> str:
+    return tr(_REFUSALS.get(key, N_("That cannot be done here.")))
+
+
+def store_error(e) -> str:
+    kind = getattr(e, "kind", "io")
+    path = getattr(e, "path", "") or ""
+    if kind == "locked":
+        text = tr("Another kiosk is already using the data folder {path}. Close it, then start this one again.")
+    elif kind == "readonly":
+        text = tr("The kiosk cannot write to {path}. Nothing was changed. Ask the admin to check the folder's permissions.")
+    elif kind == "full":
+        text = tr("The disk is full, so the last change was not saved. Nothing else was lost. Ask the admin to free space.")
+    elif kind == "schema":
+        text = tr("The data in {path} was written by a newer version of the kiosk. Update the kiosk; the data is untouched.")
+    else:
+        text = tr("The kiosk could not save to {path}. The last change was not saved; nothing else was lost.")
+    return text.format(path=path)
+
+
+def recovery(r) -> str:
+    name = os.path.basename(getattr(r, "path", "") or "")
+    backup = getattr(r, "backup_used", None)
+    if backup:
+        when = time.strftime("%H:%M", time.localtime(os.path.getmtime(backup))) if os.path.exists(backup) else "?"
+        return tr("The data file {name} was damaged (power cut?). The kiosk went back to its backup from {time}.").format(
+            name=name, time=when)
+    return tr("The data file {name} was damaged and no backup was good. It was kept aside for the admin.").format(name=name)
+
+
+def method_problems(problems) -> str:
+    files = sorted({os.path.basename(str(getattr(p, "path", ""))) for p in problems})
+    return tr("Some method files have errors and were left out: {files}. The admin can run “kiosk methods check”.").format(
+        files=", ".join(files))
+
+
+def cannot_resume(e) -> str:
+    return tr("The workshop that was running could not be reopened; it is kept for the admin.")

@@ -1,0 +1,27 @@
+"""Small widgets every screen uses; their looks are in common.kv."""
+
+from kivy.properties import ColorProperty
+from kivy.uix.button import Button
+
+from kiosk.paths import assets_dir
+from kiosk.ui import theme
+
+SYMBOLS = "KioskSymbols"
+"""A font name for the symbols Roboto lacks (⌫ ⇧ ✓ ▶ ● ⚠ …), registered by ``register_fonts``."""
+
+
+def register_fonts() -> None:
+    from kivy.core.text import LabelBase
+
+    LabelBase.register(SYMBOLS, str(assets_dir() / "fonts" / "KioskSymbols-Bold.ttf"))
+
+
+def sym(char: str) -> str:
+    """Markup that draws ``char`` from the symbol font (the label needs markup: True)."""
+    return f"[font={SYMBOLS}]{char}[/font]"
+
+
+class KButton(Button):
+    """A finger-sized button; ``face`` is its colour (darker while pressed)."""
+
+    face = ColorProperty(theme.PANEL_HI)

@@ -1,0 +1,151 @@
+"""The running workshop: the step, a big countdown, the controls and the agenda.
+
+Every button sends one intent to ``kiosk.core.workshop.Workshop`` through
+``app.act``; the screen then redraws from the stored session. The countdown is
+recomputed from the timer's facts on each tick, never counted down here.
+"""
+
+from __future__ import annotations
+
+import time
+
+from kivy.app import App
+from kivy.properties import BooleanProperty, StringProperty
+from kivy.uix.label import Label
+from kivy.uix.screenmanager import Screen
+from kivy.utils import escape_markup
+
+from kiosk.core.timer import format_clock
+from kiosk.i18n import tr
+from kiosk.ui import sound
+from kiosk.ui.activities import view_for
+from kiosk.ui.widgets import sym
+
+
+class AgendaItem(Label):
+    state = StringProperty("todo")
+    """'done', 'now' or 'todo': shown by a mark and a frame, not by colour alone."""
+
+
+class WorkshopScreen(Screen):
+    timer_text = StringProperty("00:00")
+    state_text = StringProperty("")
+    """A word for the timer's state, so colour is never the only signal."""
+    over = BooleanProperty(False)
+    running = BooleanProperty(False)
+    end_text = StringProperty("")
+    step_title = StringProperty("")
+    phase_title = StringProperty("")
+    team = StringProperty("")
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self._shown = None  # (session id, step index) the activity view was built for
+        self._last_remaining = None
+        app = App.get_running_app()
+        app.bind(revision=lambda *_: self.refresh(), lang=lambda *_: self.refresh(force=True))
+
+    @property
+    def workshop(self):
+        return App.get_running_app().workshop
+
+    def on_pre_enter(self, *args):
+        self.refresh(force=True)
+
+    # -- drawing from the core ---------------------------------------------------
+
+    def refresh(self, force: bool = False):
+        ws = self.workshop
+        if ws is None:
+            return
+        s = ws.session
+        phases = s.method.phases()
+        phase_no = next(i for i, p in enumerate(phases) if s.step in p.steps) + 1
+        phase = phases[phase_no - 1]
+        self.team = s.team
+        self.phase_title = f"{phase_no}. {phase.title}"
+        self.step_title = s.step.title if len(phase.steps) > 1 else ""
+        key = (s.id, s.step_index)
+        if force or key != self._shown:
+            self._shown = key
+            self._last_remaining = None
+            area = self.ids.activity
+            area.clear_widgets()
+            area.add_widget(view_for(s.step, ws))
+            self.build_agenda(phases, phase_no)
+        self.ids.prev.disabled = s.is_first
+        self.ids.next.disabled = s.is_last
+        self.ids.undo.disabled = not ws.can_undo
+        self.tick()
+
+    def build_agenda(self, phases, current: int):
+        strip = self.ids.agenda
+        strip.clear_widgets()
+        s = self.workshop.session
+        for i, p in enumerate(phases, start=1):
+            if p.meeting != s.meeting:
+                continue
+            if i < current:
+                state = "done"
+            elif i == current:
+                state = "now"
+            else:
+                state = "todo"
+            mark = {"done": sym("✓") + " ", "now": sym("▶") + " ", "todo": ""}[state]
+            strip.add_widget(AgendaItem(
+                text=f"{mark}{i}. {escape_markup(p.title)}\n{int(round(p.minutes))} min", state=state))
+
+    def tick(self):
+        ws = self.workshop
+        if ws is None:
+            return
+        app = App.get_running_app()
+        now = ws.clock.now()
+        timer = ws.session.timer
+        remaining = timer.remaining(now)
+        self.running = timer.running
+        self.over = remaining < 0
+        self.timer_text = format_clock(abs(remaining)) if self.over else format_clock(remaining)
+        if self.over:
+            self.state_text = tr("Over time")
+        elif self.running:
+            self.state_text = tr("Running")
+        elif timer.started:
+            self.state_text = tr("Paused")
+        else:
+            self.state_text = tr("Ready: tap Start")
+        end = time.strftime("%H:%M", time.localtime(ws.session.planned_end(now)))
+        self.end_text = f"{tr('Ends about')}\n[size={int(48 * app.s)}]{end}[/size]"
+        # The chime sounds once, when this screen sees the count pass zero while running.
+        if timer.running and self._last_remaining is not None and self._last_remaining >= 0 > remaining:
+            if app.settings.chime:
+                sound.chime()
+        self._last_remaining = remaining
+
+    # -- intents -----------------------------------------------------------------
+
+    def _do(self, name, *args):
+        app = App.get_running_app()
+        if app.workshop is not None:
+            app.act(getattr(app.workshop, name), *args)
+
+    def toggle(self):
+        self._do("toggle")
+
+    def add(self, minutes: float):
+        self._do("add_minutes", minutes)
+
+    def next(self):
+        self._do("next")
+
+    def previous(self):
+        self._do("previous")
+
+    def undo(self):
+        self._do("undo")
+
+    def menu(self):
+        App.get_running_app().screen("pin").ask(then="settings")
+
+    def home(self):
+        App.get_running_app().show("home")

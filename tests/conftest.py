@@ -1,0 +1,54 @@
+"""Shared fixtures. The window tests share one real Kivy window under Xvfb.
+
+Kivy is imported only by the ``kiosk`` fixtures, so the core tests never open a
+window; the first window test starts Xvfb and sets Kivy up before importing it.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+WINDOW = (1920, 1080)
+SCREENSHOTS = ROOT / "screenshots" / "tests"
+
+
+@pytest.fixture(scope="session")
+def display(tmp_path_factory):
+    """A virtual screen and Kivy prepared for it (once per test run)."""
+    from kiosk import testing
+
+    proc = testing.virtual_display(4000, 2200)
+    testing.prepare_kivy(*WINDOW, home=tmp_path_factory.mktemp("kivy-home"))
+    yield
+    if proc is not None:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture
+def clock():
+    from kiosk.core.clock import FakeClock
+
+    return FakeClock(1_800_000_000.0)
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def kiosk(display, data_dir, clock):
+    """The real kiosk app in the real window, with the test clock and a fresh data folder."""
+    from kiosk.testing import Driver
+
+    driver = Driver(data_dir, clock=clock, lang="en")
+    yield driver
+    driver.close()
