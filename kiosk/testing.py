@@ -168,6 +168,14 @@ class Driver:
                 raise AssertionError(f"no key for {ch!r} on the on-screen keyboard")
             self.tap(keyboard.keys[key], frames=1)
 
+    def pixels(self) -> tuple[int, int, bytes]:
+        """The drawn frame as RGB bytes, rows from the bottom (window coordinates)."""
+        from kivy.graphics.opengl import GL_RGB, GL_UNSIGNED_BYTE, glReadPixels
+
+        self.frames(2)
+        w, h = self.window.size
+        return w, h, glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE)
+
     def screenshot(self, path: Path) -> Path:
         """The window as a PNG (Kivy numbers the file; we rename it to ``path``)."""
         self.frames(3)

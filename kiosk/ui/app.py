@@ -12,7 +12,7 @@ import importlib
 import json
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kivy.app import App
@@ -110,7 +110,8 @@ class KioskApp(App):
 
     def build(self):
         widgets.register_fonts()
-        Builder.load_file(str(HERE / "common.kv"))
+        if str(HERE / "common.kv") not in Builder.files:  # a second app in one process (tests)
+            Builder.load_file(str(HERE / "common.kv"))
         Window.bind(on_resize=self._rescale, on_request_close=self._on_request_close)
         self._rescale(Window, *Window.size)
         root = Root()
@@ -147,8 +148,9 @@ class KioskApp(App):
             self.store.close()
 
     def settings_from_cli(self):
-        lang = self.options.lang or self.settings.lang
-        self.lang = i18n.set_language(lang)
+        """--lang wins over the saved language, and later saves keep it."""
+        self.lang = i18n.set_language(self.options.lang or self.settings.lang)
+        self.settings = replace(self.settings, lang=self.lang)
 
     def _start_demo(self):
         method = self.method_by_id("trivselsdialog") or (self.methods[0] if self.methods else None)
@@ -202,8 +204,18 @@ class KioskApp(App):
         return i18n.tr(msgid)
 
     def say(self, text: str, kind: str = "info"):
+        """Show a message; information fades after a while, errors wait for OK."""
         self.notice_kind = kind
         self.notice = text
+        if getattr(self, "_notice_event", None) is not None:
+            self._notice_event.cancel()
+            self._notice_event = None
+        if kind == "info":
+            self._notice_event = Clock.schedule_once(lambda dt: self._fade(text), 10)
+
+    def _fade(self, text: str):
+        if self.notice == text:
+            self.notice = ""
 
     def dismiss_notice(self):
         self.notice = ""
