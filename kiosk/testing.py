@@ -18,9 +18,16 @@ from pathlib import Path
 
 
 def virtual_display(width: int = 1920, height: int = 1080) -> subprocess.Popen | None:
-    """Start Xvfb on a free display unless a display is already set (KIOSK_USE_DISPLAY=1 keeps it)."""
+    """Start Xvfb for this process unless a display is already set (KIOSK_USE_DISPLAY=1 keeps it)."""
     if os.environ.get("DISPLAY") and os.environ.get("KIOSK_USE_DISPLAY") == "1":
         return None
+    proc, display = start_xvfb(width, height)
+    os.environ["DISPLAY"] = display
+    return proc
+
+
+def start_xvfb(width: int, height: int) -> tuple[subprocess.Popen, str]:
+    """A new Xvfb on a free display number: (process, ':N')."""
     if not shutil.which("Xvfb"):
         raise RuntimeError("Xvfb is not installed: run ./dev.sh test, which installs it")
     for n in range(90, 190):
@@ -31,8 +38,7 @@ def virtual_display(width: int = 1920, height: int = 1080) -> subprocess.Popen |
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(100):
             if os.path.exists(f"/tmp/.X11-unix/X{n}"):
-                os.environ["DISPLAY"] = f":{n}"
-                return proc
+                return proc, f":{n}"
             if proc.poll() is not None:
                 break
             time.sleep(0.05)

@@ -74,8 +74,8 @@ class Method:
     """The guide it paraphrases, named."""
     group_size: str = ""
     meetings: int = 1
-    path: str = ""
-    """The file it came from ('' for a snapshot)."""
+    path: str = field(default="", compare=False)
+    """The file it came from ('' for a snapshot); not part of what the method is."""
 
     @property
     def minutes(self) -> float:
