@@ -67,12 +67,12 @@ def click(display, state: dict, name: str) -> None:
     subprocess.run(["xdotool", "click", "1"], env=env, check=True, timeout=10)
 
 
-def tap_until(display, probe, proc, state, name, check, tries=3) -> dict:
+def tap_until(display, probe, proc, state, name, check, tries=4) -> dict:
     """Tap, and tap again only if nothing happened (a window still mapping misses a first tap)."""
     for _ in range(tries):
         click(display, state, name)
         try:
-            return wait_for(probe, proc, check, timeout=4.0)
+            return wait_for(probe, proc, check, timeout=8.0)
         except AssertionError:
             state = json.loads(probe.read_text(encoding="utf-8"))
             if check(state):
