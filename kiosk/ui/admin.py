@@ -37,7 +37,7 @@ class PinScreen(Screen):
                 "confirm": tr("Type the new PIN again")}[self.mode]
 
     def dots(self, entered, _lang) -> str:
-        return "●  " * len(entered) if entered else "–"
+        return "●  " * len(entered) if entered else "○"
 
     def press(self, key: str):
         if key == "back":

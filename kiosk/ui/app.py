@@ -22,7 +22,6 @@ from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.modalview import ModalView
 from kivy.uix.screenmanager import NoTransition
 
@@ -57,8 +56,8 @@ class Options:
     """A file the app keeps describing its screen in (for end-to-end tests)."""
 
 
-class Root(FloatLayout):
-    """The screen manager plus the banner that carries messages to the group."""
+class Root(BoxLayout):
+    """The banner that carries messages to the group (when there is one), above the screens."""
 
 
 class Banner(BoxLayout):
@@ -258,6 +257,9 @@ class KioskApp(App):
             self.show("home")
 
     def save_settings(self, new: Settings) -> bool:
+        if self.store is None:  # the data folder could not be opened: nothing can be saved
+            self.say(self.screen("home").fatal, "error")
+            return False
         if self.act(self.store.set_state, "settings", new.to_dict()) is FAILED:
             return False
         self.settings = new

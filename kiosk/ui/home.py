@@ -35,8 +35,10 @@ class HomeScreen(Screen):
         if workshop is None:
             return ""
         s = workshop.session
+        phases = s.method.phases()
+        n = next(i for i, p in enumerate(phases, start=1) if s.step in p.steps)
         return tr("Continue: {team} — {method}, step {n} of {total}").format(
-            team=s.team, method=s.method.title, n=s.step_index + 1, total=len(s.method.steps))
+            team=s.team, method=s.method.title, n=n, total=len(phases))
 
     def start(self):
         App.get_running_app().show("picker")

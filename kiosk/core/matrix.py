@@ -1,0 +1,65 @@
+"""The 2×2 matrix: where a theme sits between "ours to change" and "matters most".
+
+Coordinates are normalised: x from 0 (out of our hands) to 1 (fully our own
+influence), y from 0 (minor) to 1 (matters most for well-being), y growing
+upwards as on paper (and in Kivy). The axes' names and the quadrant labels come
+from the method file; the catalogue validates them, so nothing is checked here.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional, Sequence
+
+from .wall import WallError, clamp
+
+__all__ = ["QUADRANTS", "ACT_HERE", "quadrant", "clamp", "quadrant_label", "by_quadrant",
+           "require_themes", "pick_problem"]
+
+QUADRANTS = ("theirs_important", "ours_important", "theirs_minor", "ours_minor")
+"""In the reading order of the method file's ``quadrants`` labels: top-left, top-right,
+bottom-left, bottom-right."""
+
+ACT_HERE = "ours_important"
+"""The corner the screen highlights: important, and ours to change."""
+
+HIGH = 0.5
+
+
+def quadrant(x: float, y: float) -> str:
+    """The quadrant of a spot. Exactly 0.5 counts as high on either axis, so a theme
+    dropped on the middle line lands on the side where the group can act."""
+    ours = "ours" if x >= HIGH else "theirs"
+    return f"{ours}_important" if y >= HIGH else f"{ours}_minor"
+
+
+def quadrant_label(name: str, labels: Optional[Sequence[str]]) -> str:
+    """The method's label for a quadrant ('' when the method names none)."""
+    return labels[QUADRANTS.index(name)] if labels else ""
+
+
+def by_quadrant(items: Iterable) -> dict[str, list]:
+    """Placed items (anything with a ``matrix`` (x, y) or None) per quadrant, the most
+    important first within each; unplaced ones are left out."""
+    out: dict[str, list] = {q: [] for q in QUADRANTS}
+    for item in items:
+        if item.matrix is not None:
+            out[quadrant(*item.matrix)].append(item)
+    for placed in out.values():
+        placed.sort(key=lambda i: (-i.matrix[1], -i.matrix[0]))
+    return out
+
+
+def require_themes(items: Sequence) -> None:
+    """A matrix step needs themes to place: none is 'no_themes', not an empty board."""
+    if not items:
+        raise WallError("no_themes")
+
+
+def pick_problem(count: int, pick_min: Optional[int] = None, pick_max: Optional[int] = None) -> Optional[str]:
+    """Why the chosen themes cannot go on to the action step yet: 'too_few_chosen',
+    'too_many_chosen', or None when the count is within the method's 3–5 (or whatever)."""
+    if pick_min is not None and count < pick_min:
+        return "too_few_chosen"
+    if pick_max is not None and count > pick_max:
+        return "too_many_chosen"
+    return None

@@ -1,0 +1,250 @@
+"""Voting: dots placed by one voter at a time, or a hand count per item.
+
+Votes are records in the store's "votes" table, one per voter and item:
+``{round, voter, item, points}`` (``round`` is the vote step's id, ``item`` a wall
+item key such as "n12" or "c3", ``voter`` 1, 2, … in the order they stepped up,
+0 for the facilitator's hand counts). Who is voting now is kept in "vote_rounds",
+so a restart mid-round hands the same voter the same dots left.
+
+The rules (budget, per-item cap, ranking, winners) are pure functions or plain
+checks before a write; ``VoteRound`` only stores and reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from .wall import WallError
+
+VOTES = "votes"
+ROUNDS = "vote_rounds"
+HANDS_MAX = 999
+"""A hand count is a number of people in a room; more is a typing slip."""
+HANDS_VOTER = 0
+MODES = ("dots", "hands")
+
+
+class VoteError(WallError):
+    """A vote the rules refuse; ``reason`` is a key for the screen's message."""
+
+
+# -- ranking -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rank:
+    rank: int
+    """Competition ranking: two items with the most points are both 1, the next is 3."""
+    key: str
+    points: int
+    tied: bool
+    """Another item has exactly as many points (the screen shows it as a tie)."""
+
+
+def ranking(totals: dict[str, int]) -> list[Rank]:
+    """Every item, most points first; equal points keep the ballot's (the dict's) order."""
+    ordered = sorted(totals.items(), key=lambda kv: -kv[1])  # stable: ties keep their order
+    counts: dict[int, int] = {}
+    for _, p in ordered:
+        counts[p] = counts.get(p, 0) + 1
+    out: list[Rank] = []
+    for i, (key, points) in enumerate(ordered):
+        rank = out[-1].rank if out and out[-1].points == points else i + 1
+        out.append(Rank(rank, key, points, counts[points] > 1))
+    return out
+
+
+def _split(ranks: list[Rank], n: int, n_max: Optional[int]) -> tuple[list[Rank], list[Rank]]:
+    limit = max(n, n_max or n)
+    scoring = [r for r in ranks if r.points > 0]
+    top = [r for r in scoring if r.rank <= n]
+    if len(top) <= limit:
+        return top, []
+    boundary = top[-1].rank
+    return [r for r in top if r.rank < boundary], [r for r in top if r.rank == boundary]
+
+
+def winners(ranks: list[Rank], n: int, n_max: Optional[int] = None) -> list[Rank]:
+    """The top ``n`` items, taken on through a tie at the boundary up to ``n_max``.
+
+    Ties at the boundary: every item ranked ``n`` or better wins (so a tie for the
+    last place lets all of them in) as long as that makes at most ``n_max`` winners
+    (default ``n``). If it would make more, the whole tied group is left out — fewer
+    than ``n`` win — because cutting a tie by list order would be arbitrary; the
+    group settles it (see ``undecided``). Items with no points never win.
+    """
+    return _split(ranks, n, n_max)[0]
+
+
+def undecided(ranks: list[Rank], n: int, n_max: Optional[int] = None) -> list[Rank]:
+    """The tied group ``winners`` had to leave out (empty when the result is clear)."""
+    return _split(ranks, n, n_max)[1]
+
+
+# -- a round -------------------------------------------------------------------------------
+
+class VoteRound:
+    """One vote step of a session: the ballot, the voters, the dots or hand counts."""
+
+    def __init__(self, store, session_id: str, step_id: str, budget: int,
+                 max_per_item: Optional[int] = None, mode: str = "dots", *,
+                 items: Iterable[str]) -> None:
+        self.store = store
+        self.session_id = session_id
+        self.step_id = step_id
+        self.budget = int(budget)
+        self.max_per_item = self.budget if max_per_item is None else min(int(max_per_item), self.budget)
+        if mode not in MODES:
+            raise ValueError(f"vote mode {mode!r} is not one of {MODES}")
+        self.mode = mode
+        self.items: list[str] = list(dict.fromkeys(items))
+        """The ballot: wall item keys, in the order the screen shows them."""
+        if not self.items:
+            raise VoteError("nothing_to_vote_on")
+
+    @classmethod
+    def for_step(cls, store, session_id: str, step_id: str, params: dict,
+                 items: Iterable[str]) -> VoteRound:
+        """A round from a vote step's catalogue params (budget, max_per_note, mode)."""
+        return cls(store, session_id, step_id, params["budget"], params.get("max_per_note"),
+                   params.get("mode", "dots"), items=items)
+
+    # -- stored state --------------------------------------------------------------------
+
+    def _records(self) -> list[dict]:
+        return [d for d in self.store.all(self.session_id, VOTES) if d.get("round") == self.step_id]
+
+    def _record(self, voter: int, item: str) -> Optional[dict]:
+        for d in self._records():
+            if d.get("voter") == voter and d.get("item") == item:
+                return d
+        return None
+
+    def _state(self) -> Optional[dict]:
+        for d in self.store.all(self.session_id, ROUNDS):
+            if d.get("round") == self.step_id:
+                return d
+        return None
+
+    def _set_state(self, voters: int, current: Optional[int]) -> None:
+        doc = {"round": self.step_id, "voters": voters, "current": current}
+        state = self._state()
+        if state is None:
+            self.store.insert(self.session_id, ROUNDS, doc)
+        else:
+            self.store.update(self.session_id, ROUNDS, state["doc_id"], doc)
+
+    def _set_points(self, voter: int, item: str, points: int) -> None:
+        """One write: the record created, changed, or removed at zero."""
+        rec = self._record(voter, item)
+        if rec is None:
+            if points:
+                self.store.insert(self.session_id, VOTES,
+                                  {"round": self.step_id, "voter": voter, "item": item, "points": points})
+        elif points:
+            self.store.update(self.session_id, VOTES, rec["doc_id"], {"points": points})
+        else:
+            self.store.remove(self.session_id, VOTES, rec["doc_id"])
+
+    # -- dots ----------------------------------------------------------------------------
+
+    @property
+    def voters(self) -> int:
+        """How many voters have stepped up so far."""
+        state = self._state()
+        return int(state["voters"]) if state else 0
+
+    @property
+    def current(self) -> Optional[int]:
+        """The voter at the screen now (1, 2, …), or None between voters."""
+        state = self._state()
+        return None if state is None or state.get("current") is None else int(state["current"])
+
+    def _need_dots(self) -> None:
+        if self.mode != "dots":
+            raise VoteError("wrong_mode")
+
+    def _need_voter(self) -> int:
+        self._need_dots()
+        voter = self.current
+        if voter is None:
+            raise VoteError("no_voter")
+        return voter
+
+    def _need_item(self, item: str) -> None:
+        if item not in self.items:
+            raise VoteError("unknown_item")
+
+    def next_voter(self) -> int:
+        """The next person steps up and gets the full budget (the one before is done)."""
+        self._need_dots()
+        n = self.voters + 1
+        self._set_state(n, n)
+        return n
+
+    def done(self) -> None:
+        """The voter steps away; a second tap changes nothing."""
+        self._need_dots()
+        if self.current is not None:
+            self._set_state(self.voters, None)
+
+    def points(self, item: str, voter: Optional[int] = None) -> int:
+        """The dots one voter (default: the current one) has on an item."""
+        voter = self.current if voter is None else voter
+        rec = None if voter is None else self._record(voter, item)
+        return int(rec["points"]) if rec else 0
+
+    def remaining(self) -> int:
+        """Dots the current voter still has to place (0 between voters)."""
+        voter = self.current
+        if voter is None or self.mode != "dots":
+            return 0
+        used = sum(int(d["points"]) for d in self._records() if d.get("voter") == voter)
+        return max(0, self.budget - used)
+
+    def cast(self, item: str) -> int:
+        """One dot on an item; returns the voter's dots on it now."""
+        voter = self._need_voter()
+        self._need_item(item)
+        if self.remaining() <= 0:
+            raise VoteError("no_votes_left")
+        have = self.points(item, voter)
+        if have >= self.max_per_item:
+            raise VoteError("item_cap")
+        self._set_points(voter, item, have + 1)
+        return have + 1
+
+    def take_back(self, item: str) -> int:
+        """Take one of the current voter's dots off an item (a second tap; the undo of cast)."""
+        voter = self._need_voter()
+        self._need_item(item)
+        have = self.points(item, voter)
+        if have <= 0:
+            raise VoteError("no_vote_here")
+        self._set_points(voter, item, have - 1)
+        return have - 1
+
+    # -- hands ---------------------------------------------------------------------------
+
+    def set_hand_count(self, item: str, count: int) -> None:
+        """The facilitator counts the hands raised for an item (0–999)."""
+        if self.mode != "hands":
+            raise VoteError("wrong_mode")
+        self._need_item(item)
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= HANDS_MAX:
+            raise VoteError("bad_count")
+        self._set_points(HANDS_VOTER, item, count)
+
+    # -- result --------------------------------------------------------------------------
+
+    def totals(self) -> dict[str, int]:
+        """Points per ballot item, in ballot order (0 for none). Votes for a key no longer
+        on the ballot stay in the store but do not count."""
+        out = {key: 0 for key in self.items}
+        for d in self._records():
+            if d.get("item") in out:
+                out[d["item"]] += int(d.get("points", 0))
+        return out
+
+    def ranking(self) -> list[Rank]:
+        return ranking(self.totals())

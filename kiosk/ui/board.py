@@ -1,0 +1,253 @@
+"""A wall of post-its that stays fast with hundreds of notes.
+
+The notes at rest are drawn once into an offscreen texture (an Fbo) and shown
+as one rectangle, so a frame costs the same with 30 notes as with 300. A note a
+finger lifts is taken out of that texture and drawn live on top until it is
+dropped; several fingers can carry several notes at once. A small movement is a
+tap, not a drag, and a note dropped outside the board snaps back.
+
+The board knows no rules: it shows the cards it is given and reports taps and
+drops (``on_tap(key)``, ``on_drop(key, x, y, target_key)``) for the activity
+widget to turn into intents on the core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kivy.core.text import Label as CoreLabel
+from kivy.graphics import (ClearBuffers, ClearColor, Color, InstructionGroup, Line, Rectangle,
+                           RoundedRectangle)
+from kivy.graphics.fbo import Fbo
+from kivy.properties import NumericProperty
+from kivy.uix.widget import Widget
+
+from kiosk.ui import theme
+from kiosk.ui.widgets import SYMBOLS
+
+TAP_SLOP = 18
+"""Pixels (at 1080p) a finger may wobble and still tap."""
+
+
+@dataclass(frozen=True)
+class Card:
+    """One note or cluster as the board shows it."""
+
+    key: str
+    text: str
+    rect: tuple[float, float, float, float]
+    """x, y, width, height in the board's own coordinates."""
+    colour: tuple = theme.NOTE_YELLOW
+    mark: str = ""
+    """A shape that says the kind without colour (e.g. '+' or '−')."""
+    face_down: bool = False
+    badge: str = ""
+    """A line under the text: votes, a cluster's size …"""
+    selected: bool = False
+    draggable: bool = True
+
+
+class _Texts:
+    """Rendered text textures, reused while a card's text and size stay the same."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple, object] = {}
+
+    def get(self, text: str, width: float, size: float, bold: bool = False, font: str | None = None):
+        key = (text, int(width), int(size), bold, font)
+        tex = self._cache.get(key)
+        if tex is None:
+            label = CoreLabel(text=text, font_size=size, bold=bold, color=(0.1, 0.1, 0.1, 1),
+                              text_size=(width, None), halign="left", valign="top",
+                              **({"font_name": font} if font else {}))
+            label.refresh()
+            tex = label.texture
+            if len(self._cache) > 2000:  # a long workshop edits many notes: stay bounded
+                self._cache.clear()
+            self._cache[key] = tex
+        return tex
+
+
+def draw_card(card: Card, texts: _Texts, scale: float, offset=(0.0, 0.0)) -> InstructionGroup:
+    """The instructions for one card (used for the cached wall and for a lifted card)."""
+    x, y, w, h = card.rect
+    x, y = x + offset[0], y + offset[1]
+    pad = 10 * scale
+    g = InstructionGroup()
+    g.add(Color(0, 0, 0, 0.35))
+    g.add(RoundedRectangle(pos=(x + 4 * scale, y - 4 * scale), size=(w, h), radius=[6 * scale]))
+    g.add(Color(*card.colour))
+    g.add(RoundedRectangle(pos=(x, y), size=(w, h), radius=[6 * scale]))
+    if card.selected:
+        g.add(Color(*theme.ACCENT_DARK))
+        g.add(Line(rounded_rectangle=(x - 3 * scale, y - 3 * scale, w + 6 * scale, h + 6 * scale, 8 * scale),
+                   width=4 * scale))
+    text_size = theme.SMALL * scale
+    if card.face_down:
+        tex = texts.get("?", w, 60 * scale, bold=True)
+        g.add(Color(1, 1, 1, 0.9))
+        g.add(Rectangle(texture=tex, size=tex.size, pos=(x + (w - tex.width) / 2, y + (h - tex.height) / 2)))
+    else:
+        body_w = w - 2 * pad - (34 * scale if card.mark else 0)
+        tex = texts.get(card.text, body_w, text_size)
+        shown_h = min(tex.height, h - 2 * pad - (30 * scale if card.badge else 0))
+        # Clip long text to the card by drawing only the part of the texture that fits.
+        region = tex.get_region(0, tex.height - shown_h, tex.width, shown_h) if shown_h < tex.height else tex
+        g.add(Color(1, 1, 1, 1))
+        g.add(Rectangle(texture=region, size=(tex.width, shown_h), pos=(x + pad, y + h - pad - shown_h)))
+    if card.mark:
+        mt = texts.get(card.mark, 40 * scale, 34 * scale, bold=True, font=SYMBOLS)
+        g.add(Color(1, 1, 1, 1))
+        g.add(Rectangle(texture=mt, size=mt.size, pos=(x + w - pad - mt.width, y + h - pad - mt.height)))
+    if card.badge:
+        bt = texts.get(card.badge, w - 2 * pad, 24 * scale, bold=True, font=SYMBOLS)
+        g.add(Color(1, 1, 1, 1))
+        g.add(Rectangle(texture=bt, size=bt.size, pos=(x + pad, y + pad)))
+    return g
+
+
+class NoteBoard(Widget):
+    """Cards at rest in one cached texture; lifted cards drawn live."""
+
+    scale = NumericProperty(1.0)
+    """Layout scale (the app's ``s``)."""
+    __events__ = ("on_tap", "on_drop")
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.cards: dict[str, Card] = {}
+        self.order: list[str] = []
+        self.lifted: dict[int, dict] = {}  # touch uid → {key, dx, dy, group, translate}
+        self._texts = _Texts()
+        self._dirty = True
+        with self.canvas:
+            self._fbo = Fbo(size=(max(1, int(self.width)), max(1, int(self.height))))
+            Color(1, 1, 1, 1)
+            self._view = Rectangle(pos=self.pos, size=self.size, texture=self._fbo.texture)
+        self.bind(pos=self._place, size=self._resize)
+
+    # -- what to show ----------------------------------------------------------------
+
+    def set_cards(self, cards: list[Card]) -> None:
+        """Show these cards (later ones on top); lifted cards stay in the finger."""
+        self.cards = {c.key: c for c in cards}
+        self.order = [c.key for c in cards]
+        self.redraw()
+
+    def redraw(self) -> None:
+        lifted = {v["key"] for v in self.lifted.values()}
+        fbo = self._fbo
+        fbo.clear()
+        with fbo:
+            ClearColor(0, 0, 0, 0)
+            ClearBuffers()
+        for key in self.order:
+            if key not in lifted:
+                fbo.add(draw_card(self.cards[key], self._texts, self.scale))
+        fbo.draw()
+        self._view.texture = fbo.texture
+
+    def _place(self, *_):
+        self._view.pos = self.pos
+
+    def _resize(self, *_):
+        size = (max(1, int(self.width)), max(1, int(self.height)))
+        if tuple(self._fbo.size) != size:
+            self._fbo.size = size
+        self._view.size = self.size
+        self.redraw()
+
+    # -- finding cards -----------------------------------------------------------------
+
+    def card_at(self, x: float, y: float, exclude: set[str] = frozenset()) -> str | None:
+        """The topmost card under a point in board coordinates."""
+        for key in reversed(self.order):
+            if key in exclude:
+                continue
+            cx, cy, w, h = self.cards[key].rect
+            if cx <= x <= cx + w and cy <= y <= cy + h:
+                return key
+        return None
+
+    def _local(self, touch):
+        return touch.x - self.x, touch.y - self.y
+
+    # -- fingers ---------------------------------------------------------------------------
+
+    def on_touch_down(self, touch):
+        if not self.collide_point(*touch.pos):
+            return False
+        lx, ly = self._local(touch)
+        held = {v["key"] for v in self.lifted.values()}
+        key = self.card_at(lx, ly, exclude=held)
+        if key is None:
+            return False
+        touch.grab(self)
+        touch.ud[self] = {"key": key, "start": (lx, ly)}
+        return True
+
+    def on_touch_move(self, touch):
+        if touch.grab_current is not self:
+            return False
+        info = touch.ud.get(self)
+        if info is None:
+            return False
+        lx, ly = self._local(touch)
+        if touch.uid not in self.lifted:
+            sx, sy = info["start"]
+            card = self.cards.get(info["key"])
+            if card is None or not card.draggable:
+                return True
+            if abs(lx - sx) + abs(ly - sy) < TAP_SLOP * self.scale:
+                return True
+            self._lift(touch, card, sx, sy)
+        lift = self.lifted[touch.uid]
+        lift["translate"].x = lx - lift["sx"]
+        lift["translate"].y = ly - lift["sy"]
+        return True
+
+    def _lift(self, touch, card: Card, sx: float, sy: float) -> None:
+        from kivy.graphics import PopMatrix, PushMatrix, Translate
+
+        group = InstructionGroup()
+        group.add(PushMatrix())
+        translate = Translate(0, 0)
+        group.add(translate)
+        group.add(draw_card(card, self._texts, self.scale, offset=(self.x, self.y)))
+        group.add(PopMatrix())
+        self.canvas.after.add(group)
+        self.lifted[touch.uid] = {"key": card.key, "sx": sx, "sy": sy, "group": group, "translate": translate}
+        self.redraw()
+
+    def on_touch_up(self, touch):
+        if touch.grab_current is not self:
+            return False
+        touch.ungrab(self)
+        info = touch.ud.pop(self, None)
+        lift = self.lifted.pop(touch.uid, None)
+        if info is None:
+            return True
+        if lift is None:
+            self.dispatch("on_tap", info["key"])
+            return True
+        self.canvas.after.remove(lift["group"])
+        card = self.cards.get(lift["key"])
+        lx, ly = self._local(touch)
+        inside = self.collide_point(*touch.pos)
+        if card is not None and inside:
+            x, y, w, h = card.rect
+            nx, ny = x + lx - lift["sx"], y + ly - lift["sy"]
+            held = {v["key"] for v in self.lifted.values()} | {card.key}
+            target = self.card_at(lx, ly, exclude=held)
+            self.redraw()  # back in the wall where it was, until the activity says otherwise
+            self.dispatch("on_drop", card.key, nx + w / 2, ny + h / 2, target)
+        else:
+            self.redraw()  # dropped off the board: it snaps back
+        return True
+
+    def on_tap(self, key):
+        pass
+
+    def on_drop(self, key, x, y, target):
+        """x, y: where the card's centre landed, in board coordinates."""
+        pass

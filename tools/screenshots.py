@@ -1,0 +1,357 @@
+"""Screenshots of every screen of the kiosk, at 1920×1080 and 3840×2160.
+
+    python tools/screenshots.py [--out screenshots] [--sizes 1920x1080,3840x2160]
+
+Each size runs in its own process (a Kivy window's size is fixed per process):
+the parent starts ``tools/screenshots.py --child --size WxH --out DIR`` once per
+size; the child boots the real KioskApp under its own Xvfb through
+``kiosk.testing.Driver``, walks the screens with real taps (the team name is
+typed on the on-screen keyboard), and writes ``DIR/WxH/NN-name.png``. Time comes
+from a FakeClock and the time zone is fixed, so every run draws the same thing.
+
+``--quick`` shoots only a few screens (home, team with a typed name, a running
+workshop): that is what tests/test_tools.py runs. The files written are printed,
+one a line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # runs from a checkout, without installing
+
+SIZES = ["1920x1080", "3840x2160"]
+START = 1_800_000_000.0  # 2027-01-15 09:00 in Copenhagen
+TEAM = "Hjemmeplejen Ærø, Sø & Å"  # typed on the on-screen keyboard: capitals, æøå, punctuation
+TZ = "Europe/Copenhagen"
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    w, h = (int(x) for x in text.lower().split("x"))
+    return w, h
+
+
+# -- the child: one window size, every screen --------------------------------------------------
+
+
+class Shooter:
+    """Walks the screens in one process and names the files."""
+
+    def __init__(self, out: Path, size: str, lang: str, scratch: Path):
+        self.out = out / size
+        self.lang = lang
+        self.scratch = scratch
+        self.n = 0
+        self.written: list[Path] = []
+        self.problems: list[str] = []
+        self.driver = None
+        self.clock = None
+
+    # -- plumbing ----------------------------------------------------------------
+
+    def open(self, data_dir: Path, lang: str | None = None):
+        from kiosk.core.clock import FakeClock
+        from kiosk.testing import Driver
+
+        self.close()
+        forget_app_rules()
+        self.clock = FakeClock(START)
+        self.driver = Driver(data_dir, clock=self.clock, lang=lang or self.lang)
+        return self.driver
+
+    def close(self):
+        if self.driver is not None:
+            self.driver.close()
+            self.driver = None
+
+    def data(self, name: str) -> Path:
+        return self.scratch / name
+
+    def shot(self, name: str, expect_screen: str | None = None) -> Path:
+        d = self.driver
+        if expect_screen and d.app.sm.current != expect_screen:
+            self.problems.append(f"{name}: expected screen {expect_screen!r}, the app shows {d.app.sm.current!r}")
+        self.n += 1
+        path = d.screenshot(self.out / f"{self.n:02d}-{name}.png")
+        self.written.append(path)
+        return path
+
+    def tap(self, target):
+        self.driver.tap(target)
+
+    # -- the way through the app, as a facilitator goes ----------------------------
+
+    def pick_method(self, method_id: str = "trivselsdialog"):
+        d = self.driver
+        grid = d.find("grid")
+        card = next((c for c in grid.children if getattr(c.method, "id", None) == method_id), None)
+        if card is None:
+            card = grid.children[-1]
+        self.tap(card)
+
+    def type_team(self, text: str):
+        d = self.driver
+        d.type(d.find("keyboard"), text)
+
+    def start_workshop(self, team: str = TEAM):
+        self.tap("start")           # home: Start a workshop
+        self.pick_method()          # picker
+        self.type_team(team)        # team, on the on-screen keyboard
+        self.tap("start")           # team: Start
+
+    def steps_until(self, step_id: str, limit: int = 20):
+        """Tap Next until the step shows, letting each step's planned time pass first."""
+        d = self.driver
+        for _ in range(limit):
+            if d.app.workshop.session.step.id == step_id:
+                return
+            d.advance(max(0.0, d.app.workshop.remaining()))
+            self.tap("next")
+        self.problems.append(f"did not reach step {step_id!r}")
+
+    def running(self, want: bool = True):
+        """Start or pause the timer with the Start/Pause button, unless it already is."""
+        if self.driver.app.workshop.session.timer.running != want:
+            self.tap("toggle")
+
+    # -- the tours ---------------------------------------------------------------
+
+    def quick(self):
+        d = self.open(self.data("quick"))
+        self.shot("home-empty", "home")
+        self.tap("start")
+        self.pick_method()
+        self.type_team(TEAM)
+        self.shot("team-typed", "team")
+        self.tap("start")
+        self.running()
+        d.advance(125)
+        self.shot("workshop-running", "workshop")
+        self.close()
+
+    def full(self):
+        # Home, picker, team (the name typed on the on-screen keyboard).
+        d = self.open(self.data("main"))
+        self.shot("home-empty", "home")
+        self.tap("start")
+        self.shot("picker", "picker")
+        self.pick_method()
+        self.shot("team-empty", "team")
+        self.type_team(TEAM)
+        typed = d.find("name").text
+        if typed != TEAM:
+            self.problems.append(f"team: typed {TEAM!r} on the on-screen keyboard, the field holds {typed!r}")
+        self.shot("team-typed", "team")
+        self.tap("start")
+
+        # The workshop: step 1 ready, running, paused, over time.
+        self.shot("workshop-step1-ready", "workshop")
+        self.running(True)
+        d.advance(125)
+        self.shot("workshop-step1-running", "workshop")
+        self.running(False)
+        d.advance(30)
+        self.shot("workshop-step1-paused", "workshop")
+        self.running(True)
+        d.advance(d.app.workshop.remaining() + 95)
+        self.shot("workshop-step1-overtime", "workshop")
+        # Later steps; a running timer hands over to the next step. matrix, vote
+        # and actions run as talk until their tools are built.
+        self.tap("next")
+        d.advance(60)
+        self.shot("workshop-step2-running", "workshop")
+        for step_id in ("mulighedsrum", "afstemning", "handleplan"):
+            self.steps_until(step_id)
+            d.advance(200)
+            self.shot(f"workshop-{step_id}-running", "workshop")
+        self.steps_until("afrunding")
+        self.running(False)
+        self.shot("workshop-last-step-paused", "workshop")
+
+        # Home with the workshop running: "Continue" shows. (No button on the
+        # workshop screen leads home, so this goes there the way the code can.)
+        d.app.show("home")
+        d.frames(3)
+        self.shot("home-continue", "home")
+        self.tap("resume")
+
+        # The admin side: PIN pad, settings, the confirm dialog.
+        self.tap("menu")
+        self.tap("k1")
+        self.tap("k2")
+        self.shot("pin-two-digits", "pin")
+        self.tap("k3")
+        self.tap("k4")
+        self.tap("kok")
+        self.shot("settings", "settings")
+        self.tap("end")
+        self.shot("confirm-end-workshop", "settings")
+        d.tap(d.app.confirm_view.ids.no)
+        self.tap("pin")
+        self.shot("pin-new", "pin")
+        self.tap("cancel")
+        self.tap("back")
+        self.tap("menu")
+        for k in ("k9", "k9", "k9", "k9", "kok"):
+            self.tap(k)
+        self.shot("pin-wrong", "pin")
+        self.tap("cancel")
+        self.close()
+
+        # The workshop in Norwegian and English, chosen in settings as an admin would.
+        for lang in ("nb", "en"):
+            d = self.open(self.data(f"lang-{lang}"), lang="da")
+            self.start_workshop("Team Nord")
+            self.tap("menu")
+            for k in ("k1", "k2", "k3", "k4", "kok"):
+                self.tap(k)
+            self.tap(f"lang_{lang}")
+            self.shot(f"settings-{lang}", "settings")
+            self.tap("back")
+            self.running(True)
+            d.advance(125)
+            self.shot(f"workshop-step1-running-{lang}", "workshop")
+            self.steps_until("handleplan")
+            d.advance(d.app.workshop.remaining() + 250)
+            self.shot(f"workshop-handleplan-overtime-{lang}", "workshop")
+            self.close()
+
+        # A banner: kiosk.json was damaged (power cut) and a backup was used.
+        self.banner_recovery()
+        # The fatal screen: another kiosk holds the data folder.
+        self.fatal_locked()
+
+    def banner_recovery(self):
+        from kiosk.core.clock import FakeClock
+        from kiosk.store import Store
+
+        data = self.data("damaged")
+        clock = FakeClock(START - 3600)
+        with Store(data, clock=clock) as store:  # a kiosk that ran earlier: several writes, backups
+            for i in range(3):
+                store.set_state("settings", {"lang": self.lang, "chime": True, "n": i})
+                clock.advance(120)
+        kiosk_json = data / "kiosk.json"
+        for bak in data.glob("kiosk.json.bak*"):
+            os.utime(bak, (START - 1800, START - 1800))
+        kiosk_json.write_bytes(kiosk_json.read_bytes()[: kiosk_json.stat().st_size // 2])  # torn write
+        d = self.open(data)
+        if not d.app.notice:
+            self.problems.append("banner: the damaged kiosk.json gave no message")
+        self.shot("banner-recovered-from-backup", "home")
+        self.close()
+
+    def fatal_locked(self):
+        from kiosk.store import Store
+
+        data = self.data("locked")
+        holder = Store(data)  # another kiosk has the folder
+        try:
+            d = self.open(data)
+            if not d.screen().fatal:
+                self.problems.append("fatal: a locked data folder did not give the fatal home screen")
+            self.shot("home-fatal-locked", "home")
+            self.close()
+        finally:
+            holder.close()
+
+
+def forget_app_rules():
+    """Unload common.kv so the next KioskApp's build() loads it once, not once more.
+
+    KioskApp.build() loads common.kv unconditionally; a second app in the same
+    process would otherwise apply the <Root>/<Banner> rules twice (two banners).
+    """
+    from kivy.lang import Builder
+
+    from kiosk.ui import app as kiosk_app
+
+    common = str(kiosk_app.HERE / "common.kv")
+    if common in Builder.files:
+        Builder.unload_file(common)
+
+
+def child(args) -> int:
+    w, h = parse_size(args.size)
+    os.environ["TZ"] = TZ
+    time.tzset()
+    from kiosk import testing
+
+    # The kiosk's own warnings (e.g. the damaged file the banner is about) go to
+    # stderr; Kivy's start-up chatter and its clipboard probing do not.
+    logging.basicConfig(level=logging.WARNING, format=f"  {args.size} [%(name)s] %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(lambda r: not r.name.startswith("kivy")
+                          or (r.levelno >= logging.CRITICAL and "Cutbuffer" not in str(r.msg)))
+    scratch = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
+    xvfb = testing.virtual_display(w, h)
+    try:
+        testing.prepare_kivy(w, h, home=scratch / "kivy-home")
+        shooter = Shooter(Path(args.out), args.size, args.lang, scratch)
+        try:
+            shooter.quick() if args.quick else shooter.full()
+        except Exception:  # a screen changed under the tour: keep what was shot, say where it stopped
+            shooter.problems.append(f"the tour stopped after {shooter.n} screenshots:\n{traceback.format_exc()}")
+        finally:
+            shooter.close()
+        for p in shooter.written:
+            print(p)
+        for problem in shooter.problems:
+            print(f"PROBLEM {args.size}: {problem}", file=sys.stderr)
+        return 1 if shooter.problems else 0
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait(timeout=10)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+# -- the parent: one child per size ------------------------------------------------------------
+
+
+def parent(args) -> int:
+    sizes = [args.size] if args.size else args.sizes.split(",")
+    status = 0
+    for size in sizes:
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "--size", size,
+               "--out", str(args.out), "--lang", args.lang] + (["--quick"] if args.quick else [])
+        started = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        sys.stdout.write(proc.stdout)
+        n = len(proc.stdout.split())
+        print(f"# {size}: {n} screenshots in {time.perf_counter() - started:.1f} s"
+              + ("" if proc.returncode == 0 else f" (exit {proc.returncode})"), file=sys.stderr)
+        status = status or proc.returncode
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="Screenshots of every kiosk screen.")
+    p.add_argument("--out", type=Path, default=ROOT / "screenshots", help="folder for the PNGs (default screenshots/)")
+    p.add_argument("--sizes", default=",".join(SIZES), help="window sizes, comma-separated")
+    p.add_argument("--size", default=None, help="one window size (with --child: this process's window)")
+    p.add_argument("--lang", default="da", choices=["da", "nb", "en"], help="language of the main tour")
+    p.add_argument("--quick", action="store_true", help="only a few screens (for the test)")
+    p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    args.out = args.out.resolve()
+    if args.child:
+        if not args.size:
+            p.error("--child needs --size")
+        return child(args)
+    return parent(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
