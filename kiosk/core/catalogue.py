@@ -361,6 +361,8 @@ CATALOGUE: dict[str, Activity] = {a.name: a for a in (
         Param("min_per_person", Int(0), default=0),
         Param("max_per_person", Int(1)),
         Param("min_per_kind", Int(0), default=0),
+        # written face down (text hidden) until the present step turns them up
+        Param("face_down", Bool(), default=False),
     ), extra=_write_extra, makes_notes=lambda p: True),
     Activity("present", (
         Param("per_turn", Int(1), default=_present_per_turn),

@@ -29,6 +29,7 @@ from kiosk import i18n
 from kiosk.core.clock import SystemClock
 from kiosk.core.loader import load_methods
 from kiosk.core.session import SessionError
+from kiosk.core.wall import Wall, WallError
 from kiosk.core.settings import Settings, SettingsError
 from kiosk.core.workshop import Workshop
 from kiosk.paths import methods_dirs
@@ -104,6 +105,9 @@ class KioskApp(App):
         self.method_problems = []
         self.allow_quit = False
         self.title = "Dialog kiosk"
+        self._wall: Wall | None = None
+        self._undoers: list = []
+        """The controllers (workshop, wall) in the order they made undoable changes."""
 
     # -- life cycle ------------------------------------------------------------
 
@@ -223,19 +227,49 @@ class KioskApp(App):
         self.confirm_view = Confirm(on_yes, question=question, yes_text=yes_text)
         self.confirm_view.open()
 
-    def act(self, intent, *args):
-        """Run an intent; on refusal or a failed write, explain on screen and change nothing."""
+    def act(self, intent, *args, undo=None, **kw):
+        """Run an intent; on refusal or a failed write, explain on screen and change nothing.
+
+        ``undo``: the controller whose ``undo()`` takes this change back, so the one
+        Undo button walks back timer and wall changes in the order they were made.
+        """
         try:
-            result = intent(*args)
+            result = intent(*args, **kw)
         except StoreError as e:
             log.error("store refused a write: %s", e)
             self.say(messages.store_error(e), "error")
             return FAILED
-        except (SessionError, SettingsError) as e:
+        except (SessionError, SettingsError, WallError) as e:
             self.say(messages.refusal(str(e)), "error")
             return FAILED
+        if undo is not None:
+            self._undoers.append(undo)
+            del self._undoers[:-200]
+        if self.notice_kind == "error" and self.notice:
+            self.notice = ""  # the next thing that works clears an old refusal
         self.revision += 1
         return result
+
+    @property
+    def can_undo(self) -> bool:
+        return any(u.can_undo for u in self._undoers)
+
+    def undo(self):
+        """Take back the newest change that can still be taken back."""
+        while self._undoers:
+            who = self._undoers.pop()
+            if who.can_undo:
+                self.act(who.undo)
+                return
+
+    def wall(self) -> Wall | None:
+        """The running session's wall (one Wall object per session, kept while it runs)."""
+        ws = self.workshop
+        if ws is None or self.store is None:
+            return None
+        if self._wall is None or self._wall.session_id != ws.session.id:
+            self._wall = Wall(self.store, ws.session.id, self.clock)
+        return self._wall
 
     # -- methods, workshop, settings ------------------------------------------
 
@@ -247,6 +281,7 @@ class KioskApp(App):
         if ws is FAILED:
             return False
         self.workshop = ws
+        self._undoers = []
         self.dismiss_notice()
         self.show("workshop")
         return True
@@ -254,6 +289,8 @@ class KioskApp(App):
     def end_workshop(self):
         if self.workshop is not None and self.act(self.workshop.finish) is not FAILED:
             self.workshop = None
+            self._wall = None
+            self._undoers = []
             self.show("home")
 
     def save_settings(self, new: Settings) -> bool:

@@ -33,6 +33,8 @@ class WorkshopScreen(Screen):
     """A word for the timer's state, so colour is never the only signal."""
     over = BooleanProperty(False)
     running = BooleanProperty(False)
+    wide = BooleanProperty(False)
+    """The step's tool needs the room (the wall): the timer column narrows."""
     end_text = StringProperty("")
     step_title = StringProperty("")
     phase_title = StringProperty("")
@@ -71,11 +73,18 @@ class WorkshopScreen(Screen):
             self._last_remaining = None
             area = self.ids.activity
             area.clear_widgets()
-            area.add_widget(view_for(s.step, ws))
+            view = view_for(s.step, ws)
+            self.wide = getattr(view, "wide", False)
+            area.add_widget(view)
             self.build_agenda(phases, phase_no)
+        elif self.ids.activity.children:
+            # the same step after a change (a wall action, an undo): the tool redraws from the core
+            view = self.ids.activity.children[0]
+            if hasattr(view, "refresh"):
+                view.refresh()
         self.ids.prev.disabled = s.is_first
         self.ids.next.disabled = s.is_last
-        self.ids.undo.disabled = not ws.can_undo
+        self.ids.undo.disabled = not App.get_running_app().can_undo
         self.tick()
 
     def build_agenda(self, phases, current: int):
@@ -127,7 +136,7 @@ class WorkshopScreen(Screen):
     def _do(self, name, *args):
         app = App.get_running_app()
         if app.workshop is not None:
-            app.act(getattr(app.workshop, name), *args)
+            app.act(getattr(app.workshop, name), *args, undo=app.workshop)
 
     def toggle(self):
         self._do("toggle")
@@ -142,7 +151,7 @@ class WorkshopScreen(Screen):
         self._do("previous")
 
     def undo(self):
-        self._do("undo")
+        App.get_running_app().undo()
 
     def menu(self):
         App.get_running_app().screen("pin").ask(then="settings")

@@ -10,10 +10,18 @@ from __future__ import annotations
 import importlib
 
 # activity name → module under kiosk.ui.activities defining ``View`` (its kv rules name the class itself, e.g. TalkView)
-MODULES = {"talk": "talk"}
+MODULES = {
+    "talk": "talk",
+    "write": "write", "present": "present", "group": "group",
+    "sort": "sort", "vote": "vote", "matrix": "matrix",
+}
 
 
 def view_for(step, workshop):
     """A fresh widget for the step (the talk view when the tool is not built yet)."""
-    module = importlib.import_module(f"kiosk.ui.activities.{MODULES.get(step.activity, 'talk')}")
+    name = MODULES.get(step.activity, "talk")
+    try:
+        module = importlib.import_module(f"kiosk.ui.activities.{name}")
+    except ModuleNotFoundError:
+        module = importlib.import_module("kiosk.ui.activities.talk")
     return module.View(step=step, workshop=workshop)
