@@ -164,6 +164,11 @@ class Driver:
         t.touch_up()
         self.frames(2)
 
+    def card_centre(self, board, key: str) -> tuple[float, float]:
+        """Where a card of a NoteBoard is on the window."""
+        x, y, w, h = board.cards[key].rect
+        return board.to_window(board.x + x + w / 2, board.y + y + h / 2)
+
     def type(self, keyboard, text: str) -> None:
         """Type on the on-screen keyboard, key by key, shifting for capitals."""
         for ch in text:

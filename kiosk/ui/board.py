@@ -23,7 +23,7 @@ from kivy.properties import NumericProperty
 from kivy.uix.widget import Widget
 
 from kiosk.ui import theme
-from kiosk.ui.widgets import SYMBOLS
+from kiosk.ui.widgets import symbol_font
 
 TAP_SLOP = 18
 """Pixels (at 1080p) a finger may wobble and still tap."""
@@ -72,7 +72,7 @@ def draw_card(card: Card, texts: _Texts, scale: float, offset=(0.0, 0.0)) -> Ins
     """The instructions for one card (used for the cached wall and for a lifted card)."""
     x, y, w, h = card.rect
     x, y = x + offset[0], y + offset[1]
-    pad = 10 * scale
+    pad = 8 * scale
     g = InstructionGroup()
     g.add(Color(0, 0, 0, 0.35))
     g.add(RoundedRectangle(pos=(x + 4 * scale, y - 4 * scale), size=(w, h), radius=[6 * scale]))
@@ -82,13 +82,13 @@ def draw_card(card: Card, texts: _Texts, scale: float, offset=(0.0, 0.0)) -> Ins
         g.add(Color(*theme.ACCENT_DARK))
         g.add(Line(rounded_rectangle=(x - 3 * scale, y - 3 * scale, w + 6 * scale, h + 6 * scale, 8 * scale),
                    width=4 * scale))
-    text_size = theme.SMALL * scale
+    text_size = theme.NOTE * scale
     if card.face_down:
         tex = texts.get("?", w, 60 * scale, bold=True)
         g.add(Color(1, 1, 1, 0.9))
         g.add(Rectangle(texture=tex, size=tex.size, pos=(x + (w - tex.width) / 2, y + (h - tex.height) / 2)))
     else:
-        body_w = w - 2 * pad - (34 * scale if card.mark else 0)
+        body_w = w - 2 * pad - (38 * scale if card.mark else 0)
         tex = texts.get(card.text, body_w, text_size)
         shown_h = min(tex.height, h - 2 * pad - (30 * scale if card.badge else 0))
         # Clip long text to the card by drawing only the part of the texture that fits.
@@ -96,11 +96,11 @@ def draw_card(card: Card, texts: _Texts, scale: float, offset=(0.0, 0.0)) -> Ins
         g.add(Color(1, 1, 1, 1))
         g.add(Rectangle(texture=region, size=(tex.width, shown_h), pos=(x + pad, y + h - pad - shown_h)))
     if card.mark:
-        mt = texts.get(card.mark, 40 * scale, 34 * scale, bold=True, font=SYMBOLS)
+        mt = texts.get(card.mark, 40 * scale, 30 * scale, bold=True, font=symbol_font(card.mark))
         g.add(Color(1, 1, 1, 1))
         g.add(Rectangle(texture=mt, size=mt.size, pos=(x + w - pad - mt.width, y + h - pad - mt.height)))
     if card.badge:
-        bt = texts.get(card.badge, w - 2 * pad, 24 * scale, bold=True, font=SYMBOLS)
+        bt = texts.get(card.badge, w - 2 * pad, 24 * scale, bold=True, font=symbol_font(card.badge))
         g.add(Color(1, 1, 1, 1))
         g.add(Rectangle(texture=bt, size=bt.size, pos=(x + pad, y + pad)))
     return g
@@ -216,7 +216,8 @@ class NoteBoard(Widget):
         group.add(draw_card(card, self._texts, self.scale, offset=(self.x, self.y)))
         group.add(PopMatrix())
         self.canvas.after.add(group)
-        self.lifted[touch.uid] = {"key": card.key, "sx": sx, "sy": sy, "group": group, "translate": translate}
+        self.lifted[touch.uid] = {"key": card.key, "sx": sx, "sy": sy, "group": group, "translate": translate,
+                                  "rect": card.rect}  # the board may re-lay out before this finger lets go
         self.redraw()
 
     def on_touch_up(self, touch):
@@ -235,7 +236,7 @@ class NoteBoard(Widget):
         lx, ly = self._local(touch)
         inside = self.collide_point(*touch.pos)
         if card is not None and inside:
-            x, y, w, h = card.rect
+            x, y, w, h = lift["rect"]
             nx, ny = x + lx - lift["sx"], y + ly - lift["sy"]
             held = {v["key"] for v in self.lifted.values()} | {card.key}
             target = self.card_at(lx, ly, exclude=held)

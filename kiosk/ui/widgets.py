@@ -17,8 +17,17 @@ def register_fonts() -> None:
 
 
 def sym(char: str) -> str:
-    """Markup that draws ``char`` from the symbol font (the label needs markup: True)."""
+    """Markup that draws ``char`` from the symbol font (the label needs markup: True).
+
+    Plain ASCII stays in Roboto, which has it (the symbol font has only symbols)."""
+    if char.isascii():
+        return char
     return f"[font={SYMBOLS}]{char}[/font]"
+
+
+def symbol_font(text: str) -> str | None:
+    """The font for a short mark: the symbol font unless it is plain ASCII."""
+    return None if text.isascii() else SYMBOLS
 
 
 class KButton(Button):

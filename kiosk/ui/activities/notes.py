@@ -1,0 +1,73 @@
+"""How a note looks, for every wall activity alike: colour and a shape per kind.
+
+The kinds come from the method's write steps (id, title, colour). The first kind
+is marked '+', the second '−' (works well / works less well), a prepared kind '★',
+so the kind reads without colour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.ui import theme
+from kiosk.ui.board import Card
+
+COLOURS = {
+    "yellow": theme.NOTE_YELLOW, "pink": theme.NOTE_PINK,
+    "blue": (0.6, 0.8, 0.95, 1), "green": (0.55, 0.85, 0.7, 1), "orange": (0.95, 0.72, 0.4, 1),
+    "purple": (0.78, 0.68, 0.9, 1), "grey": (0.8, 0.8, 0.8, 1), "white": (0.97, 0.97, 0.97, 1),
+}
+CLUSTER = (0.72, 0.84, 0.94, 1)
+MARKS = ("+", "−", "●", "▲", "■")
+
+
+@dataclass(frozen=True)
+class Style:
+    colour: tuple
+    mark: str
+    title: str
+
+
+def kind_styles(method) -> dict[str, Style]:
+    """kind id → its look, from every write step of the method."""
+    out: dict[str, Style] = {}
+    plain = 0
+    for step in method.steps:
+        if step.activity != "write":
+            continue
+        for kind in step.params.get("kinds", []):
+            if kind["id"] in out:
+                continue
+            if kind.get("prepared"):
+                mark = "★"
+            else:
+                mark = MARKS[min(plain, len(MARKS) - 1)]
+                plain += 1
+            out[kind["id"]] = Style(COLOURS.get(kind.get("colour"), theme.NOTE_YELLOW), mark, kind["title"])
+    return out
+
+
+def note_card(note, styles: dict[str, Style], rect, **kw) -> Card:
+    style = styles.get(note.kind, Style(theme.NOTE_YELLOW, "", note.kind))
+    return Card(key=note.key, text=note.text, rect=rect, colour=style.colour, mark=style.mark,
+                face_down=note.face_down, **kw)
+
+
+def grid(n: int, width: float, height: float, card_w: float, card_h: float, gap: float,
+         origin=(0.0, 0.0)) -> list[tuple[float, float, float, float]]:
+    """n card rects filling rows from the top left; cards shrink when there are too many."""
+    if n == 0:
+        return []
+    scale = 1.0
+    while True:
+        w, h, g = card_w * scale, card_h * scale, gap * scale
+        cols = max(1, int((width + g) // (w + g)))
+        rows = -(-n // cols)
+        if rows * (h + g) - g <= height or scale < 0.35:
+            break
+        scale *= 0.9
+    out = []
+    for i in range(n):
+        r, c = divmod(i, cols)
+        out.append((origin[0] + c * (w + g), origin[1] + height - (r + 1) * h - r * g, w, h))
+    return out

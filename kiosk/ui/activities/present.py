@@ -1,0 +1,100 @@
+"""``present``: the notes are turned face up in turns, as the guide has it.
+
+A turn shows one note of each paired kind (one that works well, one that works
+less well). The notes still to come wait face down in a tray: a participant taps
+their own to show it; with *Hold back* on, a tap holds a note back instead. *All
+at once* turns the rest up in shuffled order, so the order tells nobody whose
+note is whose.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from kivy.app import App
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.i18n import tr
+from kiosk.ui.activities.notes import grid, kind_styles, note_card
+from kiosk.ui.board import NoteBoard  # noqa: F401  (kv)
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+
+
+class PresentView(BoxLayout):
+    step = ObjectProperty(None)
+    workshop = ObjectProperty(None, allownone=True)
+    holding = BooleanProperty(False)
+    """While on, tapping a waiting note holds it back (or lets it go)."""
+    status = StringProperty("")
+    wide = True
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.app = App.get_running_app()
+        self.styles = kind_styles(self.workshop.session.method)
+        p = self.step.params
+        self.kinds = p.get("kinds") or None
+        self.per_turn = int(p.get("per_turn", 2))
+        self.pair_by = p.get("pair_by") or None
+        self.rng = random.SystemRandom()  # reveal-all order must not be guessable
+        self.ids.shown.bind(size=lambda *_: self.refresh())
+        self.ids.waiting.bind(on_tap=lambda _b, key: self.tap_waiting(key), size=lambda *_: self.refresh())
+
+    @property
+    def wall(self):
+        return self.app.wall()
+
+    def waiting_notes(self):
+        kinds = set(self.kinds) if self.kinds else None
+        return [n for n in self.wall.notes(kinds=kinds) if n.revealed is None]
+
+    def shown_notes(self):
+        kinds = set(self.kinds) if self.kinds else None
+        return [n for n in self.wall.revealed_notes() if kinds is None or n.kind in kinds]
+
+    def refresh(self):
+        s = self.app.s
+        shown, waiting = self.shown_notes(), self.waiting_notes()
+        board = self.ids.shown
+        board.scale = s
+        rects = grid(len(shown), board.width, board.height, 215 * s, 120 * s, 12 * s)
+        board.set_cards([note_card(n, self.styles, r, draggable=False) for n, r in zip(shown, rects)])
+        tray = self.ids.waiting
+        tray.scale = s
+        rects = grid(len(waiting), tray.width, tray.height, 120 * s, 90 * s, 10 * s)
+        tray.set_cards([note_card(n, self.styles, r, draggable=False,
+                                  badge=tr("held") if n.held else "", selected=n.held)
+                        for n, r in zip(waiting, rects)])
+        held = sum(1 for n in waiting if n.held)
+        self.status = tr("{shown} shown · {left} waiting · {held} held back").format(
+            shown=len(shown), left=len(waiting) - held, held=held)
+        self.ids.turn.disabled = self.ids.all.disabled = len(waiting) == held
+
+    # -- intents -----------------------------------------------------------------------
+
+    def next_turn(self):
+        wall = self.wall
+        self.app.act(wall.reveal_next_turn, self.per_turn, self.pair_by, kinds=self.kinds, undo=wall)
+
+    def reveal_all(self):
+        wall = self.wall
+        self.app.confirm(tr("Turn all the waiting post-its face up, in shuffled order?"), tr("All at once"),
+                         lambda: self.app.act(wall.reveal_all, self.rng, kinds=self.kinds, undo=wall))
+
+    def toggle_holding(self):
+        self.holding = not self.holding
+
+    def tap_waiting(self, key: str):
+        wall = self.wall
+        note = wall.item(key)
+        if self.holding:
+            self.app.act(wall.hold, note.id, not note.held, undo=wall)
+        else:
+            self.app.act(wall.reveal, [note.id], undo=wall)
+
+
+View = PresentView

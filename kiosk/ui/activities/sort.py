@@ -1,0 +1,387 @@
+"""``sort``: drag the themes into the method's columns (keep / change …) or the parking lot.
+
+The view is one NoteBoard over drop zones drawn behind it: a tray of the themes
+not sorted yet, one tall panel per column of the step, and the parking lot (the
+P-plads) when the step has one. A card dropped with its centre inside a zone is
+sorted there (``Wall.sort``); dropped anywhere else it snaps back. The zones share
+the width by how many cards they hold, so every card stays in sight without
+scrolling; each zone lays its cards out in a grid, as large as fits.
+
+The small helpers at the top (how an item looks as a card, text that fits a card,
+a grid that fits a box) are shared with the vote and matrix views.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Optional
+
+from kivy.app import App
+from kivy.core.text import Label as CoreLabel
+from kivy.graphics import Color, Line, RoundedRectangle
+from kivy.lang import Builder
+from kivy.properties import ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
+from kivy.uix.widget import Widget
+
+from kiosk.core.wall import PARKING, Cluster, sort_columns
+from kiosk.i18n import tr
+from kiosk.ui import theme
+from kiosk.ui.activities.notes import CLUSTER, Style, kind_styles
+from kiosk.ui.board import Card, NoteBoard  # noqa: F401  (kv)
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+
+Rect = tuple[float, float, float, float]
+
+# -- shared by sort, vote and matrix: a wall item as a card -------------------------------
+
+PAD = 10
+"""The board's padding inside a card (board.draw_card), at 1080p."""
+MARK_W = 34
+BADGE_H = 30
+LINE_H = 35
+"""Height of one line of card text (Roboto at theme.SMALL = 28 px), at 1080p."""
+
+MIN_CARD_W = 210
+MAX_CARD_W = 360
+EMPTY_W = 220
+ZONE_PAD = 10
+ZONE_GAP = 14
+LINES = (4, 3, 2)
+"""How many lines of text a card may hold, most first: never fewer than two."""
+
+
+def card_height(lines: int, badge: bool = False) -> float:
+    """A card's height at 1080p for this many lines (and the badge line)."""
+    return 2 * PAD + lines * LINE_H + (BADGE_H if badge else 0)
+
+
+_fitted: dict[tuple, str] = {}
+
+
+def _height(text: str, width: float, size: float) -> float:
+    label = CoreLabel(text=text, font_size=size, text_size=(width, None), halign="left", valign="top")
+    label.refresh()
+    return label.texture.height
+
+
+def fit_text(text: str, width: float, height: float, size: float) -> str:
+    """The text, cut after the last whole word that fits the box with an ellipsis.
+
+    The board clips a long text at the card's edge, which can leave half a line;
+    this keeps whole lines and says with '…' that there is more.
+    """
+    key = (text, int(width), int(height), int(size))
+    if key in _fitted:
+        return _fitted[key]
+    out = text
+    if width > 0 and _height(text, width, size) > height + 0.5:
+        words = text.split()
+        lo, hi = 0, len(words) - 1  # the most words that fit with '…'
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if _height(" ".join(words[:mid]) + "…", width, size) <= height + 0.5:
+                lo = mid
+            else:
+                hi = mid - 1
+        if lo:
+            out = " ".join(words[:lo]) + "…"
+        else:  # one long word: cut it by characters
+            word, lo, hi = words[0] if words else text, 0, len(words[0] if words else text)
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                if _height(word[:mid] + "…", width, size) <= height + 0.5:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            out = word[:max(1, lo)] + "…"
+    if len(_fitted) > 4000:
+        _fitted.clear()
+    _fitted[key] = out
+    return out
+
+
+def item_text(wall, item) -> str:
+    """What a card says: a note's text; a cluster's name (or first note) and its size."""
+    if isinstance(item, Cluster):
+        return f"{wall.label(item.key)} ({len(wall.cluster_notes(item.id))})"
+    return item.text
+
+
+def item_card(wall, item, styles: dict[str, Style], rect: Rect, scale: float, *,
+              badge: str = "", selected: bool = False, draggable: bool = True,
+              text_h: Optional[float] = None) -> Card:
+    """A note or cluster as a card: the kind's colour and mark, the text cut to fit."""
+    if isinstance(item, Cluster):
+        colour, mark, face_down = CLUSTER, "", False
+    else:
+        style = styles.get(item.kind, Style(theme.NOTE_YELLOW, "", item.kind))
+        colour, mark, face_down = style.colour, style.mark, item.face_down
+    x, y, w, h = rect
+    body_w = w - 2 * PAD * scale - (MARK_W * scale if mark else 0)
+    body_h = h - 2 * PAD * scale - (BADGE_H * scale if badge else 0)
+    if text_h is not None:
+        body_h = min(body_h, text_h)
+    text = fit_text(item_text(wall, item), body_w, body_h, theme.SMALL * scale)
+    return Card(key=item.key, text=text, rect=rect, colour=colour, mark=mark, face_down=face_down,
+                badge=badge, selected=selected, draggable=draggable)
+
+
+def fit_grid(n: int, box: Rect, scale: float, badge: bool = False, gap: float = 10
+             ) -> tuple[list[Rect], Optional[float]]:
+    """n card rects in rows from the top left of ``box``: the biggest cards that fit.
+
+    The size is the largest card area among two to four lines of text and widths
+    from MIN_CARD_W to MAX_CARD_W; the cards then widen to fill the box. When even
+    the smallest does not fit, the rows overlap like a fanned stack (each card's
+    first line still shows) rather than the text shrinking below what can be read
+    from across the room. Returns (rects, text height left in sight on a covered
+    card, or None when nothing overlaps).
+    """
+    bx, by, bw, bh = box
+    gap *= scale
+    best = None
+    for lines in LINES:
+        h = card_height(lines, badge) * scale
+        rows = max(1, int((bh + gap) // (h + gap)))
+        for width in range(MAX_CARD_W, MIN_CARD_W - 1, -10):
+            w = width * scale
+            cols = max(1, int((bw + gap) // (w + gap)))
+            if cols * rows >= n:
+                if best is None or w * h > best[0] * best[1]:
+                    best = (w, h, cols)
+                break
+    if best is None:
+        w, h = MIN_CARD_W * scale, card_height(LINES[-1], badge) * scale
+        cols = max(1, int((bw + gap) // (w + gap)))
+    else:
+        w, h, cols = best
+    cols = max(1, min(cols, n))
+    w = min(max(w, (bw - (cols - 1) * gap) / cols), MAX_CARD_W * scale, bw)  # fill the box's width
+    h = min(h, bh)
+    rows = max(1, math.ceil(n / cols))
+    step, covered = h + gap, None
+    if rows > 1 and rows * step - gap > bh:
+        step = max((PAD + LINE_H + 2) * scale, (bh - h) / (rows - 1))
+        lines = max(1, int((step - PAD * scale) // (LINE_H * scale)))
+        covered = lines * LINE_H * scale
+    left = bx + (bw - (cols * (w + gap) - gap)) / 2
+    top = by + bh
+    rects = []
+    for i in range(n):
+        r, c = divmod(i, cols)
+        rects.append((left + c * (w + gap), top - h - r * step, w, h))
+    return rects, covered
+
+
+def grid_cards(wall, items, styles, box: Rect, scale: float, badge=None, **card) -> list[Card]:
+    """Cards for ``items`` in a fitted grid; a card half hidden by the next row shows
+    only the whole lines that stay in sight. ``badge`` and the other Card fields may
+    be functions of the item."""
+    rects, covered = fit_grid(len(items), box, scale, badge is not None)
+    if badge is not None:
+        card["badge"] = badge
+    n = len(items)
+    cols = len({r[0] for r in rects}) or 1
+    out = []
+    for i, (item, rect) in enumerate(zip(items, rects)):
+        hidden = covered is not None and i + cols < n
+        out.append(item_card(wall, item, styles, rect, scale, text_h=covered if hidden else None,
+                             **{k: (v(item) if callable(v) else v) for k, v in card.items()}))
+    return out
+
+
+def heading_size(text: str, width: float, scale: float, big: float = 38, least: float = 30) -> float:
+    """The font size for a zone heading: big, smaller in a narrow zone, never below ``least``."""
+    label = CoreLabel(text=text, font_size=big * scale, bold=True)
+    label.refresh()
+    wide = label.texture.width or 1
+    return max(least * scale, min(big * scale, big * scale * width / wide))
+
+
+def share_widths(counts: list[int], width: float, scale: float, rows_h: float) -> list[float]:
+    """Zone widths along a row, so that every zone's cards fit without overlapping if
+    they can: a zone gets as many card columns as its cards need (the fullest first),
+    an empty zone a narrow strip; the width left over goes by columns."""
+    card_w, gap, pad, zone_gap = MIN_CARD_W * scale, 10 * scale, ZONE_PAD * scale, ZONE_GAP * scale
+    rows = max(1, int((rows_h + gap) // ((card_height(LINES[-1]) * scale) + gap)))
+    cols = [1 if n else 0 for n in counts]
+
+    def used(cs):
+        return sum((c * (card_w + gap) - gap + 2 * pad) if c else EMPTY_W * scale for c in cs) \
+            + zone_gap * (len(cs) - 1)
+    while True:
+        over = [(math.ceil(n / c) - rows if c else 0, i) for i, (n, c) in enumerate(zip(counts, cols))]
+        worst, i = max(over)
+        if worst <= 0:
+            break
+        trial = cols[:i] + [cols[i] + 1] + cols[i + 1:]
+        if used(trial) > width:
+            break
+        cols = trial
+    base = [(c * (card_w + gap) - gap + 2 * pad) if c else EMPTY_W * scale for c in cols]
+    left = max(0.0, width - used(cols))
+    weights = [c if c else 0.5 for c in cols]
+    total = sum(weights) or 1
+    widths = [b + left * wt / total for b, wt in zip(base, weights)]
+    if sum(widths) + zone_gap * (len(widths) - 1) > width:  # too many zones even when empty
+        n = len(widths)
+        widths = [(width - zone_gap * (n - 1)) / n] * n
+    return widths
+
+
+# -- the sort view ---------------------------------------------------------------------------
+
+class Zone:
+    """One drop zone: a column id (None: the unsorted tray), its heading and where it is."""
+
+    def __init__(self, column: Optional[str], title: str) -> None:
+        self.column = column
+        self.title = title
+        self.rect: Rect = (0, 0, 0, 0)
+        self.fill = Color(*theme.PANEL)
+        self.frame = Color(0, 0, 0, 0)
+        self.panel = RoundedRectangle()
+        self.line = Line(width=1)
+        self.label = Label(bold=True, color=theme.TEXT, halign="left", valign="middle", shorten=True,
+                           shorten_from="right")
+
+    def contains(self, x: float, y: float) -> bool:
+        zx, zy, zw, zh = self.rect
+        return zx <= x <= zx + zw and zy <= y <= zy + zh
+
+
+class SortView(BoxLayout):
+    step = ObjectProperty(None)
+    workshop = ObjectProperty(None, allownone=True)
+    hint = StringProperty("")
+    """One line over the zones: how many are still to sort, and what to do."""
+    wide = True
+
+    HEAD = 64
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.app = App.get_running_app()
+        self.styles = kind_styles(self.workshop.session.method)
+        params = self.step.params
+        self.columns = sort_columns(params)
+        self.zones = [Zone(None, tr("Not sorted yet"))]
+        self.zones += [Zone(c["id"], c["title"]) for c in params.get("columns", [])]
+        if PARKING in self.columns:
+            self.zones.append(Zone(PARKING, params.get("parking_lot") or tr("Parking lot")))
+        layer = self.ids.zones
+        for z in self.zones:
+            for instruction in (z.fill, z.panel, z.frame, z.line):
+                layer.canvas.before.add(instruction)
+        for z in self.zones:
+            layer.add_widget(z.label)
+        self._hot: Optional[Zone] = None
+        board = self.ids.board
+        board.bind(on_drop=self._dropped, size=lambda *_: self.refresh(), pos=lambda *_: self.refresh())
+
+    @property
+    def wall(self):
+        return self.app.wall()
+
+    def zone_of(self, item) -> Zone:
+        for z in self.zones[1:]:
+            if item.column == z.column:
+                return z
+        return self.zones[0]  # unsorted, or a column this step does not have
+
+    # -- drawing -----------------------------------------------------------------------
+
+    def refresh(self):
+        board, s = self.ids.board, self.app.s
+        board.scale = s
+        wall = self.wall
+        members: dict[int, list] = {id(z): [] for z in self.zones}
+        for item in wall.items():
+            members[id(self.zone_of(item))].append(item)
+        counts = [len(members[id(z)]) for z in self.zones]
+        head, pad = self.HEAD * s, ZONE_PAD * s
+        rows_h = board.height - head - pad
+        widths = share_widths(counts, board.width, s, rows_h)
+        cards, x = [], 0.0
+        for z, w, n in zip(self.zones, widths, counts):
+            z.rect = (x, 0.0, w, board.height)
+            cards += grid_cards(wall, members[id(z)], self.styles, (x + pad, pad, w - 2 * pad, rows_h), s)
+            z.label.text = f"{z.title}  ({n})"
+            x += w + ZONE_GAP * s
+        board.set_cards(cards)
+        self._draw_zones()
+        left = counts[0]
+        if left:
+            self.hint = tr("{n} not sorted yet · drag each one into a column").format(n=left)
+        else:
+            self.hint = tr("All sorted · drag a card to move it again")
+
+    def _draw_zones(self):
+        board, s = self.ids.board, self.app.s
+        ox, oy = board.pos
+        for z in self.zones:
+            x, y, w, h = z.rect
+            x, y = x + ox, y + oy
+            z.panel.pos, z.panel.size, z.panel.radius = (x, y), (w, h), [16 * s]
+            hot = z is self._hot
+            if z.column is None:      # the tray: an outline, the columns are filled panels
+                z.fill.rgba = theme.PANEL_HI if hot else (0, 0, 0, 0)
+            elif z.column == PARKING:
+                z.fill.rgba = theme.PANEL_HI if hot else (0.16, 0.16, 0.19, 1)
+            else:
+                z.fill.rgba = theme.PANEL_HI if hot else theme.PANEL
+            z.frame.rgba = theme.ACCENT if hot else theme.MUTED if z.column is None else (0.3, 0.36, 0.42, 1)
+            z.line.rounded_rectangle = (x, y, w, h, 16 * s)
+            z.line.width = (5 if hot else 2) * s
+            z.label.font_size = heading_size(z.label.text, w - 30 * s, s)
+            z.label.pos = (x + 18 * s, y + h - self.HEAD * s)
+            z.label.size = (w - 30 * s, self.HEAD * s)
+            z.label.text_size = z.label.size
+
+    # -- fingers -----------------------------------------------------------------------
+
+    def _zone_at(self, x: float, y: float) -> Optional[Zone]:
+        return next((z for z in self.zones if z.contains(x, y)), None)
+
+    def on_touch_move(self, touch):
+        """While a card is carried, the zone under its centre lights up (outline and fill)."""
+        handled = super().on_touch_move(touch)
+        board = self.ids.board
+        lift = board.lifted.get(touch.uid)
+        hot = None
+        if lift is not None and lift["key"] in board.cards:
+            x, y, w, h = board.cards[lift["key"]].rect
+            lx, ly = touch.x - board.x, touch.y - board.y
+            hot = self._zone_at(x + lx - lift["sx"] + w / 2, y + ly - lift["sy"] + h / 2)
+        if lift is not None and hot is not self._hot:
+            self._hot = hot
+            self._draw_zones()
+        return handled
+
+    def on_touch_up(self, touch):
+        handled = super().on_touch_up(touch)
+        if self._hot is not None and not self.ids.board.lifted:
+            self._hot = None
+            self._draw_zones()
+        return handled
+
+    def _dropped(self, board, key: str, x: float, y: float, target):
+        zone = self._zone_at(x, y)
+        wall = self.wall
+        if zone is None:
+            return  # between or outside the zones: the board already put it back
+        try:
+            current = wall.item(key).column
+        except Exception:  # gone meanwhile (an undo): redraw from the wall
+            self.refresh()
+            return
+        if zone.column == current or (zone.column is None and current not in self.columns):
+            return
+        self.app.act(wall.sort, key, zone.column, columns=self.columns, undo=wall)
+
+
+View = SortView
