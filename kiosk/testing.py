@@ -169,6 +169,14 @@ class Driver:
         x, y, w, h = board.cards[key].rect
         return board.to_window(board.x + x + w / 2, board.y + y + h / 2)
 
+    def tap_card(self, board, key: str) -> None:
+        """A finger down and up on one card of a NoteBoard."""
+        t = self.touch(*self.card_centre(board, key))
+        t.touch_down()
+        self.frames(1)
+        t.touch_up()
+        self.frames(2)
+
     def type(self, keyboard, text: str) -> None:
         """Type on the on-screen keyboard, key by key, shifting for capitals."""
         for ch in text:

@@ -71,10 +71,7 @@ def test_edit_delete_and_undo_a_note(kiosk):
     view = go_to(k, "refleksion")
     seed(k, ["For mange møder"], face_down=False)
     key = next(iter(view.ids.board.cards))
-    k.tap(view.ids.board) if False else None
-    x, y = k.card_centre(view.ids.board, key)
-    t = k.touch(x, y)
-    t.touch_down(); k.frames(1); t.touch_up(); k.frames(2)   # a tap on the note opens it
+    k.tap_card(view.ids.board, key)   # a tap on the note opens it
     k.tap(view.composer.ids.delete)
     assert fresh_wall(k).notes() == []
     k.tap("undo")
@@ -94,8 +91,7 @@ def test_present_two_at_a_time_one_of_each_kind_then_all_shuffled(kiosk):
     k.tap(view.ids.hold)
     waiting = view.ids.waiting
     held_key = list(waiting.cards)[0]
-    x, y = k.card_centre(waiting, held_key)
-    t = k.touch(x, y); t.touch_down(); k.frames(1); t.touch_up(); k.frames(2)
+    k.tap_card(waiting, held_key)
     assert fresh_wall(k).item(held_key).held
     k.tap(view.ids.all)
     k.tap(k.app.confirm_view.ids.yes)
@@ -138,8 +134,7 @@ def test_name_a_group_by_tapping_its_heading(kiosk):
     a, b = list(board.cards)
     k.drag(k.card_centre(board, a), k.card_centre(board, b))
     [cluster] = fresh_wall(k).clusters()
-    x, y = k.card_centre(board, cluster.key)
-    t = k.touch(x, y); t.touch_down(); k.frames(1); t.touch_up(); k.frames(2)
+    k.tap_card(board, cluster.key)
     k.type(view.composer.ids.keyboard, "Travlhed")
     k.tap(view.composer.ids.save)
     assert fresh_wall(k).clusters()[0].name == "Travlhed"

@@ -37,6 +37,23 @@ TEAM = "Hjemmeplejen Ærø, Sø & Å"  # typed on the on-screen keyboard: capita
 TZ = "Europe/Copenhagen"
 
 
+WALL_NOTES = [
+    "Vi hjælper hinanden på tværs af vagter", "Travlt om morgenen før turene", "God stemning i teamet",
+    "For mange møder midt på dagen", "Nye kolleger bliver taget godt imod", "Svært at nå pauser",
+    "Vi griner meget sammen", "Vagtplanen kommer for sent", "Lederen er let at få fat i",
+    "Uklare beskeder om ændringer", "Faglig sparring i frokosten", "For lidt tid til dokumentation",
+    "Fleksibilitet med fridage", "Mange afbrydelser i telefonen", "Borgerne er glade for os",
+    "Bilerne er ofte i stykker", "Gode kurser i år", "Støj i fælleskontoret",
+    "Vi deler viden på tavlemødet", "Sygefravær giver ekstra vagter", "Ros fra pårørende",
+    "Usikkerhed om nye opgaver", "Kaffestuen er hyggelig", "Svært at sige fra",
+    "Klare aftaler om ruter", "IT-systemet er langsomt", "Vi bakker hinanden op",
+    "For lidt tid til nye borgere", "Sjove personalearrangementer", "Uenighed om prioriteringer",
+    "Tryghed i at spørge om hjælp", "Mangler overblik over ugen", "Godt samarbejde med sygeplejen",
+    "Ingen tid til refleksion", "Fri til at tilrettelægge dagen", "Tunge løft uden hjælpemidler",
+]
+TRIO_NOTES = ["Sygefraværet er steget siden sidste år", "Mange oplever travlhed", "Høj trivsel i samarbejdet"]
+
+
 def parse_size(text: str) -> tuple[int, int]:
     w, h = (int(x) for x in text.lower().split("x"))
     return w, h
@@ -231,6 +248,73 @@ class Shooter:
         self.banner_recovery()
         # The fatal screen: another kiosk holds the data folder.
         self.fatal_locked()
+        self.wall_tour()
+
+    def wall_tour(self):
+        """Every wall step with a realistic wall: 36 Danish post-its, some grouped, sorted, placed."""
+        from kiosk.core.wall import Wall
+
+        d = self.open(self.data("wall"))
+        self.tap("start")
+        self.pick_method()
+        self.type_team("Hjemmeplejen Nord")
+        self.tap("start")
+        app = d.app
+        ws = app.workshop
+        wall = Wall(app.store, ws.session.id, app.clock)
+
+        def go(step_id):
+            app.act(ws.go_to, ws.session.method.step_index(step_id))
+            d.frames(3)
+
+        go("refleksion")
+        with app.store.batch(ws.session.id):
+            for i, text in enumerate(WALL_NOTES):
+                wall.add_note("godt" if i % 2 == 0 else "mindre-godt", text, step="refleksion", face_down=True)
+            for text in TRIO_NOTES:
+                wall.add_note("trio", text, step="refleksion")
+        app._wall = None
+        app.revision += 1
+        d.advance(240)
+        self.shot("wall-write", "workshop")
+        go("praesentation")
+        view = d.find("activity").children[0]
+        for _ in range(4):
+            self.tap(view.ids.turn)
+        self.shot("wall-present", "workshop")
+        app.wall().reveal_all(__import__("random").Random(7))
+        go("gruppering")
+        w = app.wall()
+        keys = [n.key for n in w.notes()]
+        c1 = w.group(keys[1], keys[3])
+        w.group(keys[5], c1.key)
+        w.name_cluster(c1.id, "Travlhed og pauser")
+        c2 = w.group(keys[0], keys[2])
+        w.name_cluster(c2.id, "Godt samarbejde")
+        app.revision += 1
+        d.frames(3)
+        self.shot("wall-group", "workshop")
+        go("bevare-forandre")
+        w = app.wall()
+        columns = ["bevare", "forandre", "parking"]
+        for i, item in enumerate(w.items()[:14]):
+            w.sort(item.key, columns[i % 3], columns=columns)
+        app.revision += 1
+        d.frames(3)
+        self.shot("wall-sort", "workshop")
+        go("mulighedsrum")
+        w = app.wall()
+        spots = [(0.8, 0.85), (0.3, 0.8), (0.7, 0.3), (0.2, 0.25), (0.62, 0.7)]
+        for item, (x, y) in zip([i for i in w.items() if i.column != "parking"], spots):
+            w.place(item.key, x, y)
+        for item in w.placed()[:3]:
+            w.choose(item.key, True, pick_max=5)
+        app.revision += 1
+        d.frames(3)
+        self.shot("wall-matrix", "workshop")
+        go("afstemning")
+        d.frames(3)
+        self.shot("wall-vote", "workshop")
 
     def banner_recovery(self):
         from kiosk.core.clock import FakeClock

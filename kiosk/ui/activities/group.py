@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kivy.app import App
 from kivy.lang import Builder
-from kivy.properties import ObjectProperty, StringProperty
-from kivy.uix.boxlayout import BoxLayout
+from kivy.properties import StringProperty
 
 from kiosk.core.wall import NAME_MAX, Cluster
 from kiosk.i18n import tr
-from kiosk.ui.activities.notes import CLUSTER, kind_styles, note_card
+from kiosk.ui.activities.notes import WallView, CLUSTER, note_card
 from kiosk.ui.app import FAILED
 from kiosk.ui.board import Card, NoteBoard  # noqa: F401  (kv)
 from kiosk.ui.composer import Composer
@@ -26,25 +24,16 @@ Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 CARD_W, CARD_H, MEMBER_H = 215, 120, 44
 
 
-class GroupView(BoxLayout):
-    step = ObjectProperty(None)
-    workshop = ObjectProperty(None, allownone=True)
+class GroupView(WallView):
     status = StringProperty("")
-    wide = True
 
     def __init__(self, **kw):
         super().__init__(**kw)
-        self.app = App.get_running_app()
-        self.styles = kind_styles(self.workshop.session.method)
         self.owner: dict[str, str] = {}  # card key → the item key it belongs to
         board = self.ids.board
         board.bind(on_tap=lambda _b, key: self.tap(key), on_drop=self._dropped,
                    size=lambda *_: self.refresh())
         self.composer = None
-
-    @property
-    def wall(self):
-        return self.app.wall()
 
     def items(self):
         return [i for i in self.wall.items() if isinstance(i, Cluster) or not i.face_down]

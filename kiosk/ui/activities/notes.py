@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kivy.app import App
+from kivy.properties import ObjectProperty
+from kivy.uix.boxlayout import BoxLayout
+
 from kiosk.ui import theme
 from kiosk.ui.board import Card
 
@@ -45,6 +49,23 @@ def kind_styles(method) -> dict[str, Style]:
                 plain += 1
             out[kind["id"]] = Style(COLOURS.get(kind.get("colour"), theme.NOTE_YELLOW), mark, kind["title"])
     return out
+
+
+class WallView(BoxLayout):
+    """The base of every activity that works on the wall: it needs the room, and the notes' looks."""
+
+    step = ObjectProperty(None)
+    workshop = ObjectProperty(None, allownone=True)
+    wide = True
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.app = App.get_running_app()
+        self.styles = kind_styles(self.workshop.session.method)
+
+    @property
+    def wall(self):
+        return self.app.wall()
 
 
 def note_card(note, styles: dict[str, Style], rect, **kw) -> Card:

@@ -12,30 +12,23 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from kivy.app import App
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
-from kivy.uix.boxlayout import BoxLayout
+from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.i18n import tr
-from kiosk.ui.activities.notes import grid, kind_styles, note_card
+from kiosk.ui.activities.notes import WallView, grid, note_card
 from kiosk.ui.board import NoteBoard  # noqa: F401  (kv)
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
 
-class PresentView(BoxLayout):
-    step = ObjectProperty(None)
-    workshop = ObjectProperty(None, allownone=True)
+class PresentView(WallView):
     holding = BooleanProperty(False)
     """While on, tapping a waiting note holds it back (or lets it go)."""
     status = StringProperty("")
-    wide = True
 
     def __init__(self, **kw):
         super().__init__(**kw)
-        self.app = App.get_running_app()
-        self.styles = kind_styles(self.workshop.session.method)
         p = self.step.params
         self.kinds = p.get("kinds") or None
         self.per_turn = int(p.get("per_turn", 2))
@@ -43,10 +36,6 @@ class PresentView(BoxLayout):
         self.rng = random.SystemRandom()  # reveal-all order must not be guessable
         self.ids.shown.bind(size=lambda *_: self.refresh())
         self.ids.waiting.bind(on_tap=lambda _b, key: self.tap_waiting(key), size=lambda *_: self.refresh())
-
-    @property
-    def wall(self):
-        return self.app.wall()
 
     def waiting_notes(self):
         kinds = set(self.kinds) if self.kinds else None

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kivy.app import App
 from kivy.lang import Builder
-from kivy.properties import ObjectProperty, StringProperty
-from kivy.uix.boxlayout import BoxLayout
+from kivy.properties import StringProperty
 
 from kiosk.core.wall import NOTE_MAX
 from kiosk.i18n import tr
 from kiosk.ui.app import FAILED
-from kiosk.ui.activities.notes import grid, kind_styles, note_card
+from kiosk.ui.activities.notes import WallView, grid, note_card
 from kiosk.ui.board import NoteBoard  # noqa: F401  (kv)
 from kiosk.ui.composer import Composer
 from kiosk.ui.widgets import KButton, sym
@@ -26,16 +24,11 @@ from kiosk.ui.widgets import KButton, sym
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
 
-class WriteView(BoxLayout):
-    step = ObjectProperty(None)
-    workshop = ObjectProperty(None, allownone=True)
+class WriteView(WallView):
     summary = StringProperty("")
-    wide = True
 
     def __init__(self, **kw):
         super().__init__(**kw)
-        self.app = App.get_running_app()
-        self.styles = kind_styles(self.workshop.session.method)
         self.kinds = self.step.params.get("kinds", [])
         self.limit = int(self.step.params.get("max_length", NOTE_MAX))
         bar = self.ids.kinds
@@ -49,10 +42,6 @@ class WriteView(BoxLayout):
             bar.add_widget(button)
         self.ids.board.bind(on_tap=lambda _b, key: self.edit(key), size=lambda *_: self.refresh())
         self.composer = None
-
-    @property
-    def wall(self):
-        return self.app.wall()
 
     def notes(self):
         ids = {k["id"] for k in self.kinds}
