@@ -28,6 +28,12 @@ from kiosk.ui.widgets import symbol_font
 TAP_SLOP = 18
 """Pixels (at 1080p) a finger may wobble and still tap."""
 
+# A card's text geometry at 1080p, shared with the layouts that fit text to cards.
+PAD = 8
+MARK_W = 38
+"""Room kept at the right of the text for the kind's mark."""
+BADGE_H = 30
+
 
 @dataclass(frozen=True)
 class Card:
@@ -72,7 +78,7 @@ def draw_card(card: Card, texts: _Texts, scale: float, offset=(0.0, 0.0)) -> Ins
     """The instructions for one card (used for the cached wall and for a lifted card)."""
     x, y, w, h = card.rect
     x, y = x + offset[0], y + offset[1]
-    pad = 8 * scale
+    pad = PAD * scale
     g = InstructionGroup()
     g.add(Color(0, 0, 0, 0.35))
     g.add(RoundedRectangle(pos=(x + 4 * scale, y - 4 * scale), size=(w, h), radius=[6 * scale]))
@@ -88,9 +94,9 @@ def draw_card(card: Card, texts: _Texts, scale: float, offset=(0.0, 0.0)) -> Ins
         g.add(Color(1, 1, 1, 0.9))
         g.add(Rectangle(texture=tex, size=tex.size, pos=(x + (w - tex.width) / 2, y + (h - tex.height) / 2)))
     else:
-        body_w = w - 2 * pad - (38 * scale if card.mark else 0)
+        body_w = w - 2 * pad - (MARK_W * scale if card.mark else 0)
         tex = texts.get(card.text, body_w, text_size)
-        shown_h = min(tex.height, h - 2 * pad - (30 * scale if card.badge else 0))
+        shown_h = min(tex.height, h - 2 * pad - (BADGE_H * scale if card.badge else 0))
         # Clip long text to the card by drawing only the part of the texture that fits.
         region = tex.get_region(0, tex.height - shown_h, tex.width, shown_h) if shown_h < tex.height else tex
         g.add(Color(1, 1, 1, 1))

@@ -1,7 +1,7 @@
 """How a note looks, for every wall activity alike: colour and a shape per kind.
 
 The kinds come from the method's write steps (id, title, colour). The first kind
-is marked '+', the second '−' (works well / works less well), a prepared kind '★',
+is marked '+', the second '−' (works well / works less well), a prepared kind '♦',
 so the kind reads without colour.
 """
 
@@ -43,7 +43,7 @@ def kind_styles(method) -> dict[str, Style]:
             if kind["id"] in out:
                 continue
             if kind.get("prepared"):
-                mark = "★"
+                mark = "♦"  # ★ marks the matrix's act-here corner
             else:
                 mark = MARKS[min(plain, len(MARKS) - 1)]
                 plain += 1

@@ -17,19 +17,17 @@ import math
 from pathlib import Path
 from typing import Optional
 
-from kivy.app import App
+from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Line, RoundedRectangle
 from kivy.lang import Builder
-from kivy.properties import ObjectProperty, StringProperty
-from kivy.uix.boxlayout import BoxLayout
+from kivy.properties import StringProperty
 from kivy.uix.label import Label
-from kivy.uix.widget import Widget
 
-from kiosk.core.wall import PARKING, Cluster, sort_columns
+from kiosk.core.wall import PARKING, Cluster, WallError, sort_columns
 from kiosk.i18n import tr
 from kiosk.ui import theme
-from kiosk.ui.activities.notes import CLUSTER, Style, kind_styles
+from kiosk.ui.activities.notes import CLUSTER, Style, WallView
 from kiosk.ui.board import Card, NoteBoard  # noqa: F401  (kv)
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
@@ -38,18 +36,16 @@ Rect = tuple[float, float, float, float]
 
 # -- shared by sort, vote and matrix: a wall item as a card -------------------------------
 
-PAD = 10
-"""The board's padding inside a card (board.draw_card), at 1080p."""
-MARK_W = 34
-BADGE_H = 30
-LINE_H = 35
-"""Height of one line of card text (Roboto at theme.SMALL = 28 px), at 1080p."""
+from kiosk.ui.board import BADGE_H, MARK_W, PAD  # noqa: E402  (the board's card geometry)
+
+LINE_H = 29
+"""Height of one line of card text (Roboto at theme.NOTE = 24 px), at 1080p."""
 
 MIN_CARD_W = 210
 MAX_CARD_W = 360
-EMPTY_W = 220
+EMPTY_W = 150
 ZONE_PAD = 10
-ZONE_GAP = 14
+ZONE_GAP = 10
 LINES = (4, 3, 2)
 """How many lines of text a card may hold, most first: never fewer than two."""
 
@@ -202,6 +198,14 @@ def heading_size(text: str, width: float, scale: float, big: float = 38, least: 
     return max(least * scale, min(big * scale, big * scale * width / wide))
 
 
+def heading_text(title: str, n: int, width: float, scale: float) -> str:
+    """'Bevare  (4)' on one line, or the count on a line of its own in a narrow zone."""
+    one = f"{title}  ({n})"
+    if heading_size(one, width, scale, least=0) >= 30 * scale:
+        return one
+    return f"{title}\n({n})"
+
+
 def share_widths(counts: list[int], width: float, scale: float, rows_h: float) -> list[float]:
     """Zone widths along a row, so that every zone's cards fit without overlapping if
     they can: a zone gets as many card columns as its cards need (the fullest first),
@@ -246,27 +250,21 @@ class Zone:
         self.frame = Color(0, 0, 0, 0)
         self.panel = RoundedRectangle()
         self.line = Line(width=1)
-        self.label = Label(bold=True, color=theme.TEXT, halign="left", valign="middle", shorten=True,
-                           shorten_from="right")
+        self.label = Label(bold=True, color=theme.TEXT, halign="left", valign="middle")
 
     def contains(self, x: float, y: float) -> bool:
         zx, zy, zw, zh = self.rect
         return zx <= x <= zx + zw and zy <= y <= zy + zh
 
 
-class SortView(BoxLayout):
-    step = ObjectProperty(None)
-    workshop = ObjectProperty(None, allownone=True)
+class SortView(WallView):
     hint = StringProperty("")
     """One line over the zones: how many are still to sort, and what to do."""
-    wide = True
 
-    HEAD = 64
+    HEAD = 72
 
     def __init__(self, **kw):
         super().__init__(**kw)
-        self.app = App.get_running_app()
-        self.styles = kind_styles(self.workshop.session.method)
         params = self.step.params
         self.columns = sort_columns(params)
         self.zones = [Zone(None, tr("Not sorted yet"))]
@@ -283,10 +281,6 @@ class SortView(BoxLayout):
         board = self.ids.board
         board.bind(on_drop=self._dropped, size=lambda *_: self.refresh(), pos=lambda *_: self.refresh())
 
-    @property
-    def wall(self):
-        return self.app.wall()
-
     def zone_of(self, item) -> Zone:
         for z in self.zones[1:]:
             if item.column == z.column:
@@ -296,6 +290,8 @@ class SortView(BoxLayout):
     # -- drawing -----------------------------------------------------------------------
 
     def refresh(self):
+        if self.get_root_window() is None:  # not on screen (another screen shows, or the app stopped)
+            return
         board, s = self.ids.board, self.app.s
         board.scale = s
         wall = self.wall
@@ -310,7 +306,7 @@ class SortView(BoxLayout):
         for z, w, n in zip(self.zones, widths, counts):
             z.rect = (x, 0.0, w, board.height)
             cards += grid_cards(wall, members[id(z)], self.styles, (x + pad, pad, w - 2 * pad, rows_h), s)
-            z.label.text = f"{z.title}  ({n})"
+            z.label.text = heading_text(z.title, n, w - 30 * s, s)
             x += w + ZONE_GAP * s
         board.set_cards(cards)
         self._draw_zones()
@@ -337,7 +333,11 @@ class SortView(BoxLayout):
             z.frame.rgba = theme.ACCENT if hot else theme.MUTED if z.column is None else (0.3, 0.36, 0.42, 1)
             z.line.rounded_rectangle = (x, y, w, h, 16 * s)
             z.line.width = (5 if hot else 2) * s
-            z.label.font_size = heading_size(z.label.text, w - 30 * s, s)
+            two = "\n" in z.label.text
+            z.label.font_size = 28 * s if two else heading_size(z.label.text, w - 30 * s, s)
+            z.label.line_height = 0.95
+            z.label.shorten = not two
+            z.label.max_lines = 2 if two else 1
             z.label.pos = (x + 18 * s, y + h - self.HEAD * s)
             z.label.size = (w - 30 * s, self.HEAD * s)
             z.label.text_size = z.label.size
@@ -364,10 +364,14 @@ class SortView(BoxLayout):
 
     def on_touch_up(self, touch):
         handled = super().on_touch_up(touch)
+        if self._hot is not None:  # the board lets go of the card after this pass: look then
+            Clock.schedule_once(lambda dt: self._cool(), 0)
+        return handled
+
+    def _cool(self):
         if self._hot is not None and not self.ids.board.lifted:
             self._hot = None
             self._draw_zones()
-        return handled
 
     def _dropped(self, board, key: str, x: float, y: float, target):
         zone = self._zone_at(x, y)
@@ -376,7 +380,7 @@ class SortView(BoxLayout):
             return  # between or outside the zones: the board already put it back
         try:
             current = wall.item(key).column
-        except Exception:  # gone meanwhile (an undo): redraw from the wall
+        except WallError:  # gone meanwhile (an undo): redraw from the wall
             self.refresh()
             return
         if zone.column == current or (zone.column is None and current not in self.columns):
