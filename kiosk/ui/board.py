@@ -51,6 +51,53 @@ class Card:
     """A line under the text: votes, a cluster's size …"""
     selected: bool = False
     draggable: bool = True
+    text_h: float | None = None
+    """At most this much height for the text (a card in a fanned stack shows its first lines)."""
+
+
+_fitted: dict[tuple, str] = {}
+
+
+def _height(text: str, width: float, size: float) -> float:
+    label = CoreLabel(text=text, font_size=size, text_size=(width, None), halign="left", valign="top")
+    label.refresh()
+    return label.texture.height
+
+
+def fit_text(text: str, width: float, height: float, size: float) -> str:
+    """The text, cut after the last whole word that fits the box with an ellipsis.
+
+    The board clips a long text at the card's edge, which can leave half a line;
+    this keeps whole lines and says with '…' that there is more.
+    """
+    key = (text, int(width), int(height), int(size))
+    if key in _fitted:
+        return _fitted[key]
+    out = text
+    if width > 0 and _height(text, width, size) > height + 0.5:
+        words = text.split()
+        lo, hi = 0, len(words) - 1  # the most words that fit with '…'
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if _height(" ".join(words[:mid]) + "…", width, size) <= height + 0.5:
+                lo = mid
+            else:
+                hi = mid - 1
+        if lo:
+            out = " ".join(words[:lo]) + "…"
+        else:  # one long word: cut it by characters
+            word, lo, hi = words[0] if words else text, 0, len(words[0] if words else text)
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                if _height(word[:mid] + "…", width, size) <= height + 0.5:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            out = word[:max(1, lo)] + "…"
+    if len(_fitted) > 4000:
+        _fitted.clear()
+    _fitted[key] = out
+    return out
 
 
 class _Texts:
@@ -95,9 +142,12 @@ def draw_card(card: Card, texts: _Texts, scale: float, offset=(0.0, 0.0)) -> Ins
         g.add(Rectangle(texture=tex, size=tex.size, pos=(x + (w - tex.width) / 2, y + (h - tex.height) / 2)))
     else:
         body_w = w - 2 * pad - (MARK_W * scale if card.mark else 0)
-        tex = texts.get(card.text, body_w, text_size)
-        shown_h = min(tex.height, h - 2 * pad - (BADGE_H * scale if card.badge else 0))
-        # Clip long text to the card by drawing only the part of the texture that fits.
+        body_h = h - 2 * pad - (BADGE_H * scale if card.badge else 0)
+        if card.text_h is not None:
+            body_h = min(body_h, card.text_h)
+        tex = texts.get(fit_text(card.text, body_w, body_h, text_size), body_w, text_size)
+        shown_h = min(tex.height, max(0.0, body_h))
+        # Whole lines fit (fit_text); clip only what a fanned stack covers.
         region = tex.get_region(0, tex.height - shown_h, tex.width, shown_h) if shown_h < tex.height else tex
         g.add(Color(1, 1, 1, 1))
         g.add(Rectangle(texture=region, size=(tex.width, shown_h), pos=(x + pad, y + h - pad - shown_h)))

@@ -36,7 +36,7 @@ Rect = tuple[float, float, float, float]
 
 # -- shared by sort, vote and matrix: a wall item as a card -------------------------------
 
-from kiosk.ui.board import BADGE_H, MARK_W, PAD  # noqa: E402  (the board's card geometry)
+from kiosk.ui.board import BADGE_H, PAD  # noqa: E402  (the board's card geometry)
 
 LINE_H = 29
 """Height of one line of card text (Roboto at theme.NOTE = 24 px), at 1080p."""
@@ -55,51 +55,6 @@ def card_height(lines: int, badge: bool = False) -> float:
     return 2 * PAD + lines * LINE_H + (BADGE_H if badge else 0)
 
 
-_fitted: dict[tuple, str] = {}
-
-
-def _height(text: str, width: float, size: float) -> float:
-    label = CoreLabel(text=text, font_size=size, text_size=(width, None), halign="left", valign="top")
-    label.refresh()
-    return label.texture.height
-
-
-def fit_text(text: str, width: float, height: float, size: float) -> str:
-    """The text, cut after the last whole word that fits the box with an ellipsis.
-
-    The board clips a long text at the card's edge, which can leave half a line;
-    this keeps whole lines and says with '…' that there is more.
-    """
-    key = (text, int(width), int(height), int(size))
-    if key in _fitted:
-        return _fitted[key]
-    out = text
-    if width > 0 and _height(text, width, size) > height + 0.5:
-        words = text.split()
-        lo, hi = 0, len(words) - 1  # the most words that fit with '…'
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if _height(" ".join(words[:mid]) + "…", width, size) <= height + 0.5:
-                lo = mid
-            else:
-                hi = mid - 1
-        if lo:
-            out = " ".join(words[:lo]) + "…"
-        else:  # one long word: cut it by characters
-            word, lo, hi = words[0] if words else text, 0, len(words[0] if words else text)
-            while lo < hi:
-                mid = (lo + hi + 1) // 2
-                if _height(word[:mid] + "…", width, size) <= height + 0.5:
-                    lo = mid
-                else:
-                    hi = mid - 1
-            out = word[:max(1, lo)] + "…"
-    if len(_fitted) > 4000:
-        _fitted.clear()
-    _fitted[key] = out
-    return out
-
-
 def item_text(wall, item) -> str:
     """What a card says: a note's text; a cluster's name (or first note) and its size."""
     if isinstance(item, Cluster):
@@ -116,14 +71,8 @@ def item_card(wall, item, styles: dict[str, Style], rect: Rect, scale: float, *,
     else:
         style = styles.get(item.kind, Style(theme.NOTE_YELLOW, "", item.kind))
         colour, mark, face_down = style.colour, style.mark, item.face_down
-    x, y, w, h = rect
-    body_w = w - 2 * PAD * scale - (MARK_W * scale if mark else 0)
-    body_h = h - 2 * PAD * scale - (BADGE_H * scale if badge else 0)
-    if text_h is not None:
-        body_h = min(body_h, text_h)
-    text = fit_text(item_text(wall, item), body_w, body_h, theme.SMALL * scale)
-    return Card(key=item.key, text=text, rect=rect, colour=colour, mark=mark, face_down=face_down,
-                badge=badge, selected=selected, draggable=draggable)
+    return Card(key=item.key, text=item_text(wall, item), rect=rect, colour=colour, mark=mark,
+                face_down=face_down, badge=badge, selected=selected, draggable=draggable, text_h=text_h)
 
 
 def fit_grid(n: int, box: Rect, scale: float, badge: bool = False, gap: float = 10
