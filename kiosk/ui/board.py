@@ -111,7 +111,7 @@ class _Texts:
         tex = self._cache.get(key)
         if tex is None:
             label = CoreLabel(text=text, font_size=size, bold=bold, color=(0.1, 0.1, 0.1, 1),
-                              text_size=(width, None), halign="left", valign="top",
+                              text_size=(width or None, None), halign="left", valign="top",
                               **({"font_name": font} if font else {}))
             label.refresh()
             tex = label.texture
@@ -137,7 +137,7 @@ def draw_card(card: Card, texts: _Texts, scale: float, offset=(0.0, 0.0)) -> Ins
                    width=4 * scale))
     text_size = theme.NOTE * scale
     if card.face_down:
-        tex = texts.get("?", w, 60 * scale, bold=True)
+        tex = texts.get("?", 0, 60 * scale, bold=True)  # width 0: as wide as the glyph, to centre it
         g.add(Color(1, 1, 1, 0.9))
         g.add(Rectangle(texture=tex, size=tex.size, pos=(x + (w - tex.width) / 2, y + (h - tex.height) / 2)))
     else:
