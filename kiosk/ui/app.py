@@ -28,6 +28,7 @@ from kivy.uix.screenmanager import NoTransition
 from kiosk import i18n
 from kiosk.core.clock import SystemClock
 from kiosk.core.loader import load_methods
+from kiosk.core.actions import ActionError
 from kiosk.core.session import SessionError
 from kiosk.core.wall import Wall, WallError
 from kiosk.core.settings import Settings, SettingsError
@@ -239,7 +240,7 @@ class KioskApp(App):
             log.error("store refused a write: %s", e)
             self.say(messages.store_error(e), "error")
             return FAILED
-        except (SessionError, SettingsError, WallError) as e:
+        except (SessionError, SettingsError, WallError, ActionError) as e:
             self.say(messages.refusal(str(e)), "error")
             return FAILED
         if undo is not None:

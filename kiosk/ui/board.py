@@ -58,28 +58,28 @@ class Card:
 _fitted: dict[tuple, str] = {}
 
 
-def _height(text: str, width: float, size: float) -> float:
-    label = CoreLabel(text=text, font_size=size, text_size=(width, None), halign="left", valign="top")
+def _height(text: str, width: float, size: float, bold: bool = False) -> float:
+    label = CoreLabel(text=text, font_size=size, bold=bold, text_size=(width, None), halign="left", valign="top")
     label.refresh()
     return label.texture.height
 
 
-def fit_text(text: str, width: float, height: float, size: float) -> str:
+def fit_text(text: str, width: float, height: float, size: float, bold: bool = False) -> str:
     """The text, cut after the last whole word that fits the box with an ellipsis.
 
     The board clips a long text at the card's edge, which can leave half a line;
     this keeps whole lines and says with '…' that there is more.
     """
-    key = (text, int(width), int(height), int(size))
+    key = (text, int(width), int(height), int(size), bold)
     if key in _fitted:
         return _fitted[key]
     out = text
-    if width > 0 and _height(text, width, size) > height + 0.5:
+    if width > 0 and _height(text, width, size, bold) > height + 0.5:
         words = text.split()
         lo, hi = 0, len(words) - 1  # the most words that fit with '…'
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            if _height(" ".join(words[:mid]) + "…", width, size) <= height + 0.5:
+            if _height(" ".join(words[:mid]) + "…", width, size, bold) <= height + 0.5:
                 lo = mid
             else:
                 hi = mid - 1
@@ -89,7 +89,7 @@ def fit_text(text: str, width: float, height: float, size: float) -> str:
             word, lo, hi = words[0] if words else text, 0, len(words[0] if words else text)
             while lo < hi:
                 mid = (lo + hi + 1) // 2
-                if _height(word[:mid] + "…", width, size) <= height + 0.5:
+                if _height(word[:mid] + "…", width, size, bold) <= height + 0.5:
                     lo = mid
                 else:
                     hi = mid - 1

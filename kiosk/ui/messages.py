@@ -44,6 +44,15 @@ _REFUSALS = {
     "wrong_mode": N_("This vote counts something else."),
     "bad_count": N_("A count is a whole number from 0 to 999."),
     "nothing_to_vote_on": N_("There is nothing to vote on yet: the earlier steps put no post-its on the wall."),
+    # action plans and the statuspil
+    "date_past": N_("That day has passed. Pick today or a later day."),
+    "owner_empty": N_("Write who is responsible first."),
+    "owner_long": N_("An owner is at most 60 characters: a name or a role."),
+    "answer_long": N_("That answer is too long (at most 500 characters)."),
+    "theme_empty": N_("Write the theme in a few words first."),
+    "theme_long": N_("That theme is too long."),
+    "too_many_actions": N_("This plan has as many actions as it can hold."),
+    "unknown_action": N_("That action is no longer in the plan."),
     "no_themes": N_("No themes are chosen yet: choose some in the earlier steps, or add a post-it."),
 }
 

@@ -13,7 +13,7 @@ import importlib
 MODULES = {
     "talk": "talk",
     "write": "write", "present": "present", "group": "group",
-    "sort": "sort", "vote": "vote", "matrix": "matrix",
+    "sort": "sort", "vote": "vote", "matrix": "matrix", "actions": "actions",
 }
 
 
