@@ -86,7 +86,7 @@ def test_quick_screenshots_are_real_pictures(tmp_path):
 
     listed = [Path(line) for line in proc.stdout.split()]
     written = sorted((out / "1280x720").glob("*.png"))
-    assert [p.name for p in written] == ["01-home-empty.png", "02-team-typed.png", "03-workshop-running.png"]
+    assert [p.name for p in written] == ["01-board-empty.png", "02-team-typed.png", "03-workshop-running.png"]
     assert sorted(listed) == written, "the printed list is not the files written"
 
     pictures = {}

@@ -75,7 +75,7 @@ def test_walk_the_whole_trivselsdialog_by_tapping(kiosk):
     assert k.app.sm.current == "settings"
     k.tap("end")
     k.tap(k.app.confirm_view.ids.yes)
-    assert k.app.sm.current == "home"
+    assert k.app.sm.current == "board"
     assert k.app.store.get_state(ACTIVE_KEY) is None
     finished = k.app.store.list_sessions()
     assert [s["status"] for s in finished] == ["finished"]
@@ -179,7 +179,7 @@ def test_wrong_pin_keeps_the_menu_shut(kiosk):
     k.tap("kok")
     assert k.app.sm.current == "pin" and "Wrong PIN" in k.screen().message
     k.tap("cancel")
-    assert k.app.sm.current == "home"
+    assert k.app.sm.current == "board"
 
 
 def test_changing_the_pin_and_the_language(kiosk):
@@ -324,3 +324,19 @@ def test_touch_targets_are_finger_sized(kiosk):
     for name in ("toggle", "plus1", "plus5", "minus1", "next", "prev", "undo", "menu"):
         w = k.find(name)
         assert min(w.width, w.height) >= 80, (name, w.size)
+
+
+def test_idle_returns_to_the_board_but_never_leaves_a_running_workshop(kiosk):
+    from kiosk.ui.app import IDLE_SECONDS
+
+    k = kiosk
+    assert k.app.sm.current == "board"          # the statuspil board is the idle screen
+    k.tap("start")
+    assert k.app.sm.current == "picker"
+    k.advance(IDLE_SECONDS - 5)
+    assert k.app.sm.current == "picker"         # someone is still choosing
+    k.advance(10)
+    assert k.app.sm.current == "board"          # walked away: back to the board
+    start_workshop(k)
+    k.advance(IDLE_SECONDS * 5)
+    assert k.app.sm.current == "workshop"       # a running workshop keeps its screen

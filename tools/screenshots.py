@@ -146,7 +146,7 @@ class Shooter:
 
     def quick(self):
         d = self.open(self.data("quick"))
-        self.shot("home-empty", "home")
+        self.shot("board-empty", "board")
         self.tap("start")
         self.pick_method()
         self.type_team(TEAM)
@@ -160,7 +160,7 @@ class Shooter:
     def full(self):
         # Home, picker, team (the name typed on the on-screen keyboard).
         d = self.open(self.data("main"))
-        self.shot("home-empty", "home")
+        self.shot("board-empty", "board")
         self.tap("start")
         self.shot("picker", "picker")
         self.pick_method()
@@ -333,7 +333,7 @@ class Shooter:
         d = self.open(data)
         if not d.app.notice:
             self.problems.append("banner: the damaged kiosk.json gave no message")
-        self.shot("banner-recovered-from-backup", "home")
+        self.shot("banner-recovered-from-backup", "board")
         self.close()
 
     def fatal_locked(self):

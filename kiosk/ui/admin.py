@@ -25,7 +25,7 @@ class PinScreen(Screen):
     def ask(self, then: str, mode: str = "check"):
         app = App.get_running_app()
         self.then = then
-        self.back_to = app.sm.current if app.sm.current != "pin" else "home"
+        self.back_to = app.sm.current if app.sm.current != "pin" else app.idle_screen()
         self.mode = mode
         self.entered = ""
         self._new = ""
@@ -103,7 +103,7 @@ class SettingsScreen(Screen):
     def back(self):
         app = App.get_running_app()
         app.admin = False
-        app.show("workshop" if app.workshop else "home")
+        app.show("workshop" if app.workshop else app.idle_screen())
 
 
 def _replace(settings, **kw):

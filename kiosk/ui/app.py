@@ -27,6 +27,7 @@ from kivy.uix.screenmanager import NoTransition
 
 from kiosk import i18n
 from kiosk.core.clock import SystemClock
+from kiosk.core.idle import IdleRule
 from kiosk.core.loader import load_methods
 from kiosk.core.actions import ActionError
 from kiosk.core.session import SessionError
@@ -38,13 +39,15 @@ from kiosk.store import Store, StoreError
 from kiosk.ui import messages, widgets  # noqa: F401  (widgets: registers KButton)
 
 log = logging.getLogger("kiosk")
+IDLE_SECONDS = 120
+"""Untouched this long with no workshop running, the kiosk goes back to the statuspil board."""
 FAILED = object()
 """What ``act`` returns when an intent was refused or could not be stored."""
 HERE = Path(__file__).resolve().parent
 
 # screen name → module in kiosk.ui that defines it (with a .kv of the same name)
 SCREENS = {
-    "home": "home", "picker": "picker", "team": "team", "workshop": "workshop",
+    "home": "home", "board": "board_screen", "picker": "picker", "team": "team", "workshop": "workshop",
     "pin": "admin", "settings": "admin",
 }
 
@@ -121,6 +124,8 @@ class KioskApp(App):
         root = Root()
         root.ids.sm.transition = NoTransition()
         self._tick_event = Clock.schedule_interval(self._tick, 0.2)
+        self.idle = IdleRule(IDLE_SECONDS, self.clock)
+        Window.bind(on_touch_down=lambda *_: self.idle.touched())
         return root
 
     def on_start(self):
@@ -145,7 +150,7 @@ class KioskApp(App):
             self.say(messages.cannot_resume(e), "error")
         if self.workshop is None and self.options.demo and not self.store.list_sessions():
             self._start_demo()
-        self.show("workshop" if self.workshop else "home")
+        self.show("workshop" if self.workshop else self.idle_screen())
 
     def on_stop(self):
         if self.store is not None:
@@ -195,6 +200,10 @@ class KioskApp(App):
     def show(self, name: str):
         self.screen(name)
         self.sm.current = name
+
+    def idle_screen(self) -> str:
+        """The statuspil board between workshops; home when the data cannot be opened."""
+        return "home" if self.store is None else "board"
 
     def show_error_screen(self, text: str):
         """The kiosk cannot work (locked or unwritable data): say so, nothing else."""
@@ -292,7 +301,7 @@ class KioskApp(App):
             self.workshop = None
             self._wall = None
             self._undoers = []
-            self.show("home")
+            self.show(self.idle_screen())
 
     def save_settings(self, new: Settings) -> bool:
         if self.store is None:  # the data folder could not be opened: nothing can be saved
@@ -310,6 +319,10 @@ class KioskApp(App):
         current = self.sm.current_screen if self.root else None
         if current is not None and hasattr(current, "tick"):
             current.tick()
+        idle = self.idle_screen()
+        if current is not None and self.idle.should_return(self.sm.current == idle, self.workshop is not None):
+            self.show(idle)
+            self.idle.touched()
         if self.options.probe:
             self._write_probe(current)
 

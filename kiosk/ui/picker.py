@@ -47,4 +47,5 @@ class PickerScreen(Screen):
         app.show("team")
 
     def back(self):
-        App.get_running_app().show("home")
+        app = App.get_running_app()
+        app.show(app.idle_screen())

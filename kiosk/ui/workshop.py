@@ -157,4 +157,5 @@ class WorkshopScreen(Screen):
         App.get_running_app().screen("pin").ask(then="settings")
 
     def home(self):
-        App.get_running_app().show("home")
+        app = App.get_running_app()
+        app.show(app.idle_screen())
