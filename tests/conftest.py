@@ -40,6 +40,24 @@ def clock():
 
 
 @pytest.fixture
+def method():
+    """The Trivselsdialog as its file says."""
+    from kiosk.core.loader import load_method
+
+    return load_method(ROOT / "methods" / "trivselsdialog.toml")
+
+
+@pytest.fixture
+def store(tmp_path, clock):
+    """A real store in a fresh folder, on the test clock."""
+    from kiosk.store import Store
+
+    s = Store(tmp_path / "data", clock=clock)
+    yield s
+    s.close()
+
+
+@pytest.fixture
 def data_dir(tmp_path):
     return tmp_path / "data"
 

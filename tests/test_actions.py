@@ -11,33 +11,13 @@ import pytest
 from kiosk.core import actions as actions_mod
 from kiosk.core.actions import (ACTIONS, DEFAULT_STAGES, Action, ActionError, ActionPlan,
                                 measure_question, missing, today, unanswered)
-from kiosk.core.clock import FakeClock
-from kiosk.core.loader import load_method
 from kiosk.core.session import Session
 from kiosk.core.statuspil import Board
 from kiosk.store import Store, StoreError
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QUESTIONS = [{"id": "forandring", "title": "?"}, {"id": "maal", "title": "?"},
              {"id": "barrierer", "title": "?"}, {"id": "indsatser", "title": "?"},
              {"id": "opfoelgning", "title": "?"}]
-
-
-@pytest.fixture
-def clock():
-    return FakeClock(1_800_000_000.0)
-
-
-@pytest.fixture
-def method():
-    return load_method(os.path.join(ROOT, "methods", "trivselsdialog.toml"))
-
-
-@pytest.fixture
-def store(tmp_path, clock):
-    s = Store(tmp_path / "data", clock=clock)
-    yield s
-    s.close()
 
 
 @pytest.fixture

@@ -12,32 +12,12 @@ import pytest
 
 from kiosk.core import statuspil as statuspil_mod
 from kiosk.core.actions import ACTIONS, Action, ActionError, ActionPlan, today
-from kiosk.core.clock import FakeClock
-from kiosk.core.loader import load_method
 from kiosk.core.session import Session
 from kiosk.core.statuspil import (DEFAULT_STAGES, PARKED, Board, next_meeting, set_next_meeting,
                                   stages_from)
 from kiosk.store import Store, StoreError
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DAY = 86_400
-
-
-@pytest.fixture
-def clock():
-    return FakeClock(1_800_000_000.0)
-
-
-@pytest.fixture
-def method():
-    return load_method(os.path.join(ROOT, "methods", "trivselsdialog.toml"))
-
-
-@pytest.fixture
-def store(tmp_path, clock):
-    s = Store(tmp_path / "data", clock=clock)
-    yield s
-    s.close()
 
 
 @pytest.fixture
