@@ -9,6 +9,7 @@ Call ``virtual_display()`` and ``prepare_kivy()`` before anything imports Kivy.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -23,7 +24,17 @@ def virtual_display(width: int = 1920, height: int = 1080) -> subprocess.Popen |
         return None
     proc, display = start_xvfb(width, height)
     os.environ["DISPLAY"] = display
+    atexit.register(_stop, proc)  # a benchmark or tool that just exits must not leave it running
     return proc
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 def start_xvfb(width: int, height: int) -> tuple[subprocess.Popen, str]:
