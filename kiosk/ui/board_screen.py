@@ -51,7 +51,7 @@ from kiosk.core.actions import ActionError, ActionPlan, measure_question, parse_
 from kiosk.core.idle import IdleError, burn_in_offset, night_dim
 from kiosk.core.statuspil import Arrow, Board
 from kiosk.i18n import tr
-from kiosk.ui import messages, theme
+from kiosk.ui import theme
 from kiosk.ui.app import FAILED
 from kiosk.ui.widgets import SYMBOLS, KButton, sym
 
@@ -440,7 +440,7 @@ class DimOverlay(Label):
     def on_touch_down(self, touch):
         if not self.active:
             return False
-        App.get_running_app().sm.get_screen("board").wake()
+        self.parent.wake()  # the BoardScreen it lies over
         return True
 
     def on_touch_move(self, touch):
@@ -832,14 +832,8 @@ class BoardScreen(Screen):
         self.refresh()
 
     def _act(self, intent, *args, **kw):
-        """``app.act``, which does not yet know the board's refusals (ActionError):
-        those are shown the same way here."""
-        app = App.get_running_app()
-        try:
-            return app.act(intent, *args, **kw)
-        except ActionError as e:
-            app.say(messages.refusal(e.reason), "error")
-            return FAILED
+        """``app.act``: a refusal (ActionError) or a failed write goes to the banner."""
+        return App.get_running_app().act(intent, *args, **kw)
 
     @property
     def rows(self) -> list[BoardRow]:

@@ -53,6 +53,15 @@ _REFUSALS = {
     "theme_long": N_("That theme is too long."),
     "too_many_actions": N_("This plan has as many actions as it can hold."),
     "unknown_action": N_("That action is no longer in the plan."),
+    "moved_meanwhile": N_("Someone moved this action a moment ago. Look at the board again and tap once more."),
+    "undo_expired": N_("The time to undo has run out. Move it back with the arrow's buttons."),
+    "nothing_to_undo": N_("There is nothing to undo."),
+    "parked": N_("This action is parked. Take it up again first."),
+    "finished": N_("This action is finished."),
+    "no_move": N_("It is already there."),
+    "no_such_stage": N_("That stage is not on this action's arrow."),
+    "not_trial": N_("Only a trial action has a review."),
+    "verdict_unknown": N_("Choose Continue, Adjust or Drop."),
     "no_themes": N_("No themes are chosen yet: choose some in the earlier steps, or add a post-it."),
 }
 
