@@ -59,6 +59,9 @@ def configure_kivy(args, data_dir: Path) -> None:
     os.environ.setdefault("SDL_TOUCH_MOUSE_EVENTS", "0")
     os.environ.setdefault("SDL_MOUSE_TOUCH_EVENTS", "0")
     os.environ.setdefault("KIVY_CLIPBOARD", "sdl2")  # no probing for xsel/xclip
+    # SDL would turn SIGTERM into a close request, which the kiosk refuses without the
+    # PIN; a service manager's stop must stop it, so the app handles SIGTERM itself.
+    os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
     from kivy.config import Config
 
     Config.set("kivy", "exit_on_escape", "0")

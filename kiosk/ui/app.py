@@ -12,6 +12,8 @@ import importlib
 import json
 import logging
 import os
+import signal
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -129,6 +131,9 @@ class KioskApp(App):
         return root
 
     def on_start(self):
+        if threading.current_thread() is threading.main_thread():
+            # systemctl stop / kill: leave cleanly (every change is already on disk)
+            signal.signal(signal.SIGTERM, lambda *_: Clock.schedule_once(lambda dt: self.quit()))
         self.methods, self.method_problems = load_methods(methods_dirs())
         try:
             self.store = Store(self.options.data_dir, clock=self.clock)
