@@ -241,12 +241,18 @@ class MatrixView(WallView):
 
     # -- intents -----------------------------------------------------------------------
 
-    def tap(self, key: str):
-        wall = self.wall
+    def _live(self, key: str):
+        """The item, or None (and a redraw) when it left the wall since the board was drawn."""
         try:
-            item = wall.item(key)
+            return self.wall.item(key)
         except WallError:
             self.refresh()
+            return None
+
+    def tap(self, key: str):
+        wall = self.wall
+        item = self._live(key)
+        if item is None:
             return
         if item.matrix is None:
             self.app.say(tr("Drag it onto the matrix first; then a tap chooses it."))
@@ -255,10 +261,8 @@ class MatrixView(WallView):
 
     def _dropped(self, board, key: str, x: float, y: float, target):
         wall = self.wall
-        try:
-            item = wall.item(key)
-        except WallError:
-            self.refresh()
+        item = self._live(key)
+        if item is None:
             return
         if self._inside(self.plane, x, y):
             self.app.act(wall.place, key, *self.spot_of(x, y), undo=wall)
