@@ -14,6 +14,8 @@ MODULES = {
     "talk": "talk",
     "write": "write", "present": "present", "group": "group",
     "sort": "sort", "vote": "vote", "matrix": "matrix", "actions": "actions",
+    "statuspil": "statuspil", "rounds": "rounds", "rate": "rate", "cards": "cards",
+    "timeline": "timeline", "signup": "signup", "map": "map",
 }
 
 
@@ -22,6 +24,8 @@ def view_for(step, workshop):
     name = MODULES.get(step.activity, "talk")
     try:
         module = importlib.import_module(f"kiosk.ui.activities.{name}")
-    except ModuleNotFoundError:
+    except ModuleNotFoundError as e:
+        if e.name != f"kiosk.ui.activities.{name}":
+            raise  # the module exists but something it imports does not: a real error
         module = importlib.import_module("kiosk.ui.activities.talk")
     return module.View(step=step, workshop=workshop)
