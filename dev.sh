@@ -22,6 +22,11 @@ system_packages() {
     ls /usr/lib/*/dri/swrast_dri.so >/dev/null 2>&1 || ls /usr/lib/*/dri/llvmpipe_dri.so >/dev/null 2>&1 || want+=(libgl1-mesa-dri)
     ldconfig -p 2>/dev/null | grep -q 'libmtdev.so.1' || want+=(libmtdev1)
     python_venv_ok || want+=(python3-venv)
+    if [ "${1:-}" = test ]; then
+        # the export is proven in a real browser, its PDF rendered to PNG pages
+        command -v chromium >/dev/null || want+=(chromium)
+        command -v pdftoppm >/dev/null || want+=(poppler-utils)
+    fi
     [ ${#want[@]} -eq 0 ] && return 0
     local sudo=""
     if [ "$(id -u)" != 0 ]; then
@@ -59,7 +64,7 @@ case "${1:-}" in
         ;;
     test)
         shift
-        system_packages
+        system_packages test
         venv
         exec "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"
         ;;
