@@ -81,6 +81,10 @@ class Note:
     """Carried on to the next step (matrix, actions)."""
     deleted: bool = False
     """Soft delete, so undo can bring it back."""
+    card: Optional[str] = None
+    """A statement card it was drawn from ("deck:index", or "joker"), see cards.py."""
+    year: Optional[int] = None
+    """The year it sits on in a timeline step; None: not placed (see timeline.py)."""
 
     @property
     def key(self) -> str:
@@ -103,6 +107,8 @@ class Note:
             cluster=None if d.get("cluster") is None else int(d["cluster"]),
             column=d.get("column"), pos=_point(d.get("pos")), matrix=_point(d.get("matrix")),
             chosen=bool(d.get("chosen", False)), deleted=bool(d.get("deleted", False)),
+            card=None if d.get("card") is None else str(d["card"]),
+            year=None if d.get("year") is None else int(d["year"]),
         )
 
 
@@ -374,14 +380,25 @@ class Wall:
     # -- write -----------------------------------------------------------------------------
 
     def add_note(self, kind: str, text: str, *, step: str, face_down: bool = False,
-                 max_length: int = NOTE_MAX, kinds: Optional[Iterable[str]] = None) -> Note:
-        """A new post-it; ``kinds`` (the step's kind ids), if given, must hold ``kind``."""
+                 max_length: int = NOTE_MAX, kinds: Optional[Iterable[str]] = None,
+                 card: Optional[str] = None, year: Optional[int] = None) -> Note:
+        """A new post-it; ``kinds`` (the step's kind ids), if given, must hold ``kind``.
+        ``card`` and ``year`` are the cards and timeline steps' facets (checked there)."""
         if not isinstance(kind, str) or not kind or (kinds is not None and kind not in list(kinds)):
             raise WallError("unknown_kind")
         text = clean_text(text, max_length)
         now = float(self.clock.now())
         return self._change(lambda c: c.insert_note(
-            kind=kind, text=text, step=step, created_at=now, face_down=bool(face_down)))
+            kind=kind, text=text, step=step, created_at=now, face_down=bool(face_down),
+            card=card, year=year))
+
+    def set_year(self, note_id: int, year: Optional[int]) -> Note:
+        """Put a note on a year of the timeline (None takes it off); the timeline step
+        checks the year is in its span (``kiosk.core.timeline``)."""
+        note = self._note(note_id)
+        if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+            raise WallError("bad_year")
+        return self._change(lambda c: c.put(replace(note, year=year)))
 
     def edit_text(self, note_id: int, text: str, *, max_length: int = NOTE_MAX) -> Note:
         note = self._note(note_id)
