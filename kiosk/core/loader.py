@@ -29,6 +29,8 @@ PROMPT_MAX = 200
 """Prompts and rules are read from 3 m away; longer text belongs in a guide."""
 MINUTES_MAX = 600
 LANGUAGES = ("da", "nb", "en")
+WHEN_MAX = 160
+"""A when-to-use line is one line on a picker card, read from across the room."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,29 @@ class MethodError(Exception):
         super().__init__("\n".join(map(str, self.problems)))
 
 
+@dataclass(frozen=True)
+class When:
+    """``[method.when]``: one line per UI language on when to use the method."""
+
+    what: str = f"a table of one-line texts keyed by language ({', '.join(LANGUAGES)})"
+
+    def __call__(self, v: Any) -> list[tuple[str, str]]:
+        if not isinstance(v, dict):
+            return [("", got(self.what, v))]
+        line = cat.Text(max_len=WHEN_MAX)
+        out: list[tuple[str, str]] = [
+            (str(k), f"a language key ({', '.join(LANGUAGES)})") for k in v if k not in LANGUAGES
+        ]
+        for k in LANGUAGES:
+            if k not in v:
+                continue
+            issues = line(v[k])
+            if not issues and ("\n" in v[k] or "\r" in v[k]):
+                issues = [("", got("one line, without line breaks", v[k]))]
+            out += [(k, e) for _, e in issues]
+        return out
+
+
 METHOD_FIELDS = (
     Param("id", cat.Slug(), required=True),
     Param("title", cat.Text(max_len=100), required=True),
@@ -57,6 +82,7 @@ METHOD_FIELDS = (
     Param("source", cat.Text(), required=True),
     Param("group_size", cat.Text(max_len=40)),
     Param("meetings", cat.Int(1)),
+    Param("when", When()),
 )
 
 STEP_FIELDS = (
@@ -226,7 +252,7 @@ def _build(doc: dict, path: str) -> Method:
     return Method(
         id=head["id"], title=head["title"], language=head["language"], steps=steps,
         summary=head["summary"], source=head["source"], group_size=head.get("group_size", ""),
-        meetings=head.get("meetings", 1), path=path,
+        meetings=head.get("meetings", 1), when=dict(head.get("when", {})), path=path,
     )
 
 

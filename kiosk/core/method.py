@@ -74,12 +74,19 @@ class Method:
     """The guide it paraphrases, named."""
     group_size: str = ""
     meetings: int = 1
+    when: dict[str, str] = field(default_factory=dict)
+    """One line per UI language ('da', 'nb', 'en') on when to use the method (the picker)."""
     path: str = field(default="", compare=False)
     """The file it came from ('' for a snapshot); not part of what the method is."""
 
     @property
     def minutes(self) -> float:
         return sum(s.minutes for s in self.steps)
+
+    def when_for(self, lang: str) -> str:
+        """The when-to-use line for a screen in ``lang``: that language's line, else the
+        method's own language's, else the summary."""
+        return self.when.get(lang) or self.when.get(self.language) or self.summary
 
     def step_index(self, step_id: str) -> int:
         for i, s in enumerate(self.steps):
@@ -102,7 +109,8 @@ class Method:
         return {
             "id": self.id, "title": self.title, "language": self.language,
             "summary": self.summary, "source": self.source, "group_size": self.group_size,
-            "meetings": self.meetings, "steps": [s.to_dict() for s in self.steps],
+            "meetings": self.meetings, "when": dict(self.when),
+            "steps": [s.to_dict() for s in self.steps],
         }
 
     @classmethod
@@ -111,5 +119,6 @@ class Method:
             id=d["id"], title=d["title"], language=d.get("language", "en"),
             steps=tuple(Step.from_dict(s) for s in d["steps"]),
             summary=d.get("summary", ""), source=d.get("source", ""),
-            group_size=d.get("group_size", ""), meetings=int(d.get("meetings", 1)), path=path,
+            group_size=d.get("group_size", ""), meetings=int(d.get("meetings", 1)),
+            when={str(k): str(v) for k, v in (d.get("when") or {}).items()}, path=path,
         )
