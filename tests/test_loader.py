@@ -227,7 +227,7 @@ def test_unknown_names_are_reported_at_every_level(tmp_path):
     text = HEAD.format(extra='titel = "typo"') + step("talk", "talk", extra='promts = ["hi"]') + "[extra]\n"
     assert problems_of(write(tmp_path, text)) == [
         ("extra", "a known top-level table (method, steps)"),
-        ("method.titel", "a known method field (id, title, language, summary, source, group_size, meetings)"),
+        ("method.titel", "a known method field (id, title, language, summary, source, group_size, meetings, when)"),
         ("steps[0] (id 'talk').promts",
          "a known step field (id, title, minutes, activity, phase, meeting, prompts, rules, params, optional)"),
     ]
@@ -377,3 +377,61 @@ def test_check_command_writes_to_stdout_by_default(tmp_path, capsys):
     good(tmp_path)
     assert check_command([tmp_path]) == 0
     assert capsys.readouterr().out == "1 method file OK\n"
+
+
+# -- [method.when]: one line per UI language on when to use the method -----------------
+
+WHEN = """
+[method.when]
+da = "Når hele enheden skal vælge få indsatser."
+nb = "Når hele enheten skal velge noen få tiltak."
+en = "When the whole unit picks a few actions."
+"""
+
+
+def test_when_lines_are_read_and_kept_in_the_snapshot(tmp_path):
+    m = load_method(write(tmp_path, HEAD.format(extra="") + WHEN + step("talk", "talk")))
+    assert m.when == {"da": "Når hele enheden skal vælge få indsatser.",
+                      "nb": "Når hele enheten skal velge noen få tiltak.",
+                      "en": "When the whole unit picks a few actions."}
+    assert m.when_for("nb") == "Når hele enheten skal velge noen få tiltak."
+    again = Method.from_dict(m.to_dict())
+    assert again.when == m.when and again == m
+
+
+def test_when_falls_back_to_the_methods_language_then_the_summary(tmp_path):
+    head = HEAD.replace('language = "en"', 'language = "da"')
+    only_da = '\n[method.when]\nda = "Når I vil tale om trivsel."\n'
+    m = load_method(write(tmp_path, head.format(extra="") + only_da + step("talk", "talk")))
+    assert m.when == {"da": "Når I vil tale om trivsel."}
+    assert [m.when_for(x) for x in ("da", "nb", "en")] == ["Når I vil tale om trivsel."] * 3
+    m = load_method(write(tmp_path, HEAD.format(extra="") + step("talk", "talk")))  # optional
+    assert m.when == {} and m.when_for("da") == "s"
+    # an old snapshot (stored before `when` existed) still loads
+    d = m.to_dict()
+    del d["when"]
+    assert Method.from_dict(d).when == {}
+
+
+def test_bad_when_tables_name_the_language_and_what_was_expected(tmp_path):
+    bad = ('\n[method.when]\nda = ""\nsv = "Svenska"\nnb = 3\nen = "' + "x" * 161 + '"\n')
+    assert problems_of(write(tmp_path, HEAD.format(extra="") + bad + step("talk", "talk"))) == [
+        ("method.when.sv", "a language key (da, nb, en)"),
+        ("method.when.da", 'a non-empty string of at most 160 characters (got "")'),
+        ("method.when.nb", "a non-empty string of at most 160 characters (got 3)"),
+        ("method.when.en", 'a non-empty string of at most 160 characters (got "' + "x" * 37 + '…")'),
+    ]
+    two_lines = '\n[method.when]\nen = """one\ntwo"""\n'
+    assert problems_of(write(tmp_path, HEAD.format(extra="") + two_lines + step("talk", "talk"))) == [
+        ("method.when.en", 'one line, without line breaks (got "one\\ntwo")')]
+    not_a_table = HEAD.format(extra='when = "always"') + step("talk", "talk")
+    assert problems_of(write(tmp_path, not_a_table)) == [
+        ("method.when", 'a table of one-line texts keyed by language (da, nb, en) (got "always")')]
+    # exactly 160 characters is fine
+    ok = '\n[method.when]\nen = "' + "x" * 160 + '"\n'
+    assert load_method(write(tmp_path, HEAD.format(extra="") + ok + step("talk", "talk"))).when["en"] == "x" * 160
+
+
+def test_the_trivselsdialog_file_says_when_in_every_language():
+    m = load_method(Path(__file__).resolve().parents[1] / "methods" / "trivselsdialog.toml")
+    assert set(m.when) == {"da", "nb", "en"} and all(0 < len(v) <= 160 for v in m.when.values())
