@@ -55,6 +55,13 @@ def _point(value: Any) -> Optional[Point]:
     return (float(x), float(y))
 
 
+def _keys(value: Any) -> tuple[str, ...]:
+    """Stored item keys (map links); anything unreadable is left out, never a crash."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(dict.fromkeys(k for k in value if isinstance(k, str)))
+
+
 @dataclass(frozen=True)
 class Note:
     """One post-it. ``id`` is its document id in the store's "notes" table."""
@@ -85,6 +92,13 @@ class Note:
     """A statement card it was drawn from ("deck:index", or "joker"), see cards.py."""
     year: Optional[int] = None
     """The year it sits on in a timeline step; None: not placed (see timeline.py)."""
+    map_at: Optional[Point] = None
+    """Its spot on the map around a central theme (kiosk.core.map), (x, y) in 0..1; None: not placed."""
+    links: tuple[str, ...] = ()
+    """Map links from this item to others (item keys); a link to an item gone from the wall is not shown."""
+    signup: Optional[str] = None
+    """A sign-up (kiosk.core.signup): this note is a person's name on the theme with this item key.
+    Such notes are names, not topics: ``notes()`` and ``items()`` leave them out (see ``signups``)."""
 
     @property
     def key(self) -> str:
@@ -95,6 +109,8 @@ class Note:
         d = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "id"}
         d["pos"] = None if self.pos is None else list(self.pos)
         d["matrix"] = None if self.matrix is None else list(self.matrix)
+        d["map_at"] = None if self.map_at is None else list(self.map_at)
+        d["links"] = list(self.links)
         return {"doc_id": self.id, **d}
 
     @classmethod
@@ -109,6 +125,8 @@ class Note:
             chosen=bool(d.get("chosen", False)), deleted=bool(d.get("deleted", False)),
             card=None if d.get("card") is None else str(d["card"]),
             year=None if d.get("year") is None else int(d["year"]),
+            map_at=_point(d.get("map_at")), links=_keys(d.get("links")),
+            signup=d.get("signup") if isinstance(d.get("signup"), str) else None,
         )
 
 
@@ -123,6 +141,8 @@ class Cluster:
     matrix: Optional[Point] = None
     chosen: bool = False
     deleted: bool = False
+    map_at: Optional[Point] = None
+    links: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -132,13 +152,15 @@ class Cluster:
         return {"doc_id": self.id, "name": self.name, "column": self.column,
                 "pos": None if self.pos is None else list(self.pos),
                 "matrix": None if self.matrix is None else list(self.matrix),
-                "chosen": self.chosen, "deleted": self.deleted}
+                "chosen": self.chosen, "deleted": self.deleted,
+                "map_at": None if self.map_at is None else list(self.map_at), "links": list(self.links)}
 
     @classmethod
     def from_dict(cls, d: dict) -> Cluster:
         return cls(id=int(d["doc_id"]), name=str(d.get("name", "")), column=d.get("column"),
                    pos=_point(d.get("pos")), matrix=_point(d.get("matrix")),
-                   chosen=bool(d.get("chosen", False)), deleted=bool(d.get("deleted", False)))
+                   chosen=bool(d.get("chosen", False)), deleted=bool(d.get("deleted", False)),
+                   map_at=_point(d.get("map_at")), links=_keys(d.get("links")))
 
 
 Item = Union[Note, Cluster]
@@ -602,10 +624,15 @@ class Wall:
     # -- reading ---------------------------------------------------------------------------
 
     def notes(self, *, kinds: Optional[Iterable[str]] = None) -> list[Note]:
-        """Live notes, oldest first."""
+        """Live notes, oldest first (sign-ups, which are names and not topics, are left out:
+        see ``signups``)."""
         wanted = None if kinds is None else set(kinds)
         return [n for _, n in sorted(self._notes.items())
-                if not n.deleted and (wanted is None or n.kind in wanted)]
+                if not n.deleted and n.signup is None and (wanted is None or n.kind in wanted)]
+
+    def signups(self) -> list[Note]:
+        """Live sign-up notes (a person's name on a theme), oldest first."""
+        return [n for _, n in sorted(self._notes.items()) if not n.deleted and n.signup is not None]
 
     def clusters(self) -> list[Cluster]:
         return [c for _, c in sorted(self._clusters.items()) if not c.deleted]
