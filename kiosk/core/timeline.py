@@ -1,0 +1,193 @@
+"""``timeline``: post-its placed on years (the history workshop, DESIGN.md §3, §4).
+
+The timeline runs ``span_years`` back to this year (this year included), plus
+``future_years`` ahead in the past-and-future variant. "This year" is fixed the
+first time the step is opened and stored with it, so a workshop that runs over
+New Year, or a restart, shows the same years.
+
+A note's place is its ``year`` facet on the wall (``Wall.set_year``): the
+timeline copies nothing, and later steps (sort into strengths / challenges /
+wishes, actions) see the same notes. Period headings ("Fusionen", "Ny leder")
+span a range of years and live in the session's "periods" table with their own
+undo. Refusals are ``WallError`` with a reason key, like the wall's.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from typing import Any, Optional
+
+from .wall import NOTE_MAX, Note, Wall, WallError
+
+TIMELINES = "timelines"
+"""One document per timeline step: the year it was first opened."""
+PERIODS = "periods"
+PERIOD_MAX = 40
+"""A period heading is a few words over some years, not a sentence."""
+UNDO_DEPTH = 30
+
+
+def this_year(now: float) -> int:
+    return time.localtime(now).tm_year
+
+
+def span(base_year: int, span_years: int, future_years: int = 0) -> list[int]:
+    """The years on the line, oldest first: span_years up to base_year, then the future."""
+    if span_years < 1 or future_years < 0:
+        raise WallError("bad_span")
+    return list(range(base_year - span_years + 1, base_year + future_years + 1))
+
+
+def clean_period_name(name: Any) -> str:
+    text = " ".join(name.split()) if isinstance(name, str) else ""
+    if not text:
+        raise WallError("period_empty")
+    if len(text) > PERIOD_MAX:
+        raise WallError("period_long")
+    return text
+
+
+@dataclass(frozen=True)
+class Period:
+    id: int
+    step: str
+    name: str
+    first: int
+    last: int
+    deleted: bool = False
+
+    def to_dict(self) -> dict:
+        return {"step": self.step, "name": self.name, "first": self.first, "last": self.last,
+                "deleted": self.deleted}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Period:
+        return cls(id=int(d["doc_id"]), step=str(d["step"]), name=str(d["name"]), first=int(d["first"]),
+                   last=int(d["last"]), deleted=bool(d.get("deleted", False)))
+
+
+class Timeline:
+    """One timeline step over the session's wall."""
+
+    def __init__(self, store, session_id: str, clock, wall: Wall, step_id: str, params: dict) -> None:
+        self.store = store
+        self.session_id = session_id
+        self.clock = clock
+        self.wall = wall
+        self.step_id = step_id
+        self.span_years = int(params.get("span_years", 10))
+        self.future_years = int(params.get("future_years", 0) or 0)
+        self.base_year = self._base_year()
+        self.years = span(self.base_year, self.span_years, self.future_years)
+        self._periods = {d["doc_id"]: Period.from_dict(d) for d in store.all(session_id, PERIODS)
+                         if d.get("step") == step_id}
+        self._undo: list[tuple[int, Optional[Period]]] = []
+
+    def _base_year(self) -> int:
+        for d in self.store.all(self.session_id, TIMELINES):
+            if d.get("step") == self.step_id:
+                return int(d["year"])
+        year = this_year(self.clock.now())
+        self.store.insert(self.session_id, TIMELINES, {"step": self.step_id, "year": year})
+        return year
+
+    # -- reading -----------------------------------------------------------------------
+
+    def _check_year(self, year: Any) -> int:
+        if isinstance(year, bool) or not isinstance(year, int) or year not in self.years:
+            raise WallError("year_outside")
+        return year
+
+    def notes(self) -> list[Note]:
+        """The post-its this step works with: every live note that is not a statement card."""
+        return [n for n in self.wall.notes() if n.card is None]
+
+    def unplaced(self) -> list[Note]:
+        return [n for n in self.notes() if n.year is None or n.year not in self.years]
+
+    def on(self, year: int) -> list[Note]:
+        """The notes on one year, in the order they were written."""
+        return [n for n in self.notes() if n.year == year]
+
+    def counts(self) -> dict[int, int]:
+        out = {y: 0 for y in self.years}
+        for n in self.notes():
+            if n.year in out:
+                out[n.year] += 1
+        return out
+
+    def periods(self) -> list[Period]:
+        """Live period headings, oldest years first."""
+        return sorted((p for p in self._periods.values() if not p.deleted), key=lambda p: (p.first, p.last, p.id))
+
+    # -- placing notes (wall changes: undone by the wall) --------------------------------------
+
+    def place(self, note_id: Any, year: Any) -> Note:
+        year = self._check_year(year)
+        note = next((n for n in self.notes() if n.id == note_id), None)
+        if note is None:
+            raise WallError("unknown_note")
+        return self.wall.set_year(note.id, year)
+
+    def unplace(self, note_id: Any) -> Note:
+        note = next((n for n in self.notes() if n.id == note_id), None)
+        if note is None:
+            raise WallError("unknown_note")
+        return self.wall.set_year(note.id, None)
+
+    def write(self, kind: str, text: Any, year: Optional[int] = None, *, max_length: int = NOTE_MAX) -> Note:
+        """A new post-it, straight onto a year if one is given."""
+        if year is not None:
+            year = self._check_year(year)
+        return self.wall.add_note(kind, text, step=self.step_id, max_length=max_length, year=year)
+
+    # -- periods (own undo) ------------------------------------------------------------------
+
+    def _put(self, period: Period) -> Period:
+        before = self._periods.get(period.id)
+        with self.store.batch(self.session_id):
+            if period.id == 0:
+                new_id = self.store.insert(self.session_id, PERIODS, period.to_dict())
+                period = replace(period, id=new_id)
+            else:
+                self.store.update(self.session_id, PERIODS, period.id, period.to_dict())
+        self._periods[period.id] = period
+        self._undo.append((period.id, before))
+        del self._undo[:-UNDO_DEPTH]
+        return period
+
+    def add_period(self, name: Any, first: Any, last: Any) -> Period:
+        """A heading over the years first..last (either order)."""
+        name = clean_period_name(name)
+        first, last = sorted((self._check_year(first), self._check_year(last)))
+        return self._put(Period(0, self.step_id, name, first, last))
+
+    def rename_period(self, period_id: Any, name: Any) -> Period:
+        period = self._period(period_id)
+        return self._put(replace(period, name=clean_period_name(name)))
+
+    def remove_period(self, period_id: Any) -> Period:
+        return self._put(replace(self._period(period_id), deleted=True))
+
+    def _period(self, period_id: Any) -> Period:
+        period = self._periods.get(period_id) if isinstance(period_id, int) else None
+        if period is None or period.deleted:
+            raise WallError("unknown_period")
+        return period
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> bool:
+        """Take back the last period change (a new one goes, an edited one comes back)."""
+        if not self._undo:
+            return False
+        period_id, before = self._undo[-1]
+        old = before if before is not None else replace(self._periods[period_id], deleted=True)
+        with self.store.batch(self.session_id):
+            self.store.update(self.session_id, PERIODS, period_id, old.to_dict())
+        self._undo.pop()
+        self._periods[period_id] = old
+        return True

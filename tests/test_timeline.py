@@ -1,0 +1,117 @@
+"""The timeline core: notes on years, the span fixed at first opening, periods, undo."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from kiosk.core.timeline import Timeline, span, this_year
+from kiosk.core.wall import Wall, WallError
+
+SID = "s1"
+
+
+@pytest.fixture
+def store(tmp_path, clock):
+    from kiosk.store import Store
+
+    s = Store(tmp_path / "data", clock=clock)
+    s.save_session({"id": SID, "team": "Team A", "status": "running", "created_at": 1.0})
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def wall(store, clock):
+    return Wall(store, SID, clock)
+
+
+def make(store, clock, wall=None, params=None):
+    return Timeline(store, SID, clock, wall or Wall(store, SID, clock), "tidslinje",
+                    params or {"span_years": 10})
+
+
+def test_span_years_back_to_this_year_and_the_future():
+    assert span(2027, 5) == [2023, 2024, 2025, 2026, 2027]
+    assert span(2027, 3, 2) == [2025, 2026, 2027, 2028, 2029]
+    with pytest.raises(WallError, match="bad_span"):
+        span(2027, 0)
+    with pytest.raises(WallError, match="bad_span"):
+        span(2027, 5, -1)
+
+
+def test_the_years_stay_put_after_new_year_and_a_restart(store, clock, wall):
+    line = make(store, clock, wall)
+    year = this_year(clock.now())
+    assert line.years == list(range(year - 9, year + 1))
+    clock.advance(400 * 24 * 3600)          # more than a year later, the same step again
+    assert this_year(clock.now()) == year + 1
+    assert make(store, clock).years == line.years
+
+
+def test_place_move_and_take_off_a_note_with_undo(store, clock, wall):
+    line = make(store, clock, wall)
+    y = line.years
+    a = wall.add_note("begivenhed", "Ny leder", step="skriv")
+    b = wall.add_note("begivenhed", "Fusion", step="skriv")
+    line.place(a.id, y[2])
+    line.place(b.id, y[2])
+    assert [n.text for n in line.on(y[2])] == ["Ny leder", "Fusion"]
+    assert line.counts()[y[2]] == 2 and [n.id for n in line.unplaced()] == []
+    line.place(a.id, y[5])
+    assert Wall(store, SID, clock).item(a.key).year == y[5]     # on disk
+    assert wall.undo() and wall.item(a.key).year == y[2]
+    line.unplace(b.id)
+    assert [n.id for n in line.unplaced()] == [b.id]
+
+
+def test_a_year_outside_the_span_or_garbage_is_refused(store, clock, wall):
+    line = make(store, clock, wall, {"span_years": 5, "future_years": 2})
+    n = wall.add_note("begivenhed", "Ny leder", step="skriv")
+    for bad in (line.years[0] - 1, line.years[-1] + 1, "2026", None, True, 2026.0):
+        with pytest.raises(WallError, match="year_outside"):
+            line.place(n.id, bad)
+    assert wall.item(n.key).year is None
+    line.place(n.id, line.years[-1])        # the future is on the line in this variant
+    with pytest.raises(WallError, match="unknown_note"):
+        line.place(12345, line.years[0])
+    with pytest.raises(WallError, match="note_empty"):
+        line.write("begivenhed", "  ", line.years[0])
+
+
+def test_write_straight_onto_a_year(store, clock, wall):
+    line = make(store, clock, wall)
+    n = line.write("begivenhed", "Nyt journalsystem", line.years[4])
+    assert n.year == line.years[4] and n.step == "tidslinje"
+
+
+def test_periods_over_years_with_undo_and_restart(store, clock, wall):
+    line = make(store, clock, wall)
+    y = line.years
+    p = line.add_period("  Fusionen  ", y[6], y[3])          # either order
+    assert (p.name, p.first, p.last) == ("Fusionen", y[3], y[6])
+    q = line.add_period("Ny ledelse", y[8], y[9])
+    assert [x.name for x in make(store, clock).periods()] == ["Fusionen", "Ny ledelse"]
+    line.rename_period(q.id, "Stabil periode")
+    line.remove_period(p.id)
+    assert [x.name for x in line.periods()] == ["Stabil periode"]
+    assert line.undo() and [x.name for x in line.periods()] == ["Fusionen", "Stabil periode"]
+    assert line.undo() and line.periods()[1].name == "Ny ledelse"
+    assert line.undo() and line.undo() and line.periods() == [] and not line.undo()
+    assert make(store, clock).periods() == []
+    for bad, reason in ((" ", "period_empty"), ("x" * 41, "period_long"), (None, "period_empty")):
+        with pytest.raises(WallError, match=reason):
+            line.add_period(bad, y[0], y[1])
+    with pytest.raises(WallError, match="year_outside"):
+        line.add_period("Før", y[0] - 1, y[1])
+    with pytest.raises(WallError, match="unknown_period"):
+        line.remove_period(999)
+
+
+def test_forty_notes_stack_per_year(store, clock, wall):
+    line = make(store, clock, wall, {"span_years": 15})
+    for i in range(40):
+        line.write("begivenhed", f"Note {i}", line.years[i % 15])
+    counts = line.counts()
+    assert sum(counts.values()) == 40 and max(counts.values()) == 3 and len(counts) == 15
