@@ -350,7 +350,10 @@ CATALOGUE: dict[str, Activity] = {a.name: a for a in (
     Activity("talk"),
     Activity("rounds", (
         Param("rounds", Tables((Param("name", Text(max_len=60), required=True),
-                                Param("minutes", Num(0), required=True)), "round", unique="name"),
+                                Param("minutes", Num(0), required=True),
+                                # what the group does in this round, shown under its name
+                                Param("prompts", Texts(min_items=0, item=Text(max_len=200)), default=())),
+                               "round", unique="name"),
               required=True),
     ), extra=_rounds_extra),
     Activity("write", (

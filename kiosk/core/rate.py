@@ -1,0 +1,145 @@
+"""Rating statements on a scale, with the spread of answers kept (NED's ten statements
+green / yellow / red; its threshold choice too low / right / too high).
+
+Every table or participant gives its own mark to a statement; each mark is one
+record in the session's "rates" table ``{step, statement, value, at}`` (``statement``
+and ``value`` are indexes into the step's statements and scale). The tally is the
+count per statement and scale value, so the screen can show how much the group
+agrees or how far the answers spread, as the guide asks the facilitator to notice.
+
+``Rating`` is the controller: a mark is checked, written, and only then counted;
+``undo`` takes back the newest mark made here (a mis-tap), ``take_back`` the newest
+mark of one statement and value (a mis-tap noticed later).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from .wall import WallError
+
+TABLE = "rates"
+MARKS_MAX = 999
+"""Marks on one value of one statement: a room of people, not a runaway finger."""
+UNDO_DEPTH = 50
+
+TRAFFIC_LIGHT = ("green", "yellow", "red")
+"""The catalogue's default scale."""
+
+
+class RateError(WallError):
+    """A mark the rules refuse; ``reason`` is a key for the screen's message."""
+
+
+class Rating:
+    """The marks of one rate step of a session."""
+
+    def __init__(self, store, session_id: str, step_id: str, statements: list[str],
+                 scale: list[str] | tuple[str, ...] = TRAFFIC_LIGHT, clock=None) -> None:
+        self.store = store
+        self.session_id = session_id
+        self.step_id = step_id
+        self.statements = list(statements)
+        self.scale = list(scale)
+        self.clock = clock
+        if not self.statements:
+            raise RateError("no_statements")
+        if len(self.scale) < 2:
+            raise RateError("bad_scale")
+        self._undo: list[int] = []  # doc ids of marks made here, newest last
+
+    @classmethod
+    def for_step(cls, store, session_id: str, step, clock=None) -> Rating:
+        p = step.params
+        return cls(store, session_id, step.id, p["statements"], p.get("scale", TRAFFIC_LIGHT), clock)
+
+    # -- reading -----------------------------------------------------------------------
+
+    def marks(self) -> list[dict]:
+        return [d for d in self.store.all(self.session_id, TABLE) if d.get("step") == self.step_id]
+
+    def tally(self) -> list[list[int]]:
+        """Marks per statement (rows) and scale value (columns); marks outside the
+        current statements or scale stay stored but do not count."""
+        out = [[0] * len(self.scale) for _ in self.statements]
+        for d in self.marks():
+            s, v = d.get("statement"), d.get("value")
+            if isinstance(s, int) and isinstance(v, int) and 0 <= s < len(out) and 0 <= v < len(self.scale):
+                out[s][v] += 1
+        return out
+
+    def count(self, statement: int, value: int) -> int:
+        return self.tally()[statement][value]
+
+    def total(self, statement: int) -> int:
+        return sum(self.tally()[statement])
+
+    def spread(self, statement: int) -> str:
+        """'none' (no marks), 'agreed' (every mark on one value), 'mixed', or 'split'
+        (marks at both ends of the scale): the word the screen puts beside the bars."""
+        row = self.tally()[statement]
+        used = [i for i, n in enumerate(row) if n]
+        if not used:
+            return "none"
+        if len(used) == 1:
+            return "agreed"
+        if used[0] == 0 and used[-1] == len(row) - 1 and len(row) > 2:
+            return "split"
+        return "mixed"
+
+    def most(self, statement: int) -> Optional[int]:
+        """The value with the most marks (None: no marks, or a tie for the most)."""
+        row = self.tally()[statement]
+        top = max(row)
+        if top == 0 or row.count(top) > 1:
+            return None
+        return row.index(top)
+
+    # -- intents -----------------------------------------------------------------------
+
+    def _check(self, statement, value) -> None:
+        ok_s = isinstance(statement, int) and not isinstance(statement, bool) and 0 <= statement < len(self.statements)
+        if not ok_s:
+            raise RateError("unknown_statement")
+        if not (isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(self.scale)):
+            raise RateError("unknown_value")
+
+    def mark(self, statement: int, value: int) -> int:
+        """One more mark on a statement's value; returns that value's count now."""
+        self._check(statement, value)
+        have = self.count(statement, value)
+        if have >= MARKS_MAX:
+            raise RateError("marks_full")
+        at = self.clock.now() if self.clock is not None else 0.0
+        doc_id = self.store.insert(self.session_id, TABLE,
+                                   {"step": self.step_id, "statement": statement, "value": value, "at": at})
+        self._undo.append(doc_id)
+        del self._undo[:-UNDO_DEPTH]
+        return have + 1
+
+    def take_back(self, statement: int, value: int) -> int:
+        """Remove the newest mark on a statement's value; returns the count now."""
+        self._check(statement, value)
+        mine = [d for d in self.marks() if d.get("statement") == statement and d.get("value") == value]
+        if not mine:
+            raise RateError("no_mark_here")
+        newest = max(mine, key=lambda d: (d.get("at", 0.0), d["doc_id"]))
+        self.store.remove(self.session_id, TABLE, newest["doc_id"])
+        if newest["doc_id"] in self._undo:
+            self._undo.remove(newest["doc_id"])
+        return len(mine) - 1
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> bool:
+        """Take back the newest mark made here; False when there is none."""
+        while self._undo:
+            doc_id = self._undo[-1]
+            if self.store.get(self.session_id, TABLE, doc_id) is not None:
+                self.store.remove(self.session_id, TABLE, doc_id)
+                self._undo.pop()
+                return True
+            self._undo.pop()  # already taken back another way
+        return False

@@ -1,0 +1,278 @@
+"""Timed sub-rounds inside one step: IGP (alone → group → plenary), interviews A→B
+then B→A, the check-in's three rounds.
+
+Each round has its own ``Timer`` (kiosk.core.timer): the planned minutes, the
+facilitator's adjustments and the intervals it ran. Which round is current and how
+long it has left are derived from these stored facts and the clock, never counted
+down in memory, so a restart shows the same round at the right time.
+
+A running round that reaches zero hands over to the next one by itself, at the
+very moment it reached zero (``settle``): even if nobody looked at the screen — or
+the kiosk was off — the next round started on time, as it did in the room. The last
+round runs over time (it counts up) until the facilitator moves on.
+
+Stored in the session's "rounds" table, one document per step:
+``{step, current, timers: [Timer.to_dict(), …]}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Optional
+
+from .timer import Timer
+from .wall import WallError
+
+TABLE = "rounds"
+UNDO_DEPTH = 30
+ADJUST_MAX = 120 * 60.0
+"""A round is minutes long; adding two hours to one is a slip of the finger."""
+
+
+class RoundsError(WallError):
+    """A rounds intent the rules refuse; ``reason`` is a key for the screen's message."""
+
+
+@dataclass(frozen=True)
+class Round:
+    name: str
+    minutes: float
+    prompts: tuple[str, ...] = ()
+
+    @classmethod
+    def from_param(cls, d: dict) -> Round:
+        return cls(str(d["name"]), float(d["minutes"]), tuple(d.get("prompts", ())))
+
+
+@dataclass(frozen=True)
+class RoundsState:
+    """Which round is current and every round's timer: a value, like ``Session``."""
+
+    current: int
+    timers: tuple[Timer, ...]
+
+    @classmethod
+    def fresh(cls, rounds: list[Round]) -> RoundsState:
+        if not rounds:
+            raise RoundsError("no_rounds")
+        return cls(0, tuple(Timer(planned=r.minutes * 60.0) for r in rounds))
+
+    # -- reading -----------------------------------------------------------------------
+
+    @property
+    def timer(self) -> Timer:
+        return self.timers[self.current]
+
+    @property
+    def is_last(self) -> bool:
+        return self.current == len(self.timers) - 1
+
+    @property
+    def running(self) -> bool:
+        return self.timer.running
+
+    def remaining(self, now: float) -> float:
+        return self.settle(now).timer.remaining(now)
+
+    def state_of(self, index: int, now: float) -> str:
+        """'done', 'now' or 'next' for the list of rounds."""
+        cur = self.settle(now).current
+        return "done" if index < cur else ("now" if index == cur else "next")
+
+    # -- the one rule that moves by itself ---------------------------------------------
+
+    def settle(self, now: float) -> RoundsState:
+        """The state with every round that ran out (while running) handed over to the next,
+        each next round started at the moment the one before reached zero."""
+        s = self
+        while s.timer.running and not s.is_last:
+            left = s.timer.remaining(now)
+            if left > 0:
+                break
+            at = now + left  # when it reached zero
+            timers = list(s.timers)
+            timers[s.current] = s.timer.pause(at)
+            timers[s.current + 1] = timers[s.current + 1].start(at)
+            s = RoundsState(s.current + 1, tuple(timers))
+        return s
+
+    # -- intents (each on the settled state) -----------------------------------------
+
+    def _with(self, timer: Timer) -> RoundsState:
+        timers = list(self.timers)
+        timers[self.current] = timer
+        return replace(self, timers=tuple(timers))
+
+    def toggle(self, now: float) -> RoundsState:
+        s = self.settle(now)
+        return s._with(s.timer.toggle(now))
+
+    def add(self, minutes: float, now: float) -> RoundsState:
+        s = self.settle(now)
+        seconds = float(minutes) * 60.0
+        if abs(s.timer.adjust + seconds) > ADJUST_MAX:
+            raise RoundsError("round_adjust_range")
+        return s._with(s.timer.add(seconds))
+
+    def go_to(self, index: int, now: float) -> RoundsState:
+        """Move to a round; a running round hands over, and a round moved to that has no
+        time left starts again from its full length (so going back means: once more)."""
+        s = self.settle(now)
+        if not 0 <= index < len(s.timers):
+            raise RoundsError("no_such_round")
+        if index == s.current:
+            return s
+        was_running = s.timer.running
+        timers = list(s.timers)
+        timers[s.current] = s.timer.pause(now)
+        target = timers[index]
+        if target.remaining(now) <= 0:
+            target = Timer(planned=target.planned, adjust=target.adjust if target.length > 0 else 0.0)
+        timers[index] = target.start(now) if was_running else target
+        return RoundsState(index, tuple(timers))
+
+    def next(self, now: float) -> RoundsState:
+        s = self.settle(now)
+        if s.is_last:
+            raise RoundsError("last_round")
+        return s.go_to(s.current + 1, now)
+
+    def previous(self, now: float) -> RoundsState:
+        s = self.settle(now)
+        if s.current == 0:
+            raise RoundsError("first_round")
+        return s.go_to(s.current - 1, now)
+
+    # -- storage -----------------------------------------------------------------------
+
+    def to_dict(self) -> dict:
+        return {"current": self.current, "timers": [t.to_dict() for t in self.timers]}
+
+    @classmethod
+    def from_dict(cls, d: dict, rounds: list[Round]) -> RoundsState:
+        """From a stored document; rounds the method no longer has are dropped, new ones fresh."""
+        stored = [Timer.from_dict(t) for t in d.get("timers", [])]
+        timers = []
+        for i, r in enumerate(rounds):
+            t = stored[i] if i < len(stored) else Timer(planned=r.minutes * 60.0)
+            timers.append(replace(t, planned=r.minutes * 60.0))
+        current = min(max(0, int(d.get("current", 0))), len(rounds) - 1)
+        return cls(current, tuple(timers))
+
+
+class Rounds:
+    """The rounds of one step of a session, over the store (the controller, like ``Workshop``)."""
+
+    def __init__(self, store, session_id: str, step_id: str, rounds: list[dict], clock) -> None:
+        self.store = store
+        self.session_id = session_id
+        self.step_id = step_id
+        self.clock = clock
+        self.rounds = [Round.from_param(r) for r in rounds]
+        if not self.rounds:
+            raise RoundsError("no_rounds")
+        self._doc_id: Optional[int] = None
+        self._state = self._load()
+        self._undo: list[RoundsState] = []
+
+    @classmethod
+    def for_step(cls, store, session_id: str, step, clock) -> Rounds:
+        return cls(store, session_id, step.id, step.params["rounds"], clock)
+
+    def _load(self) -> RoundsState:
+        for d in self.store.all(self.session_id, TABLE):
+            if d.get("step") == self.step_id:
+                self._doc_id = d["doc_id"]
+                return RoundsState.from_dict(d, self.rounds)
+        return RoundsState.fresh(self.rounds)
+
+    def _save(self, state: RoundsState) -> None:
+        doc = {"step": self.step_id, **state.to_dict()}
+        if self._doc_id is None:
+            self._doc_id = self.store.insert(self.session_id, TABLE, doc)
+        else:
+            self.store.update(self.session_id, TABLE, self._doc_id, doc)
+        self._state = state
+
+    # -- reading -----------------------------------------------------------------------
+
+    def state(self) -> RoundsState:
+        """What the screen shows now: the stored facts, settled at the clock's now."""
+        return self._state.settle(self.clock.now())
+
+    @property
+    def current(self) -> int:
+        return self.state().current
+
+    @property
+    def round(self) -> Round:
+        return self.rounds[self.current]
+
+    def remaining(self) -> float:
+        return self.state().timer.remaining(self.clock.now())
+
+    @property
+    def running(self) -> bool:
+        return self.state().running
+
+    @property
+    def started(self) -> bool:
+        return any(t.started for t in self._state.timers)
+
+    def marks(self) -> list[str]:
+        """'done' / 'now' / 'next' per round."""
+        cur = self.current
+        return ["done" if i < cur else ("now" if i == cur else "next") for i in range(len(self.rounds))]
+
+    # -- the clock ---------------------------------------------------------------------
+
+    def tick(self) -> int:
+        """Store the rounds that ran out since the last look; returns how many ended (0: none).
+
+        Not undoable: it is what happened in the room, and settling again gives the same."""
+        now = self.clock.now()
+        settled = self._state.settle(now)
+        ended = settled.current - self._state.current
+        if settled != self._state:
+            self._save(settled)
+        return ended
+
+    # -- intents -----------------------------------------------------------------------
+
+    def _commit(self, build) -> RoundsState:
+        now = self.clock.now()
+        before = self._state.settle(now)
+        after = build(before, now)
+        if after == before and after == self._state:
+            return after
+        self._save(after)  # a StoreError leaves memory as it was
+        self._undo.append(before)
+        del self._undo[:-UNDO_DEPTH]
+        return after
+
+    def toggle(self) -> RoundsState:
+        return self._commit(lambda s, now: s.toggle(now))
+
+    def next(self) -> RoundsState:
+        return self._commit(lambda s, now: s.next(now))
+
+    def previous(self) -> RoundsState:
+        return self._commit(lambda s, now: s.previous(now))
+
+    def go_to(self, index: int) -> RoundsState:
+        return self._commit(lambda s, now: s.go_to(index, now))
+
+    def add_minutes(self, minutes: float) -> RoundsState:
+        return self._commit(lambda s, now: s.add(minutes, now))
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> RoundsState:
+        if not self._undo:
+            return self._state
+        before = self._undo[-1]
+        self._save(before)
+        self._undo.pop()
+        return before
