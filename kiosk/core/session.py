@@ -3,6 +3,12 @@
 The session is an immutable value: every intent (pause, add time, next step) gives a
 new session, which the workshop stores before the screen shows it. That keeps
 "persist, then show" and undo trivial.
+
+A method may have several meetings, weeks apart (dialogverksted, APU: ``meeting = 2``
+on the later steps). Next and Previous stay inside the current meeting; at its last
+step the group ends the meeting (``end_meeting``): the session then waits
+(status "between") at the first step of the next meeting, and ``continue_meeting``
+opens it again on the same wall, with that meeting's timers fresh.
 """
 
 from __future__ import annotations
@@ -16,6 +22,9 @@ from .timer import Timer
 
 TEAM_MAX = 60
 """A team name is a label on the board, not a paragraph."""
+
+RUNNING, BETWEEN, FINISHED = "running", "between", "finished"
+"""A session's status: the workshop is on; it waits for its next meeting; it is over."""
 
 
 class SessionError(ValueError):
@@ -46,8 +55,9 @@ class Session:
     step_index: int = 0
     timers: dict[str, Timer] = field(default_factory=dict)
     """One timer per step id; planned from the step's minutes, adjustable before and during."""
-    status: str = "running"
-    """'running' while the workshop is on, 'finished' after the round-off."""
+    status: str = RUNNING
+    """'running' while the workshop is on, 'between' while it waits for its next meeting,
+    'finished' after the round-off."""
     lang: str = ""
 
     @classmethod
@@ -69,6 +79,23 @@ class Session:
     @property
     def meeting(self) -> int:
         return self.step.meeting
+
+    @property
+    def meetings(self) -> int:
+        """How many meetings the method's steps name (1 for most methods)."""
+        return max(s.meeting for s in self.method.steps)
+
+    @property
+    def meeting_ends_here(self) -> bool:
+        """The current step is its meeting's last and a later meeting follows."""
+        i = self.step_index
+        return i < len(self.method.steps) - 1 and self.method.steps[i + 1].meeting != self.meeting
+
+    @property
+    def meeting_starts_here(self) -> bool:
+        """The current step is the first of a later meeting (Previous stops here)."""
+        i = self.step_index
+        return i > 0 and self.method.steps[i - 1].meeting != self.meeting
 
     @property
     def is_first(self) -> bool:
@@ -122,12 +149,38 @@ class Session:
     def next(self, now: float) -> Session:
         if self.is_last:
             raise SessionError("last_step")
+        if self.meeting_ends_here:
+            raise SessionError("meeting_end")  # the meeting ends with end_meeting, not Next
         return self.go_to(self.step_index + 1, now)
 
     def previous(self, now: float) -> Session:
         if self.is_first:
             raise SessionError("first_step")
+        if self.meeting_starts_here:
+            raise SessionError("meeting_start")  # the last meeting is over; its wall is here
         return self.go_to(self.step_index - 1, now)
+
+    def end_meeting(self, now: float) -> Session:
+        """End this meeting at its last step: the timer stops and the session waits at
+        the first step of the next meeting. Refuses 'not_running', 'not_meeting_end'."""
+        if self.status != RUNNING:
+            raise SessionError("not_running")
+        if not self.meeting_ends_here:
+            raise SessionError("not_meeting_end")
+        paused = self._with_timer(self.timer.pause(now))
+        return replace(paused, step_index=self.step_index + 1, status=BETWEEN)
+
+    def continue_meeting(self, now: float) -> Session:
+        """Open the next meeting of a waiting session: running again, at its first step,
+        every timer of this meeting fresh (its planned length and any minutes set before
+        kept, nothing run yet). Refuses 'not_waiting'."""
+        if self.status != BETWEEN:
+            raise SessionError("not_waiting")
+        timers = dict(self.timers)
+        for s in self.method.steps:
+            if s.meeting == self.meeting:
+                timers[s.id] = replace(timers[s.id], runs=())
+        return replace(self, status=RUNNING, timers=timers)
 
     def finish(self, now: float) -> Session:
         return replace(self._with_timer(self.timer.pause(now)), status="finished")
@@ -151,5 +204,5 @@ class Session:
             timers.setdefault(s.id, Timer(planned=s.minutes * 60.0))
         index = min(max(0, int(d.get("step_index", 0))), len(method.steps) - 1)
         return cls(id=d["id"], method=method, team=d["team"], created_at=float(d["created_at"]),
-                   step_index=index, timers=timers, status=d.get("status", "running"),
+                   step_index=index, timers=timers, status=d.get("status", RUNNING),
                    lang=d.get("lang", method.language))

@@ -3,19 +3,66 @@
 The screen only ever shows a state that is already in the store: an intent builds
 the next session, the store writes it, and only then does ``session`` change. A
 failed write leaves the old state in place and the error goes to the screen.
+
+Two meetings on one session: ``end_meeting`` stores the next meeting's day (in the
+session file's "meta" table, where the statuspil board reads it) and the waiting
+session in one write, then the kiosk has no running workshop; ``waiting_sessions``
+lists the sessions that wait, and ``Workshop.continue_meeting`` opens one again on
+the same session id, so the same wall and the same actions.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+import logging
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from kiosk.store import StoreError
 
 from .method import Method
-from .session import Session
+from .session import BETWEEN, RUNNING, Session, SessionError
+from .statuspil import next_meeting, set_next_meeting
+
+log = logging.getLogger(__name__)
 
 UNDO_DEPTH = 30
 """Enough to walk back a burst of mis-taps; kept in memory only."""
 
 ACTIVE_KEY = "active_session"
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A session that waits for its next meeting (what the home screen offers)."""
+
+    session_id: str
+    team: str
+    method_title: str
+    meeting: int
+    """The meeting it opens with (2 after the first)."""
+    date: Optional[str]
+    """The next meeting's day (ISO) as stored, or None when it was not known."""
+
+
+def waiting_sessions(store) -> list[Waiting]:
+    """Sessions between meetings, the soonest meeting first (no date last), then by team.
+    A session file that cannot be read is left out (the board says so elsewhere)."""
+    out = []
+    for entry in store.list_sessions():
+        if entry.get("status") != BETWEEN:
+            continue
+        sid = str(entry.get("id"))
+        try:
+            doc = store.load_session(sid)
+            session = Session.from_dict(doc) if doc else None
+            when = next_meeting(store, sid)
+        except (StoreError, KeyError, TypeError, ValueError):
+            continue
+        if session is None or session.status != BETWEEN:
+            continue
+        out.append(Waiting(sid, session.team, session.method.title, session.meeting, when))
+    out.sort(key=lambda w: (w.date or "9999-99-99", w.team.casefold(), w.session_id))
+    return out
 
 
 class Workshop:
@@ -42,6 +89,36 @@ class Workshop:
         if doc is None or doc.get("status") != "running":
             return None
         return cls(store, clock, Session.from_dict(doc))
+
+    @classmethod
+    def continue_meeting(cls, store, clock, session_id: str) -> Workshop:
+        """Open the next meeting of a waiting session: the same session (wall, actions),
+        at the first step of its next meeting, its timers fresh.
+
+        Refuses 'workshop_running' (another workshop is on: end it first),
+        'no_such_session', 'not_waiting'. The session becomes the active one before it
+        is written as running, so a crash between the two leaves it waiting (the home
+        screen offers it again), never running unseen. Its "next meeting" day is
+        cleared in the same write: the meeting is now.
+        """
+        active = store.get_state(ACTIVE_KEY)
+        if active and active != session_id:
+            doc = store.load_session(active)
+            if doc is not None and doc.get("status") == RUNNING:
+                raise SessionError("workshop_running")
+        try:
+            doc = store.load_session(session_id)
+            session = Session.from_dict(doc) if doc is not None else None
+        except (KeyError, TypeError, ValueError):
+            session = None
+        if session is None:
+            raise SessionError("no_such_session")
+        after = session.continue_meeting(clock.now())
+        store.set_state(ACTIVE_KEY, session_id)
+        with store.batch(session_id):
+            set_next_meeting(store, session_id, None)
+            store.save_session(after.to_dict())
+        return cls(store, clock, after)
 
     # -- intents -------------------------------------------------------------
 
@@ -87,6 +164,28 @@ class Workshop:
         self._undo.pop()
         self.session = before
         return before
+
+    def end_meeting(self, next_date: Optional[str]) -> Session:
+        """End the current meeting at its last step: the next meeting's day (ISO, today
+        or later; None when not known yet) and the waiting session are written in one
+        batch of the session's file, then the session stops being the active one.
+
+        Refuses 'not_meeting_end' / 'not_running' (SessionError), 'date_past' /
+        'date_invalid' (ActionError); nothing is written then. Not undoable with the
+        workshop's Undo: the home screen's "Continue" is the way back in.
+        """
+        sid = self.session.id
+        after = self.session.end_meeting(self.clock.now())
+        with self.store.batch(sid):  # a refused date rolls the batch back: nothing written
+            set_next_meeting(self.store, sid, next_date, clock=self.clock)
+            self.store.save_session(after.to_dict())
+        self.session = after
+        self._undo.clear()
+        try:
+            self.store.set_state(ACTIVE_KEY, None)
+        except StoreError as e:  # harmless: resume opens only a running session
+            log.warning("meeting ended, the active mark not cleared: %s", e)
+        return after
 
     def finish(self) -> Session:
         done = self._commit(lambda s, now: s.finish(now))
