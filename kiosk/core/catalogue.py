@@ -420,8 +420,27 @@ CATALOGUE: dict[str, Activity] = {a.name: a for a in (
         Param("questions", Tables(_ID_TITLE, "question"), required=True),
         Param("iglo", Bool(), default=False),
         Param("follow_up", Bool(), default=True),
+        # prøvehandlinger: each new action is a trial action with a review date (the form
+        # suggests one review_weeks ahead); the statuspil board asks for the verdict then
+        Param("trial", Bool(), default=False),
+        Param("review_weeks", Int(1, 52), default=4),
         FROM_PREPARED,
     ), needs_notes=_prepared_off),
+    # everyone puts a note with their name on one theme (dialogverksted): which items are
+    # the themes — a vote's winners ("chosen"), the groups, or all — and one theme per person
+    Activity("signup", (
+        Param("themes", Choice(("chosen", "clusters", "all")), default="chosen"),
+        Param("one_per_person", Bool(), default=True),
+        FROM_PREPARED,
+    ), needs_notes=_prepared_off),
+    # attention points around a central theme, linked to each other (arbejdsmiljøfortælling);
+    # centre absent: the group types it; write: new points can be written on the map
+    Activity("map", (
+        Param("centre", Text(max_len=120)),
+        Param("write", Bool(), default=True),
+        Param("kind", Slug()),
+        Param("max_length", Int(10, 500), default=140),
+    ), makes_notes=lambda p: p.get("write", True) is not False),
     Activity("statuspil", (
         # absent: the board's default stages in the UI language (aftalt → … → i mål)
         Param("stages", Texts(min_items=2, unique=True, item=Text(max_len=30))),

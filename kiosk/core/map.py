@@ -1,0 +1,194 @@
+"""The map (the TRIO catalogue's *arbejdsmiljøfortælling*): attention points placed
+around a central theme, with links between the ones that affect each other.
+
+Everything but the central theme's text is a facet of the wall's items (the notes
+in no group, and the groups), so the map is one more lens on the same wall:
+
+* ``map_at`` — where the item sits on the map, (x, y) in 0..1 with y upwards and
+  the centre at (0.5, 0.5); None: not on the map (it waits in the tray);
+* ``links`` — keys of the items it is linked to. A link is undirected and stored on
+  one end only (the item tapped first); it is shown while both ends are items on
+  the map, so a link to a note that was deleted, or that went into a group,
+  disappears with it (and comes back if an undo brings the note back).
+
+The central theme's text comes from the step's ``centre`` parameter or is typed by
+the group; a typed one is kept in the session's "maps" table (one document per
+step) with its own small undo. Intents are checked first (a refusal is a
+``MapError``, a ``WallError``, and changes nothing); wall changes go through the
+wall's one change mechanism, so the wall's undo takes them back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Optional
+
+from .wall import Item, Note, Wall, WallError, clean_point, clean_text
+
+MAPS = "maps"
+"""The per-session table with the typed central theme of each map step."""
+CENTRE_MAX = 120
+"""The central theme is a heading: a few words."""
+UNDO_DEPTH = 30
+
+Pair = tuple[str, str]
+
+
+class MapError(WallError):
+    """A map intent the rules refuse; ``reason`` is a key for the screen's message."""
+
+
+def pair(a: str, b: str) -> Pair:
+    """A link as an unordered pair (the same whichever end was tapped first)."""
+    return (a, b) if a <= b else (b, a)
+
+
+def clean_centre(text: Any) -> str:
+    """A central theme as stored: trimmed, single-spaced, 1..CENTRE_MAX characters."""
+    value = " ".join(text.split()) if isinstance(text, str) else ""
+    if not value:
+        raise MapError("centre_empty")
+    if len(value) > CENTRE_MAX:
+        raise MapError("centre_long")
+    return value
+
+
+def placed(wall: Wall) -> list[Item]:
+    """The items on the map, in wall order."""
+    return [i for i in wall.items() if i.map_at is not None]
+
+
+def tray(wall: Wall) -> list[Item]:
+    """The items not on the map yet (face-down notes are not shown to the room)."""
+    return [i for i in wall.items() if i.map_at is None and not (isinstance(i, Note) and i.face_down)]
+
+
+def links(wall: Wall) -> list[Pair]:
+    """Every link between two items on the map, each once, in the order they were made
+    (a link whose other end is gone, grouped or off the map is left out)."""
+    on_map = {i.key for i in placed(wall)}
+    out: dict[Pair, None] = {}
+    for item in placed(wall):
+        for other in item.links:
+            if other in on_map and other != item.key:
+                out.setdefault(pair(item.key, other), None)
+    return list(out)
+
+
+def linked(wall: Wall, a: str, b: str) -> bool:
+    return pair(a, b) in set(links(wall))
+
+
+def degree(wall: Wall) -> dict[str, int]:
+    """How many links each item on the map has (the screen writes it on the card)."""
+    out = {i.key: 0 for i in placed(wall)}
+    for a, b in links(wall):
+        out[a] += 1
+        out[b] += 1
+    return out
+
+
+class MapBoard:
+    """One map step of a session: its central theme, the spots and the links."""
+
+    def __init__(self, wall: Wall, store, session_id: str, step_id: str, *,
+                 centre: Optional[str] = None, kind: str = "map", max_length: int = 140) -> None:
+        self.wall = wall
+        self.store = store
+        self.session_id = session_id
+        self.step_id = step_id
+        self.default_centre = centre or ""
+        """The method file's central theme ('' when the group types it)."""
+        self.kind = kind
+        self.max_length = int(max_length)
+        self._undo: list[Optional[dict]] = []
+
+    # -- the central theme -------------------------------------------------------------
+
+    def _doc(self) -> Optional[dict]:
+        return next((d for d in self.store.all(self.session_id, MAPS) if d.get("step") == self.step_id), None)
+
+    @property
+    def centre(self) -> str:
+        """The central theme: typed by the group, else the method's, else ''."""
+        doc = self._doc()
+        text = doc.get("centre") if doc else None
+        return text if isinstance(text, str) and text else self.default_centre
+
+    def set_centre(self, text: str) -> str:
+        value = clean_centre(text)
+        doc = self._doc()
+        if doc is not None and doc.get("centre") == value:
+            return value
+        with self.store.batch(self.session_id):
+            if doc is None:
+                self.store.insert(self.session_id, MAPS, {"step": self.step_id, "centre": value})
+            else:
+                self.store.update(self.session_id, MAPS, doc["doc_id"], {"centre": value})
+        self._undo.append(None if doc is None else {"centre": doc.get("centre")})
+        del self._undo[:-UNDO_DEPTH]
+        return value
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> bool:
+        """The central theme as it was before the last change ('' back to the method's)."""
+        if not self._undo:
+            return False
+        before = self._undo[-1]
+        doc = self._doc()
+        if doc is not None:
+            with self.store.batch(self.session_id):
+                self.store.update(self.session_id, MAPS, doc["doc_id"],
+                                  {"centre": None if before is None else before.get("centre")})
+        self._undo.pop()
+        return True
+
+    # -- the attention points ----------------------------------------------------------
+
+    def write(self, text: str, x: float = 0.5, y: float = 0.5) -> Note:
+        """A new attention point, written on the map and put down at (x, y)."""
+        text = clean_text(text, self.max_length)
+        spot = clean_point(x, y)
+        now = float(self.wall.clock.now())
+        return self.wall._change(lambda c: c.insert_note(
+            kind=self.kind, text=text, step=self.step_id, created_at=now, map_at=spot))
+
+    def place(self, key: str, x: float, y: float) -> Item:
+        """Put an item on the map, or move it there (clamped to the map)."""
+        item = self.wall._item_of_wall(key)
+        spot = clean_point(x, y)
+        return self.wall._change(lambda c: c.put(replace(item, map_at=spot)))
+
+    def unplace(self, key: str) -> Item:
+        """Take an item off the map, back to the tray (its links wait with it)."""
+        item = self.wall._item_of_wall(key)
+        return self.wall._change(lambda c: c.put(replace(item, map_at=None)))
+
+    def toggle_link(self, a: str, b: str) -> bool:
+        """Link two items on the map, or take the link away if they are linked; returns
+        whether they are linked now. Both must be on the map ('not_on_map')."""
+        if a == b:
+            raise MapError("same_item")
+        first, second = self.wall._item_of_wall(a), self.wall._item_of_wall(b)
+        if first.map_at is None or second.map_at is None:
+            raise MapError("not_on_map")
+        if linked(self.wall, a, b):
+            def unlink(c) -> bool:
+                for item, other in ((first, b), (second, a)):
+                    if other in item.links:
+                        c.put(replace(item, links=tuple(k for k in item.links if k != other)))
+                return False
+            return self.wall._change(unlink)
+        # a stale copy of the link (to a note that was gone and came back) is replaced, not doubled
+        return self.wall._change(lambda c: c.put(replace(first, links=tuple(k for k in first.links if k != b) + (b,)))
+                                 is not None)
+
+    def edit(self, note_id: int, text: str) -> Note:
+        return self.wall.edit_text(note_id, text, max_length=self.max_length)
+
+    def delete(self, note_id: int) -> Note:
+        """Take an attention point off the wall; its links go with it (undo brings both back)."""
+        return self.wall.delete_note(note_id)
