@@ -18,6 +18,14 @@ _REFUSALS = {
     "last_step": N_("This is the last step. Tap “End workshop” in the menu to finish."),
     "no_such_step": N_("That step does not exist in this method."),
     "minutes_range": N_("A step lasts between 1 and 600 minutes."),
+    # two meetings on one session
+    "meeting_end": N_("This is the last step of this meeting. Tap “End meeting” to set the next date."),
+    "meeting_start": N_("This is the first step of this meeting; the last meeting is over."),
+    "not_meeting_end": N_("A meeting ends at its last step."),
+    "not_running": N_("This workshop is not running."),
+    "not_waiting": N_("This session is not waiting for a meeting."),
+    "workshop_running": N_("Another workshop is running. End it in the menu first."),
+    "no_such_session": N_("That session cannot be found."),
     "pin_format": N_("A PIN is 4 to 8 digits."),
     "pin_mismatch": N_("The two PINs were not the same. Try again."),
     # the wall
@@ -104,3 +112,15 @@ def method_problems(problems) -> str:
 
 def cannot_resume(e) -> str:
     return tr("The workshop that was running could not be reopened; it is kept for the admin.")
+
+
+# sign-ups and the map (kiosk.core.signup, kiosk.core.map)
+_REFUSALS.update({
+    "person_empty": N_("Type your name first."),
+    "person_long": N_("A name is at most 40 characters."),
+    "already_signed_up": N_("That name is already signed up. Drag the name to move it; if it is someone else, add a letter of the surname."),
+    "not_a_signup": N_("That is not a name note."),
+    "centre_empty": N_("Write the central theme in a few words first."),
+    "centre_long": N_("The central theme is at most 120 characters."),
+    "not_on_map": N_("Put both post-its on the map first, then link them."),
+})
