@@ -1,0 +1,157 @@
+"""The plan before the start: step lengths within bounds, optional steps off, totals,
+the planned end, and the method snapshot the session starts with (the file untouched)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.core.loader import load_method
+from kiosk.core.plan import MAX_MINUTES, Plan, PlanError
+from kiosk.core.session import Session
+from kiosk.core.workshop import Workshop
+
+ROOT = Path(__file__).resolve().parents[1]
+TRIVSEL = ROOT / "methods" / "trivselsdialog.toml"
+
+HEAD = """\
+[method]
+id = "m"
+title = "M"
+language = "nb"
+summary = "s"
+source = "t"
+meetings = {meetings}
+"""
+
+
+def step(sid: str, activity: str, minutes: float, extra: str = "") -> str:
+    return (f'\n[[steps]]\nid = "{sid}"\ntitle = "{sid.title()}"\nminutes = {minutes}\n'
+            f'activity = "{activity}"\n{extra}\n')
+
+
+def method_of(tmp_path: Path, text: str, meetings: int = 1):
+    p = tmp_path / "m.toml"
+    p.write_text(HEAD.format(meetings=meetings) + text, encoding="utf-8")
+    return load_method(p)
+
+
+WRITE = 'params = { kinds = [{ id = "idea", title = "Idea", colour = "yellow" }] }'
+
+
+def test_the_guides_own_plan(method):
+    plan = Plan.of(method)
+    assert plan.total() == plan.guide_total() == 150
+    assert not plan.changed and plan.changed_steps() == []
+    assert [plan.phase_total(p) for p in plan.phases()] == [10, 10, 40, 20, 60, 10]
+    snap = plan.method()
+    assert [s.minutes for s in snap.steps] == [s.minutes for s in method.steps]
+    assert snap.path == "" and snap.when == method.when and snap.id == method.id
+
+
+def test_minus_and_plus_stop_at_the_bounds(method):
+    plan = Plan.of(method)
+    assert plan.bounds("velkomst") == (1, 30)          # ≥ 1 minute, ≤ 3 × the guide's 10
+    assert plan.bounds("handleplan") == (1, 135)
+    p = plan.change("velkomst", -5).change("velkomst", -1)
+    assert p.minutes_of("velkomst") == 4
+    p = p.change("velkomst", -5)                        # 4 − 5 stops at 1, not refused
+    assert p.minutes_of("velkomst") == 1
+    assert p.change("velkomst", -1) is p and not p.can_change("velkomst", -1)
+    assert p.can_change("velkomst", +1)
+    for _ in range(10):
+        p = p.change("velkomst", +5)
+    assert p.minutes_of("velkomst") == 30 and not p.can_change("velkomst", +1)
+    assert plan.minutes_of("velkomst") == 10          # the plan is a value: the old one is unchanged
+
+
+def test_set_minutes_refuses_what_is_out_of_bounds(method):
+    plan = Plan.of(method)
+    for bad in (0, 0.5, 31, -3, True, "10", float("nan")):
+        with pytest.raises(PlanError, match="minutes_range"):
+            plan.set_minutes("velkomst", bad)
+    assert plan.set_minutes("velkomst", 30).minutes_of("velkomst") == 30
+    with pytest.raises(PlanError, match="no_such_step"):
+        plan.change("nope", 1)
+
+
+def test_long_steps_are_capped_at_240_and_the_guides_own_time_is_always_allowed(tmp_path):
+    m = method_of(tmp_path, step("long", "talk", 100) + step("huge", "talk", 300) + step("tiny", "talk", 0.5))
+    plan = Plan.of(m)
+    assert plan.bounds("long") == (1, MAX_MINUTES)
+    assert plan.bounds("huge") == (1, 300)
+    assert plan.bounds("tiny") == (0.5, 1.5)
+    assert plan.change("tiny", +1).minutes_of("tiny") == 1.5
+
+
+def test_an_activity_sets_its_own_floor(tmp_path):
+    rounds = ('params = { rounds = [{ name = "A intervjuer B", minutes = 10 }, '
+              '{ name = "B intervjuer A", minutes = 10 }] }')
+    cards = 'params = { flip_at_minutes = 20, decks = [{ id = "d", title = "D", cards = ["x"] }] }'
+    m = method_of(tmp_path, step("intervju", "rounds", 25, rounds) + step("kort", "cards", 30, cards))
+    plan = Plan.of(m)
+    assert plan.bounds("intervju") == (20, 75)          # the two 10-minute rounds must fit
+    assert plan.bounds("kort") == (21, 90)              # the cards flip 20 minutes in
+    p = plan.change("intervju", -5).change("intervju", -5)
+    assert p.minutes_of("intervju") == 20
+    with pytest.raises(PlanError, match="minutes_range"):
+        plan.set_minutes("kort", 20)
+
+
+def test_totals_and_planned_end_recompute(method):
+    start = 1_800_000_000.0
+    plan = Plan.of(method).change("praesentation", +5).change("handleplan", -5).change("handleplan", -1)
+    assert plan.total() == 150 + 5 - 6
+    assert plan.ends_at(start) == start + 149 * 60
+    assert [plan.phase_total(p) for p in plan.phases()] == [10, 10, 45, 20, 54, 10]
+    assert plan.changed_steps() == ["praesentation", "handleplan"]
+    off = plan.switch("afstemning", False)
+    assert off.total() == 139 and off.phase_total(off.phases()[4]) == 44
+    assert off.changed_steps() == ["praesentation", "afstemning", "handleplan"]
+    with pytest.raises(PlanError, match="step_off"):
+        off.change("afstemning", 1)                       # a step switched off has no length to change
+    assert not off.can_change("afstemning", 1)
+    back = off.reset()
+    assert back == Plan.of(method) and not back.changed and back.total() == 150
+
+
+def test_only_optional_steps_switch_off_and_back_on(method):
+    plan = Plan.of(method)
+    with pytest.raises(PlanError, match="not_optional"):
+        plan.switch("handleplan", False)
+    off = plan.switch("afstemning", False)
+    assert not off.is_on("afstemning") and off.switch("afstemning", False) is off
+    assert [s.id for s in off.method().steps] == [s.id for s in method.steps if s.id != "afstemning"]
+    on = off.switch("afstemning", True)
+    assert on.is_on("afstemning") and on == plan
+
+
+def test_a_step_a_later_step_needs_cannot_be_switched_off(tmp_path):
+    m = method_of(tmp_path, step("skriv", "write", 10, WRITE + "\noptional = true") + step("grupper", "group", 10)
+                  + step("prat", "talk", 5, "optional = true\nmeeting = 2")
+                  + step("slutt", "talk", 5, "optional = true\nmeeting = 2"), meetings=2)
+    plan = Plan.of(m)
+    with pytest.raises(PlanError, match="step_needed"):
+        plan.switch("skriv", False)                       # the grouping step would have no notes
+    one = plan.switch("prat", False)
+    with pytest.raises(PlanError, match="step_needed"):
+        one.switch("slutt", False)                        # meeting 2 would have no step left
+    assert one.total(1) == 20 and one.total(2) == 5 and one.meetings() == [1, 2]
+    assert one.ends_at(0, meeting=2) == 5 * 60
+
+
+def test_the_session_starts_with_the_planned_snapshot_and_the_file_is_untouched(method, store, clock):
+    before = TRIVSEL.read_bytes()
+    plan = (Plan.of(method).change("refleksion", +5).change("mulighedsrum", -5).change("mulighedsrum", -1)
+            .switch("afstemning", False))
+    ws = Workshop.start(store, clock, plan.method(), "Team A", "da")
+    doc = store.load_session(ws.session.id)
+    steps = {s["id"]: s["minutes"] for s in doc["method"]["steps"]}
+    assert steps["refleksion"] == 15 and steps["mulighedsrum"] == 14 and "afstemning" not in steps
+    assert doc["timers"]["refleksion"]["planned"] == 15 * 60
+    assert "afstemning" not in doc["timers"]
+    again = Session.from_dict(doc)
+    assert [p.minutes for p in again.method.phases()] == [10, 15, 40, 14, 50, 10]
+    assert ws.planned_end() == plan.ends_at(clock.now()) == clock.now() + 139 * 60
+    assert TRIVSEL.read_bytes() == before and load_method(TRIVSEL) == method
