@@ -39,6 +39,14 @@ class Settings:
     """Sound a chime when a step's time is up."""
     pin_hash: str = ""
     """'' means the default PIN."""
+    export_minutes: int = 15
+    """How long an export link (the QR code) stays open."""
+    export_port: int = 8765
+    """The export server's TCP port (0: any free port; a busy port falls back to a free one)."""
+    export_bind: str = "0.0.0.0"
+    """The address the export server listens on: all interfaces, or one (e.g. the LAN card's)."""
+    export_host: str = ""
+    """The host name or address put in the QR code; '' detects the LAN address."""
 
     def pin_ok(self, pin: str) -> bool:
         if not self.pin_hash:
@@ -56,4 +64,19 @@ class Settings:
     def from_dict(cls, d: dict | None) -> Settings:
         d = d or {}
         known = {k: d[k] for k in ("lang", "chime", "pin_hash") if k in d}
+        known.update(_export_settings(d))
         return cls(**known)
+
+
+def _export_settings(d: dict) -> dict:
+    """The export server's settings that are well-formed; a bad one keeps its default."""
+    out = {}
+    m, port = d.get("export_minutes"), d.get("export_port")
+    if isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 24 * 60:
+        out["export_minutes"] = m
+    if isinstance(port, int) and not isinstance(port, bool) and 0 <= port <= 65535:
+        out["export_port"] = port
+    for key in ("export_bind", "export_host"):
+        if isinstance(d.get(key), str) and len(d[key]) <= 253:
+            out[key] = d[key].strip()
+    return out
