@@ -47,6 +47,19 @@ def N_(msgid: str) -> str:
     return msgid
 
 
+def translator(lang: str):
+    """A gettext function for one language, leaving the screen's language alone.
+
+    For text made for someone else than the people at the screen (an export in the
+    session's language, served from a web thread while the wall shows another).
+    An unknown language falls back to the default, as ``set_language`` does.
+    """
+    if lang not in LANGUAGES:
+        lang = DEFAULT
+    # gettext.translation caches the parsed catalogue, so this is cheap per call.
+    return gettext.translation(DOMAIN, LOCALE_DIR, [lang], fallback=True).gettext
+
+
 # -- catalogue tools (no gettext binaries needed) ------------------------------
 
 def parse_po(text: str) -> dict[str, str]:

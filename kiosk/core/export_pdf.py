@@ -1,0 +1,301 @@
+"""The PDF: the written action plan an APV needs, made with fpdf2 on the kiosk.
+
+Per action: the problem, the measure, who is responsible, the timeline (follow-up,
+review, the statuspil stage) and the notes and votes behind it. Then the wall the
+plan grew from: the vote ranking, the matrix drawn, the themes by column and the
+parking lot.
+
+The fonts are TrueType files that ship inside Kivy's wheel (Roboto for text,
+DejaVu Sans as the fallback for arrows and symbols), found through the package's
+path without importing Kivy; so æ ø å, dashes and quotes print on any machine the
+kiosk runs on.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from kiosk import i18n
+from kiosk.i18n import N_
+
+from . import matrix as matrix_rules
+from .export import (IGLO_LABELS, MISSING_LABELS, QUADRANT_NAMES, VERDICT_LABELS, stage_text, title,
+                     translator, wall_sections)
+
+
+def font_dir() -> Path:
+    """Kivy's data/fonts folder, located without importing Kivy (no window, no logging)."""
+    spec = importlib.util.find_spec("kivy")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the Kivy package (which carries the PDF's fonts) is not installed")
+    return Path(list(spec.submodule_search_locations)[0]) / "data" / "fonts"
+
+
+FONTS = {"": "Roboto-Regular.ttf", "B": "Roboto-Bold.ttf", "I": "Roboto-Italic.ttf"}
+FALLBACK = "DejaVuSans.ttf"
+
+INK = (27, 31, 36)
+MUTED = (95, 99, 104)
+RULE = (200, 194, 180)
+ACCENT = (31, 78, 121)
+WARN = (179, 38, 30)
+
+
+def pdf(doc: dict) -> bytes:
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    t = translator(doc.get("lang", i18n.DEFAULT))
+    fonts = font_dir()
+    head = title(doc, t)
+    footer_text = f"{head} · {t(N_('Exported from the dialog kiosk'))} {doc.get('generated_at') or ''}"
+
+    class Doc(FPDF):
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("Text", "", 8)
+            self.set_text_color(*MUTED)
+            self.cell(0, 5, footer_text, align="L")
+            self.set_x(-40)
+            self.cell(30, 5, f"{self.page_no()}/{{nb}}", align="R")
+
+    p = Doc(format="A4", unit="mm")
+    p.set_title(head)
+    p.set_author("Dialog kiosk")
+    p.set_creator("Dialog kiosk")
+    p.set_lang(doc.get("lang", "da"))
+    for style, name in FONTS.items():
+        p.add_font("Text", style, str(fonts / name))
+    p.add_font("Symbols", "", str(fonts / FALLBACK))
+    p.set_fallback_fonts(["Symbols"], exact_match=False)
+    p.set_auto_page_break(True, margin=18)
+    p.set_margins(18, 16, 18)
+    p.alias_nb_pages()
+    p.add_page()
+    nl = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
+    width = p.w - p.l_margin - p.r_margin
+
+    def heading(text: str, size: float = 15, space: float = 3) -> None:
+        p.ln(space)
+        p.set_font("Text", "B", size)
+        p.set_text_color(*INK)
+        p.multi_cell(width, size * 0.5, text, **nl)
+        p.ln(1)
+
+    def para(text: str, size: float = 10.5, style: str = "", colour=INK, indent: float = 0) -> None:
+        p.set_font("Text", style, size)
+        p.set_text_color(*colour)
+        p.set_x(p.l_margin + indent)
+        p.multi_cell(width - indent, size * 0.48, text, **nl)
+
+    # -- the head ---------------------------------------------------------------------
+    p.set_font("Text", "B", 20)
+    p.set_text_color(*INK)
+    p.multi_cell(width, 9, t(N_("Action plan")) if doc.get("kind") == "session" else head, **nl)
+    if doc.get("kind") == "session":
+        s = doc["session"]
+        rows = [(t(N_("Method")), s["method_title"]), (t(N_("Team")), s["team"]),
+                (t(N_("Date")), s["date"]), (t(N_("Meetings")), str(s["meetings"]))]
+        if s.get("next_meeting"):
+            rows.append((t(N_("Next meeting")), s["next_meeting"]))
+        _table(p, rows, width, nl)
+    else:
+        para(f"{t(N_('Exported'))}: {doc.get('generated_at')}", colour=MUTED)
+    p.ln(2)
+
+    # -- the actions ------------------------------------------------------------------
+    if not doc["actions"]:
+        para(t(N_("No actions yet.")))
+    for n, a in enumerate(doc["actions"], 1):
+        _action(p, doc, a, n, t, width, nl, heading, para)
+
+    # -- the wall ---------------------------------------------------------------------
+    if doc.get("kind") == "session":
+        _wall(p, doc, t, width, nl, heading, para)
+    if doc.get("meetings"):
+        heading(t(N_("Next meetings")), 13)
+        for m in doc["meetings"]:
+            para(f"{m['date']}: {m['team']} ({m['method_title']})")
+    return bytes(p.output())
+
+
+def _table(p, rows: list[tuple[str, str]], width: float, nl: dict, label_w: float = 42) -> None:
+    """Label / value rows; the value wraps, the row keeps together on one page."""
+    for label, value in rows:
+        p.set_font("Text", "", 10.5)
+        lines = p.multi_cell(width - label_w, 5.2, value or "–", dry_run=True, output="LINES")
+        need = 5.2 * max(1, len(lines)) + 1.2
+        if p.get_y() + need > p.page_break_trigger:
+            p.add_page()
+        y = p.get_y()
+        p.set_font("Text", "B", 10.5)
+        p.set_text_color(*MUTED)
+        p.set_xy(p.l_margin, y)
+        p.multi_cell(label_w - 2, 5.2, label)
+        y_label = p.get_y()
+        p.set_font("Text", "", 10.5)
+        p.set_text_color(*INK)
+        p.set_xy(p.l_margin + label_w, y)
+        p.multi_cell(width - label_w, 5.2, value or "–", **nl)
+        p.set_y(max(p.get_y(), y_label) + 1.2)
+
+
+def _action(p, doc, a, n, t, width, nl, heading, para) -> None:
+    if p.get_y() > p.page_break_trigger - 60:
+        p.add_page()
+    p.ln(3)
+    p.set_draw_color(*RULE)
+    p.set_line_width(0.4)
+    p.line(p.l_margin, p.get_y(), p.l_margin + width, p.get_y())
+    p.ln(2)
+    head = a["problem"] or a["measure"] or t(N_("Action"))
+    p.set_font("Text", "B", 13.5)
+    p.set_text_color(*ACCENT)
+    p.multi_cell(width, 6.5, f"{n}. {head}", **nl)
+    if doc.get("kind") == "board":
+        para(f"{a['team']} · {a['method_title']}", 9.5, colour=MUTED)
+    p.ln(1)
+    timeline = [f"{t(N_('Follow-up'))}: {a['follow_up'] or '–'}"]
+    if a.get("trial"):
+        verdict = f" ({t(VERDICT_LABELS[a['verdict']])})" if a.get("verdict") else ""
+        timeline.append(f"{t(N_('Trial action'))}, {t(N_('Review')).lower()}: {a.get('review') or '–'}{verdict}")
+    timeline.append(f"{t(N_('Status'))}: {stage_text(a, t)}")
+    rows = [(t(N_("Problem")), a["problem"]), (t(N_("Measure")), a["measure"]),
+            (t(N_("Responsible")), a["owner"]), (t(N_("Timeline and follow-up")), "\n".join(timeline))]
+    if a.get("iglo"):
+        rows.append(("IGLO", t(IGLO_LABELS[a["iglo"]])))
+    for ans in a["answers"]:
+        if ans["id"] != a.get("measure_question"):
+            rows.append((ans["title"], ans["text"]))
+    _table(p, rows, width, nl, label_w=48)
+    _stage_arrow(p, a, width)
+    if a.get("missing"):
+        para(f"{t(N_('Still missing'))}: " + ", ".join(t(MISSING_LABELS.get(m, m)) for m in a["missing"]),
+             9.5, "B", WARN)
+    b = a.get("behind")
+    if b:
+        p.ln(1)
+        votes = f" · {t(N_('Votes'))}: {b['points']}" if b.get("points") else ""
+        where = []
+        if b.get("column_title"):
+            where.append(b["column_title"])
+        if b.get("matrix"):
+            q = b["matrix"]
+            where.append(q.get("quadrant_label") or t(QUADRANT_NAMES[q["quadrant"]]))
+        place = f" · {' · '.join(where)}" if where else ""
+        para(f"{t(N_('Behind this action'))}{votes}{place}", 9.5, "B", MUTED)
+        for text in b["notes"]:
+            para(f"•  {text}", 9.5, indent=4)
+
+
+def _stage_arrow(p, a: dict, width: float) -> None:
+    """The statuspil as on the wall: one chevron per stage, the current one filled,
+    the ones passed ticked (so it reads in black and white too)."""
+    stages = a["stages"]
+    h = 7.0
+    if p.get_y() + h + 4 > p.page_break_trigger:
+        p.add_page()
+    y = p.get_y() + 1.5
+    seg = width / len(stages)
+    p.set_line_width(0.3)
+    for i, name in enumerate(stages):
+        x = p.l_margin + i * seg
+        tip = 2.5
+        pts = [(x, y), (x + seg - tip, y), (x + seg, y + h / 2), (x + seg - tip, y + h), (x, y + h)]
+        if i > 0:
+            pts.append((x + tip, y + h / 2))
+        current = i == a["stage"]
+        passed = i < a["stage"]
+        p.set_draw_color(*ACCENT)
+        if current:
+            p.set_fill_color(*ACCENT)
+        elif passed:
+            p.set_fill_color(214, 226, 238)
+        else:
+            p.set_fill_color(255, 255, 255)
+        p.polygon(pts, style="DF")
+        p.set_font("Text", "B" if current else "", 7.5)
+        p.set_text_color(*((255, 255, 255) if current else INK))
+        label = ("✓ " if passed else "") + name
+        while p.get_string_width(label) > seg - 6 and len(label) > 3:
+            label = label[:-2] + "…"
+        p.set_xy(x + (tip if i else 1), y)
+        p.cell(seg - tip - 2, h, label, align="C")
+    p.set_y(y + h + 2)
+
+
+def _wall(p, doc, t, width, nl, heading, para) -> None:
+    p.add_page()
+    p.set_font("Text", "B", 17)
+    p.set_text_color(*INK)
+    p.multi_cell(width, 8, t(N_("The wall")), **nl)
+    for r in doc["votes"]:
+        heading(f"{t(N_('Votes'))}: {r['title']}", 13)
+        if not r["ranking"]:
+            para(t(N_("No votes were cast.")))
+        for x in r["ranking"]:
+            tie = "=" if x["tied"] else ""
+            won = f"  ✓ {t(N_('carried on'))}" if x["winner"] else ""
+            para(f"{tie}{x['rank']}.  {x['label']}  —  {x['points']}{won}", style="B" if x["winner"] else "")
+    m = doc.get("matrix")
+    if m and m["items"]:
+        heading(t(N_("Matrix")), 13)
+        _matrix(p, m, t, width, nl, para)
+    for title_, items in wall_sections(doc, t):
+        if not items:
+            continue
+        heading(f"{title_} ({len(items)})", 13)
+        for i in items:
+            extra = []
+            if i["points"]:
+                extra.append(f"{t(N_('Votes'))}: {i['points']}")
+            if i["chosen"]:
+                extra.append(t(N_("chosen")))
+            tail = f"  ({', '.join(extra)})" if extra else ""
+            if i["type"] == "cluster":
+                para(f"{i['label']}{tail}", style="B")
+                for note in i["notes"]:
+                    para(f"•  {note['text']}", 10, indent=4)
+            else:
+                para(f"•  {i['label']}{tail}")
+
+
+def _matrix(p, m: dict, t, width: float, nl: dict, para) -> None:
+    size = min(width - 14, 110.0)
+    if p.get_y() + size + 20 > p.page_break_trigger:
+        p.add_page()
+    x0, y0 = p.l_margin + 12, p.get_y() + 2
+    half = size / 2
+    fills = {"theirs_important": (238, 241, 245), "ours_important": (220, 239, 220),
+             "theirs_minor": (247, 247, 247), "ours_minor": (238, 241, 245)}
+    p.set_draw_color(154, 165, 177)
+    p.set_line_width(0.3)
+    for q, (qx, qy) in zip(matrix_rules.QUADRANTS, [(0, 0), (1, 0), (0, 1), (1, 1)]):
+        p.set_fill_color(*fills[q])
+        p.rect(x0 + qx * half, y0 + qy * half, half, half, style="DF")
+        label = m["quadrants"][matrix_rules.QUADRANTS.index(q)] if m["quadrants"] else t(QUADRANT_NAMES[q])
+        p.set_font("Text", "", 7.5)
+        p.set_text_color(*MUTED)
+        p.set_xy(x0 + qx * half + 1.5, y0 + qy * half + 1.5)
+        p.multi_cell(half - 3, 3.4, label)
+    # axes
+    p.set_font("Text", "B", 9)
+    p.set_text_color(*INK)
+    p.set_xy(x0, y0 + size + 1.5)
+    p.cell(size, 5, f"{m['x_axis'] or t(N_('Our own influence'))} →", align="C")
+    with p.rotation(90, x0 - 4, y0 + half):
+        p.set_xy(x0 - 4 - half, y0 + half - 5)
+        p.cell(size, 5, f"{m['y_axis'] or t(N_('Importance'))} →", align="C")
+    for i in m["items"]:
+        cx = x0 + min(max(i["x"] * size, 4), size - 4)
+        cy = y0 + min(max((1 - i["y"]) * size, 4), size - 4)
+        p.set_fill_color(*ACCENT)
+        p.circle(cx, cy, 3.6, style="F")
+        p.set_font("Text", "B", 8)
+        p.set_text_color(255, 255, 255)
+        p.set_xy(cx - 3.6, cy - 2.5)
+        p.cell(7.2, 5, str(i["number"]), align="C")
+    p.set_y(y0 + size + 9)
+    for i in m["items"]:
+        q = i.get("quadrant_label") or t(QUADRANT_NAMES[i["quadrant"]])
+        para(f"{i['number']}.  {i['label']}  ({q})", 10)
