@@ -340,3 +340,26 @@ def test_idle_returns_to_the_board_but_never_leaves_a_running_workshop(kiosk):
     start_workshop(k)
     k.advance(IDLE_SECONDS * 5)
     assert k.app.sm.current == "workshop"       # a running workshop keeps its screen
+
+
+def test_a_broken_method_file_is_named_on_screen_after_the_first_frame(display, data_dir, clock, tmp_path, monkeypatch):
+    """Method files are read after the first frame (a restart needs none); a bad one
+    is still reported on screen, and the good ones are still offered."""
+    import time
+
+    from kiosk.testing import Driver
+
+    extra = tmp_path / "more-methods"
+    extra.mkdir()
+    (extra / "broken.toml").write_text('[method]\nid = "x"\n[[steps]]\nactivity = "nope"\n', encoding="utf-8")
+    monkeypatch.setenv("KIOSK_METHODS", str(extra))
+    k = Driver(data_dir, clock=clock, lang="en")
+    try:
+        deadline = time.monotonic() + 5
+        while "broken.toml" not in k.app.notice and time.monotonic() < deadline:
+            k.frames(1)
+            time.sleep(0.05)
+        assert "broken.toml" in k.app.notice and k.app.notice_kind == "error"
+        assert "trivselsdialog" in [m.id for m in k.app.methods]
+    finally:
+        k.close()

@@ -38,7 +38,7 @@ from kiosk.core.settings import Settings, SettingsError
 from kiosk.core.workshop import Workshop
 from kiosk.paths import methods_dirs
 from kiosk.store import Store, StoreError
-from kiosk.ui import messages, widgets  # noqa: F401  (widgets: registers KButton)
+from kiosk.ui import messages, theme, widgets  # noqa: F401  (widgets: registers KButton)
 
 log = logging.getLogger("kiosk")
 IDLE_SECONDS = 120
@@ -107,7 +107,7 @@ class KioskApp(App):
         self.options = options
         self.clock = clock or SystemClock()
         self.store: Store | None = None
-        self.methods = []
+        self._methods = None  # read on first use: a restart into a workshop needs none of them
         self.method_problems = []
         self.allow_quit = False
         self.title = "Dialog kiosk"
@@ -119,6 +119,7 @@ class KioskApp(App):
 
     def build(self):
         widgets.register_fonts()
+        Window.clearcolor = theme.BG  # the screens' background: a clear, not a full-screen fill
         if str(HERE / "common.kv") not in Builder.files:  # a second app in one process (tests)
             Builder.load_file(str(HERE / "common.kv"))
         Window.bind(on_resize=self._rescale, on_request_close=self._on_request_close)
@@ -134,7 +135,6 @@ class KioskApp(App):
         if threading.current_thread() is threading.main_thread():
             # systemctl stop / kill: leave cleanly (every change is already on disk)
             signal.signal(signal.SIGTERM, lambda *_: Clock.schedule_once(lambda dt: self.quit()))
-        self.methods, self.method_problems = load_methods(methods_dirs())
         try:
             self.store = Store(self.options.data_dir, clock=self.clock)
         except StoreError as e:
@@ -144,8 +144,6 @@ class KioskApp(App):
         self.settings = Settings.from_dict(self.store.get_state("settings"))
         self.settings_from_cli()
         notes = [messages.recovery(r) for r in self.store.recoveries]
-        if self.method_problems:
-            notes.append(messages.method_problems(self.method_problems))
         if notes:
             self.say("\n".join(notes), "error")
         try:
@@ -156,6 +154,21 @@ class KioskApp(App):
         if self.workshop is None and self.options.demo and not self.store.list_sessions():
             self._start_demo()
         self.show("workshop" if self.workshop else self.idle_screen())
+        # after the first frame: method files matter to the picker, not to a restart
+        Clock.schedule_once(lambda dt: self._report_method_problems(), 0.5)
+
+    @property
+    def methods(self) -> list:
+        if self._methods is None:
+            self._methods, self.method_problems = load_methods(methods_dirs())
+        return self._methods
+
+    def _report_method_problems(self):
+        if self.methods is not None and self.method_problems:
+            text = messages.method_problems(self.method_problems)
+            if self.notice and self.notice_kind == "error":  # keep a recovery notice beside it
+                text = self.notice + "\n" + text
+            self.say(text, "error")
 
     def on_stop(self):
         if self.store is not None:

@@ -2,6 +2,7 @@
 
 from kivy.properties import ColorProperty
 from kivy.uix.button import Button
+from kivy.uix.screenmanager import ScreenManager
 
 from kiosk.paths import assets_dir
 from kiosk.ui import theme
@@ -34,3 +35,9 @@ class KButton(Button):
     """A finger-sized button; ``face`` is its colour (darker while pressed)."""
 
     face = ColorProperty(theme.PANEL_HI)
+
+
+class Stage(ScreenManager):
+    """The screens' manager without Kivy's stencil clip: screens never slide here
+    (no transition), and on a software renderer the clip cost two full-screen fills
+    a frame."""
