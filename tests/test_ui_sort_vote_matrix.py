@@ -221,6 +221,10 @@ def test_a_dots_round_keeps_the_budget_takes_marks_back_and_ranks_ties(kiosk):
     k.tap(view.ids.voter)                                        # the second voter
     assert view.status == "Voter 2 · 2 marks left"
     _tap_card(k, board, c)
+    _tap_card(k, board, a)                                       # a slip of the finger …
+    k.tap("undo")                                                # … the one Undo takes it back
+    assert view.status == "Voter 2 · 1 mark left"
+    assert votes_of(k) == sorted([(1, b, 1), (1, c, 1), (2, c, 1)])
     _tap_card(k, board, d)
     k.tap(view.ids.voter)
     assert votes_of(k) == sorted([(1, b, 1), (1, c, 1), (2, c, 1), (2, d, 1)])

@@ -163,3 +163,45 @@ def test_winners_extend_through_a_tie_up_to_the_maximum():
     ranks = ranking({"a": 2, "b": 2, "c": 1, "d": 0})
     assert [r.key for r in winners(ranks, 2)] == ["a", "b"]
     assert [r.key for r in winners(ranks, 4, 4)] == ["a", "b", "c"]
+
+
+def test_undo_walks_back_dots_voters_and_hand_counts_in_order(store):
+    vote = dots(store, budget=2, cap=2)
+    assert not vote.can_undo
+    refused("nothing_to_undo", vote.undo)
+    vote.next_voter()
+    vote.cast("n1")
+    vote.cast("n1")
+    vote.done()
+    vote.undo()                      # the voter is back at the screen
+    assert vote.current == 1 and vote.points("n1") == 2
+    vote.undo()                      # the second dot goes
+    assert vote.points("n1") == 1 and vote.remaining() == 1
+    vote.undo()
+    vote.undo()                      # and the voter who stepped up steps back
+    assert vote.voters == 0 and vote.current is None and vote.totals() == {"n1": 0, "n2": 0, "c1": 0}
+    assert not vote.can_undo
+    assert [d for d in store.all(SID, VOTES)] == []  # undone on disk, not only on screen
+
+    hands = VoteRound(store, SID, "prioriter", 1, mode="hands", items=BALLOT)
+    hands.set_hand_count("n2", 7)
+    hands.set_hand_count("n2", 5)
+    hands.undo()
+    assert hands.totals()["n2"] == 7  # the recount is taken back, the first count stays
+    reopened = VoteRound(store, SID, "prioriter", 1, mode="hands", items=BALLOT)
+    assert reopened.totals()["n2"] == 7
+
+
+def test_a_failed_write_leaves_nothing_to_undo(store, monkeypatch):
+    vote = dots(store)
+    vote.next_voter()
+
+    def full(*_a, **_k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(StoreError):
+        vote.cast("n1")
+    monkeypatch.undo()
+    vote.undo()  # takes back the voter stepping up, not the dot that was never stored
+    assert vote.voters == 0 and not vote.can_undo

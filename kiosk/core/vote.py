@@ -20,6 +20,7 @@ from .wall import WallError
 VOTES = "votes"
 ROUNDS = "vote_rounds"
 HANDS_MAX = 999
+UNDO_DEPTH = 50
 """A hand count is a number of people in a room; more is a typing slip."""
 HANDS_VOTER = 0
 MODES = ("dots", "hands")
@@ -101,6 +102,8 @@ class VoteRound:
         """The ballot: wall item keys, in the order the screen shows them."""
         if not self.items:
             raise VoteError("nothing_to_vote_on")
+        self._history: list[tuple] = []
+        """What each stored change replaced, newest last: the Undo button walks it back."""
 
     @classmethod
     def for_step(cls, store, session_id: str, step_id: str, params: dict,
@@ -126,17 +129,30 @@ class VoteRound:
                 return d
         return None
 
-    def _set_state(self, voters: int, current: Optional[int]) -> None:
+    def _remember(self, change: tuple) -> None:
+        self._history.append(change)
+        del self._history[:-UNDO_DEPTH]
+
+    def _set_state(self, voters: int, current: Optional[int], *, undoable: bool = True) -> None:
         doc = {"round": self.step_id, "voters": voters, "current": current}
         state = self._state()
+        before = (int(state["voters"]), state.get("current")) if state else (0, None)
         if state is None:
             self.store.insert(self.session_id, ROUNDS, doc)
         else:
             self.store.update(self.session_id, ROUNDS, state["doc_id"], doc)
+        if undoable:  # remembered only once stored: a failed write leaves nothing to undo
+            self._remember(("state",) + before)
 
-    def _set_points(self, voter: int, item: str, points: int) -> None:
+    def _set_points(self, voter: int, item: str, points: int, *, undoable: bool = True) -> None:
         """One write: the record created, changed, or removed at zero."""
         rec = self._record(voter, item)
+        before = int(rec["points"]) if rec else 0
+        self._write_points(rec, voter, item, points)
+        if undoable:
+            self._remember(("points", voter, item, before))
+
+    def _write_points(self, rec: Optional[dict], voter: int, item: str, points: int) -> None:
         if rec is None:
             if points:
                 self.store.insert(self.session_id, VOTES,
@@ -234,6 +250,23 @@ class VoteRound:
         if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= HANDS_MAX:
             raise VoteError("bad_count")
         self._set_points(HANDS_VOTER, item, count)
+
+    # -- undo ----------------------------------------------------------------------------
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._history)
+
+    def undo(self) -> None:
+        """Take back the newest dot, hand count, or change of voter made through this round."""
+        if not self._history:
+            raise VoteError("nothing_to_undo")
+        change = self._history[-1]
+        if change[0] == "state":
+            self._set_state(change[1], change[2], undoable=False)
+        else:
+            self._set_points(change[1], change[2], change[3], undoable=False)
+        self._history.pop()  # only once the restore is stored
 
     # -- result --------------------------------------------------------------------------
 

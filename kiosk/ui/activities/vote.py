@@ -232,18 +232,18 @@ class VoteView(WallView):
         if voter is not None:
             have = r.points(key, voter)
             if have > 0 and (r.remaining() <= 0 or have >= r.max_per_item):
-                self.app.act(r.take_back, key)
+                self.app.act(r.take_back, key, undo=r)
                 return
-        self.app.act(r.cast, key)  # refused with the reason when it cannot be
+        self.app.act(r.cast, key, undo=r)  # refused with the reason when it cannot be
 
     def next_or_done(self):
         r = self.round
         if r is None:
             return
         if r.current is None:
-            self.app.act(r.next_voter)
+            self.app.act(r.next_voter, undo=r)
         else:
-            self.app.act(r.done)
+            self.app.act(r.done, undo=r)
 
     def change_count(self, delta: int):
         r = self.round
@@ -252,7 +252,7 @@ class VoteView(WallView):
         new = r.totals().get(self.selected, 0) + delta
         if new < 0:
             return
-        self.app.act(r.set_hand_count, self.selected, new)
+        self.app.act(r.set_hand_count, self.selected, new, undo=r)
 
     def toggle_results(self):
         self.results = not self.results
