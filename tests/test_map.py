@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from kiosk.core import catalogue
@@ -127,3 +129,24 @@ def test_the_catalogue_checks_map_params():
     assert catalogue.validate_params("actions", {"questions": [{"id": "a", "title": "A"}], "trial": 1})[0][0] == "trial"
     full = catalogue.with_defaults("actions", {"questions": [{"id": "a", "title": "A"}]})
     assert full["trial"] is False and full["review_weeks"] == 4
+
+
+def test_a_second_map_step_goes_on_with_the_typed_centre(wall, store, clock):
+    first = board(wall, store)
+    first.set_centre("Hård tone")
+    second = MapBoard(wall, store, SID, "respons")
+    assert second.centre == "Hård tone"
+    assert MapBoard(wall, store, SID, "respons", centre="Eget tema").centre == "Eget tema"
+    second.set_centre("Hård tone og travlhed")
+    assert first.centre == "Hård tone" and second.centre == "Hård tone og travlhed"
+
+
+def test_a_new_point_lands_away_from_the_others():
+    first = maps.free_spot([])
+    assert first == pytest.approx((0.5, 0.84))                   # straight above the centre
+    second = maps.free_spot([first])
+    assert second == pytest.approx((0.5, 0.16))                  # then the opposite side
+    spots = [first, second]
+    for _ in range(6):
+        spots.append(maps.free_spot(spots))
+    assert min(math.dist(a, b) for i, a in enumerate(spots) for b in spots[i + 1:]) > 0.2

@@ -20,6 +20,7 @@ wall's one change mechanism, so the wall's undo takes them back.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Any, Optional
 
@@ -30,6 +31,8 @@ MAPS = "maps"
 CENTRE_MAX = 120
 """The central theme is a heading: a few words."""
 UNDO_DEPTH = 30
+ROOM = 0.25
+"""How far (in map units) a new point wants to be from every other."""
 
 Pair = tuple[str, str]
 
@@ -75,6 +78,25 @@ def links(wall: Wall) -> list[Pair]:
     return list(out)
 
 
+def free_spot(spots: list[tuple[float, float]], *, radius: float = 0.34) -> tuple[float, float]:
+    """Where a newly written point goes: on a ring around the centre, the first of 16
+    places (every 90°, then the diagonals, then a wider ring) with room around it, else
+    the one furthest from the points already there, so a new note does not land on another."""
+    candidates = []
+    for r in (radius, radius + 0.1):
+        for k in (0, 4, 2, 6, 1, 5, 3, 7):
+            a = math.pi / 2 - k * math.pi / 4
+            candidates.append((0.5 + r * math.cos(a), 0.5 + r * math.sin(a)))
+    if not spots:
+        return candidates[0]
+
+    def room(c):
+        return min(math.dist(c, p) for p in spots)
+    # the first place in the ring's order with a card's room around it, else the emptiest
+    best = next((c for c in candidates if room(c) >= ROOM), None) or max(candidates, key=room)
+    return (min(1.0, max(0.0, best[0])), min(1.0, max(0.0, best[1])))
+
+
 def linked(wall: Wall, a: str, b: str) -> bool:
     return pair(a, b) in set(links(wall))
 
@@ -110,10 +132,18 @@ class MapBoard:
 
     @property
     def centre(self) -> str:
-        """The central theme: typed by the group, else the method's, else ''."""
+        """The central theme: typed by the group in this step, else the method's for this
+        step, else the one typed in an earlier map step of the session (a second map step
+        goes on with the same story), else ''."""
         doc = self._doc()
         text = doc.get("centre") if doc else None
-        return text if isinstance(text, str) and text else self.default_centre
+        if isinstance(text, str) and text:
+            return text
+        if self.default_centre:
+            return self.default_centre
+        others = [d.get("centre") for d in self.store.all(self.session_id, MAPS)
+                  if isinstance(d.get("centre"), str) and d.get("centre")]
+        return others[-1] if others else ""
 
     def set_centre(self, text: str) -> str:
         value = clean_centre(text)
