@@ -45,7 +45,220 @@ def parser() -> argparse.ArgumentParser:
     msub = methods.add_subparsers(dest="methods_command", required=True)
     check = msub.add_parser("check", help="validate method files; exit 1 on any problem")
     check.add_argument("files", nargs="*", type=Path, help="files or folders (default: the kiosk's methods)")
+    add_export_parser(sub)
     return p
+
+
+# -- kiosk export ----------------------------------------------------------------------------
+
+EXPORT_FORMATS = ("md", "notes.csv", "actions.csv", "csv", "json", "ics", "pdf", "html", "all")
+EXPORT_HELP = """\
+Write a session's notes, votes, matrix and action plans (or, with --board, every
+open action of every session) to a file, as the phone export does.
+
+formats: md (Markdown) · notes.csv · actions.csv · csv (both CSV files: the name
+given by --out gets -notes / -actions before its .csv) · json (everything) · ics
+(calendar: follow-up days, trial reviews, next meeting) · pdf (the written action
+plan) · html (the phone page, without download buttons) · all (every format into
+the folder --out names).
+
+It reads a snapshot of the data folder, never the folder itself, so it is safe to
+run while the kiosk is running. Exit status 0 on success, 1 when the export could
+not be made (unknown session, empty data folder, unwritable output), 2 on bad usage.
+
+examples:
+  kiosk export --list
+  kiosk export --session latest --format pdf --out handleplan.pdf
+  kiosk export --board --format ics --out opfolgning.ics
+  kiosk export --session 20261122-091500-a1b2c3 --format all --out ./eksport/
+"""
+
+
+def add_export_parser(sub) -> None:
+    ex = sub.add_parser("export", help="export a session or the statuspil board to a file",
+                        description=EXPORT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ex.add_argument("--data", type=Path, default=None, help=f"data folder (default {default_data_dir()})")
+    which = ex.add_mutually_exclusive_group(required=True)
+    which.add_argument("--session", metavar="ID", help="the session's id (see --list), or 'latest'")
+    which.add_argument("--board", action="store_true", help="all open actions of all sessions")
+    which.add_argument("--list", action="store_true", help="list the sessions and exit")
+    ex.add_argument("--format", choices=EXPORT_FORMATS, default="pdf", help="what to write (default pdf)")
+    ex.add_argument("--out", type=Path, default=None,
+                    help="the file to write (default: a name from method, team and date, in the current "
+                         "folder); '-' writes a text format to standard output; a folder for --format all")
+    ex.add_argument("--lang", choices=sorted(i18n.LANGUAGES), default=None,
+                    help="headings' language (default: the session's own; the kiosk's for --board)")
+
+
+class _ExportFailed(Exception):
+    """A clear sentence for the admin; exit status 1."""
+
+
+def _snapshot(data_dir: Path, into: Path) -> None:
+    """Copy what a Store reads (kiosk.json, sessions and their backups) to a private
+    folder: the kiosk writes each file by atomic rename, so every copy is whole, the
+    running kiosk's lock is not disturbed and nothing in its folder changes."""
+    import shutil
+
+    if not data_dir.exists():
+        raise _ExportFailed(f"The data folder {data_dir} does not exist. Give the kiosk's folder with --data.")
+    if not data_dir.is_dir():
+        raise _ExportFailed(f"{data_dir} is not a folder. Give the kiosk's data folder with --data.")
+    names = [n for n in ("kiosk.json",) + tuple(f"kiosk.json.bak{i}" for i in range(1, 10))
+             if (data_dir / n).is_file()]
+    sessions = data_dir / "sessions"
+    session_files = sorted(p.name for p in sessions.glob("*.json*")) if sessions.is_dir() else []
+    if not names and not session_files:
+        raise _ExportFailed(f"The data folder {data_dir} holds no kiosk data (no kiosk.json, no sessions). "
+                            "Is it the right folder?")
+    try:
+        (into / "sessions").mkdir(parents=True)
+        for n in names:
+            shutil.copy2(data_dir / n, into / n)
+        for n in session_files:
+            if not n.endswith(".tmp"):
+                shutil.copy2(sessions / n, into / "sessions" / n)
+    except PermissionError as exc:
+        raise _ExportFailed(f"The data folder cannot be read: {exc.filename}: permission denied.") from exc
+    except OSError as exc:
+        raise _ExportFailed(f"The data folder cannot be read: {exc.strerror} ({exc.filename}).") from exc
+
+
+def _write(out: Path, data: bytes) -> Path:
+    """Write whole or not at all (a temporary file renamed over the target)."""
+    import tempfile
+
+    out = out.expanduser()
+    if out.is_dir():
+        raise _ExportFailed(f"{out} is a folder; give a file name with --out.")
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise _ExportFailed(f"Cannot write {out}: the folder {folder} does not exist.")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise _ExportFailed(f"Cannot write {out}: {exc.strerror or exc}.") from exc
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise _ExportFailed(f"Cannot write {out}: {exc.strerror or exc}.") from exc
+    return out
+
+
+def _list_sessions(store) -> int:
+    from datetime import datetime
+
+    sessions = store.list_sessions()
+    if not sessions:
+        print("No sessions in this data folder yet.")
+        return 0
+    print(f"{'SESSION':<26} {'DATE':<10}  {'STATUS':<9} {'ACTIONS':>7}  METHOD — TEAM")
+    for s in sessions:
+        created = s.get("created_at")
+        day = datetime.fromtimestamp(created).date().isoformat() if isinstance(created, (int, float)) else "?"
+        try:
+            actions = sum(1 for a in store.all(s["id"], "actions") if not a.get("deleted"))
+        except Exception:  # one unreadable session must not hide the others
+            actions = "?"
+        print(f"{s.get('id')!s:<26} {day:<10}  {s.get('status') or '':<9} {actions!s:>7}  "
+              f"{s.get('method_title') or s.get('method_id') or ''} — {s.get('team') or ''}")
+    return 0
+
+
+def _html_name(doc: dict) -> str:
+    from kiosk.core import export
+
+    return export.filename(doc, "md")[:-len(".md")] + ".html"
+
+
+def _export(args, store) -> list[str]:
+    from kiosk.core import export
+    from kiosk.core.clock import SystemClock
+
+    clock = SystemClock()
+    sid = None
+    if not args.board:
+        sid = args.session
+        if sid == "latest":
+            sessions = store.list_sessions()
+            if not sessions:
+                raise _ExportFailed("There are no sessions to export in this data folder.")
+            sid = sessions[0]["id"]
+    try:
+        doc = export.document(store, sid, clock=clock, lang=args.lang)
+    except export.ExportError as exc:
+        raise _ExportFailed(f"There is no session {sid!r} in this data folder. "
+                            "'kiosk export --list' shows the sessions.") from exc
+    fmt = args.format
+    if fmt == "all":
+        folder = (args.out or Path(".")).expanduser()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _ExportFailed(f"Cannot make the folder {folder}: {exc.strerror or exc}.") from exc
+        if not folder.is_dir():
+            raise _ExportFailed(f"{folder} is not a folder; --format all writes every format into a folder.")
+        written = [_write(folder / export.filename(doc, f), export.render(doc, f)) for f in export.FORMATS]
+        written.append(_write(folder / _html_name(doc), export.page(doc, {}).encode("utf-8")))
+        return [str(p) for p in written]
+    pairs = (("notes.csv", "-notes"), ("actions.csv", "-actions")) if fmt == "csv" else ((fmt, ""),)
+    written = []
+    for f, tag in pairs:
+        data = export.page(doc, {}).encode("utf-8") if f == "html" else export.render(doc, f)
+        if args.out is not None and str(args.out) == "-":
+            if f in ("pdf",):
+                raise _ExportFailed("A PDF is not written to standard output; give a file with --out.")
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+            continue
+        if args.out is None:
+            out = Path(_html_name(doc) if f == "html" else export.filename(doc, f))
+        elif tag:
+            base = args.out.name[:-4] if args.out.name.lower().endswith(".csv") else args.out.name
+            out = args.out.with_name(f"{base}{tag}.csv")
+        else:
+            out = args.out
+        written.append(str(_write(out, data)))
+    return written
+
+
+def export_command(args) -> int:
+    import tempfile
+
+    from kiosk.store import Store, StoreError
+
+    data_dir = (args.data or default_data_dir()).expanduser().resolve()
+    try:
+        with tempfile.TemporaryDirectory(prefix="kiosk-export-") as tmp:
+            _snapshot(data_dir, Path(tmp) / "data")
+            try:
+                store = Store(Path(tmp) / "data", backups=0)
+            except StoreError as exc:
+                raise _ExportFailed(f"The data folder {data_dir} cannot be read: {exc.message}") from exc
+            try:
+                if args.list:
+                    return _list_sessions(store)
+                for path in _export(args, store):
+                    print(f"wrote {path}")
+                for rec in store.recoveries:  # said of the snapshot; told of the real folder
+                    note = rec.message.replace(str(Path(tmp) / "data"), str(data_dir))
+                    print(f"kiosk export: note: {note}", file=sys.stderr)
+            finally:
+                store.close()
+    except _ExportFailed as exc:
+        print(f"kiosk export: {exc}", file=sys.stderr)
+        return 1
+    except StoreError as exc:
+        print(f"kiosk export: {exc.message}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def configure_kivy(args, data_dir: Path) -> None:
@@ -107,6 +320,8 @@ def run(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "export":
+        return export_command(args)
     if args.command == "methods":
         from kiosk.core.loader import check_command
 

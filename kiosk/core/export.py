@@ -306,8 +306,8 @@ def _session_document(store, session: dict, clock, lang: Optional[str]) -> dict:
             "x_axis": str(matrix_params.get("x_axis") or ""),
             "y_axis": str(matrix_params.get("y_axis") or ""),
             "quadrants": [str(q) for q in quadrant_labels] if quadrant_labels else [],
-            "items": [{"number": i["number"], "key": i["key"], "label": i["label"], **i["matrix"]}
-                      for i in item_list if i["matrix"]],
+            "items": [{"number": n, "key": i["key"], "label": i["label"], **i["matrix"]}
+                      for n, i in enumerate(_matrix_order(item_list), 1)],
         } if matrix_params or any(i["matrix"] for i in item_list) else None,
         "questions": questions,
         "actions": actions_out,
@@ -315,6 +315,14 @@ def _session_document(store, session: dict, clock, lang: Optional[str]) -> dict:
                        "method_title": str(session.get("method_title") or ""), "date": meets}]
                      if meets else []),
     }
+
+
+def _matrix_order(items: list[dict]) -> list[dict]:
+    """Placed items by quadrant (reading order: top-left, top-right, bottom-left,
+    bottom-right), the most important first within each: the legend's numbers."""
+    placed = [i for i in items if i["matrix"]]
+    return sorted(placed, key=lambda i: (matrix_rules.QUADRANTS.index(i["matrix"]["quadrant"]),
+                                         -i["matrix"]["y"], -i["matrix"]["x"]))
 
 
 def _action_dict(a: Action, board: Board, questions: list[dict], params: dict,
@@ -466,7 +474,7 @@ def stage_text(a: dict, t: Callable[[str], str]) -> str:
 
 # Markdown ------------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-!|~&])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 
 
 def md_escape(text: Any) -> str:
@@ -538,9 +546,9 @@ def _markdown_wall(doc: dict, t) -> list[str]:
             out += [t(N_("No votes were cast.")), ""]
         for rank in r["ranking"]:
             tie = "=" if rank["tied"] else ""
-            star = f" **{t(N_('carried on'))}**" if rank["winner"] else ""
-            out.append(f"{tie}{rank['rank']}\\. {e(rank['label'])} — {rank['points']}{star}")
-            out.append("")
+            star = f" ✓ **{t(N_('carried on'))}**" if rank["winner"] else ""
+            out.append(f"- **{tie}{rank['rank']}.** {e(rank['label'])} — {rank['points']}{star}")
+        out.append("")
     m = doc.get("matrix")
     if m and m["items"]:
         out += [f"## {t(N_('Matrix'))}", "",
@@ -829,9 +837,10 @@ h3{font-size:1.05rem;margin:.2rem 0 .4rem}
 .downloads{display:grid;grid-template-columns:1fr 1fr;gap:.5rem;margin:.8rem 0}
 .downloads a{display:block;padding:.8rem .6rem;min-height:3rem;background:#1f4e79;color:#fff;text-decoration:none;border-radius:.5rem;text-align:center;font-weight:600}
 .card{background:#fff;border-radius:.6rem;padding:.8rem 1rem;margin:.6rem 0;box-shadow:0 1px 2px rgba(0,0,0,.12)}
-.card dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;margin:.4rem 0}
-.card dt{font-weight:600;color:#555}
+.card dl{margin:.4rem 0}
+.card dt{font-weight:600;color:#555;font-size:.9rem;margin-top:.45rem}
 .card dd{margin:0;overflow-wrap:anywhere}
+main,h1,h3,li,p{overflow-wrap:anywhere}
 .stages{display:flex;flex-wrap:wrap;gap:.25rem;margin:.4rem 0;padding:0;list-style:none}
 .stages li{padding:.15rem .5rem;border:1px solid #9aa5b1;border-radius:1rem;font-size:.85rem;color:#555}
 .stages li.done{background:#dfe8f1;color:#1b1f24}

@@ -79,14 +79,14 @@ def pdf(doc: dict) -> bytes:
         p.ln(space)
         p.set_font("Text", "B", size)
         p.set_text_color(*INK)
-        p.multi_cell(width, size * 0.5, text, **nl)
+        p.multi_cell(width, size * 0.5, text, align="L", **nl)
         p.ln(1)
 
     def para(text: str, size: float = 10.5, style: str = "", colour=INK, indent: float = 0) -> None:
         p.set_font("Text", style, size)
         p.set_text_color(*colour)
         p.set_x(p.l_margin + indent)
-        p.multi_cell(width - indent, size * 0.48, text, **nl)
+        p.multi_cell(width - indent, size * 0.48, text, align="L", **nl)
 
     # -- the head ---------------------------------------------------------------------
     p.set_font("Text", "B", 20)
@@ -131,12 +131,12 @@ def _table(p, rows: list[tuple[str, str]], width: float, nl: dict, label_w: floa
         p.set_font("Text", "B", 10.5)
         p.set_text_color(*MUTED)
         p.set_xy(p.l_margin, y)
-        p.multi_cell(label_w - 2, 5.2, label)
+        p.multi_cell(label_w - 2, 5.2, label, align="L")
         y_label = p.get_y()
         p.set_font("Text", "", 10.5)
         p.set_text_color(*INK)
         p.set_xy(p.l_margin + label_w, y)
-        p.multi_cell(width - label_w, 5.2, value or "–", **nl)
+        p.multi_cell(width - label_w, 5.2, value or "–", align="L", **nl)
         p.set_y(max(p.get_y(), y_label) + 1.2)
 
 
@@ -151,7 +151,7 @@ def _action(p, doc, a, n, t, width, nl, heading, para) -> None:
     head = a["problem"] or a["measure"] or t(N_("Action"))
     p.set_font("Text", "B", 13.5)
     p.set_text_color(*ACCENT)
-    p.multi_cell(width, 6.5, f"{n}. {head}", **nl)
+    p.multi_cell(width, 6.5, f"{n}. {head}", align="L", **nl)
     if doc.get("kind") == "board":
         para(f"{a['team']} · {a['method_title']}", 9.5, colour=MUTED)
     p.ln(1)
@@ -277,14 +277,16 @@ def _matrix(p, m: dict, t, width: float, nl: dict, para) -> None:
         p.set_font("Text", "", 7.5)
         p.set_text_color(*MUTED)
         p.set_xy(x0 + qx * half + 1.5, y0 + qy * half + 1.5)
-        p.multi_cell(half - 3, 3.4, label)
+        p.multi_cell(half - 3, 3.4, label, align="L")
     # axes
     p.set_font("Text", "B", 9)
     p.set_text_color(*INK)
     p.set_xy(x0, y0 + size + 1.5)
     p.cell(size, 5, f"{m['x_axis'] or t(N_('Our own influence'))} →", align="C")
-    with p.rotation(90, x0 - 4, y0 + half):
-        p.set_xy(x0 - 4 - half, y0 + half - 5)
+    # the y axis reads upwards: a cell drawn rightwards from the bottom-left corner,
+    # turned a quarter about that corner (fpdf2 reads a negative x as "from the right")
+    with p.rotation(90, x0 - 1, y0 + size):
+        p.set_xy(x0 - 1, y0 + size - 5)
         p.cell(size, 5, f"{m['y_axis'] or t(N_('Importance'))} →", align="C")
     for i in m["items"]:
         cx = x0 + min(max(i["x"] * size, 4), size - 4)
