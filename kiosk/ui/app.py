@@ -155,7 +155,8 @@ class KioskApp(App):
             self._start_demo()
         self.show("workshop" if self.workshop else self.idle_screen())
         # after the first frame: method files matter to the picker, not to a restart
-        Clock.schedule_once(lambda dt: self._report_method_problems(), 0.5)
+        # (scheduled from the first tick: Kivy's clock counts from its last tick, at import)
+        Clock.schedule_once(lambda dt: Clock.schedule_once(lambda dt: self._report_method_problems(), 0.5))
 
     @property
     def methods(self) -> list:
