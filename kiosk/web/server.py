@@ -52,6 +52,8 @@ HEAD_SECONDS = 10.0
 """The whole request head must arrive within this time (slow-loris bound)."""
 SEND_SECONDS = 15.0
 """Each write to the client may wait this long."""
+LINGER_SECONDS = 1.0
+"""After answering, unread bytes from the client are drained this long at most."""
 MAX_CONNECTIONS = 64
 MAX_PER_CLIENT = 8
 RATE_PER_SECOND = 4.0
@@ -254,10 +256,36 @@ class ExportHandler(BaseHTTPRequestHandler):
         self.handle_one_request()
 
     def finish(self):
-        super().finish()
-        extra = getattr(self, "_socket_rfile", None)
-        if extra is not None:
-            extra.close()
+        try:
+            super().finish()
+        finally:
+            extra = getattr(self, "_socket_rfile", None)
+            if extra is not None:
+                extra.close()
+            self._linger()
+
+    def _linger(self):
+        """Half-close, then read what the client still sends for a moment before closing.
+
+        Closing a socket with unread bytes (a refused over-long request, a POST's body)
+        makes the kernel send a reset, which can destroy the answer before the client
+        reads it; a short lingering read lets the refusal arrive. Bounded: 64 KB, 1 s."""
+        sock = self.connection
+        try:
+            sock.shutdown(socket.SHUT_WR)
+            deadline = time.monotonic() + LINGER_SECONDS
+            got = 0
+            while got < 65536:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                sock.settimeout(left)
+                chunk = sock.recv(16384)
+                if not chunk:
+                    break
+                got += len(chunk)
+        except OSError:
+            pass
 
     def _read_head(self) -> Optional[bytes]:
         """The request line and headers, or None after answering (or losing) the client."""
@@ -305,7 +333,10 @@ class ExportHandler(BaseHTTPRequestHandler):
         if not allowed:
             self.refuse(HTTPStatus.TOO_MANY_REQUESTS, "rate limit", extra=(("Retry-After", str(max(1, round(wait)))),))
             return
-        if not self.raw_requestline or not self.parse_request():
+        if not self.raw_requestline.strip():
+            self.refuse(HTTPStatus.BAD_REQUEST, "empty request line")
+            return
+        if not self.parse_request():
             return  # parse_request has answered (400, 431, 505 …)
         if self.command not in ("GET", "HEAD"):
             self.refuse(HTTPStatus.METHOD_NOT_ALLOWED, f"method {self.command[:20]!r}",
@@ -407,6 +438,7 @@ class ExportHandler(BaseHTTPRequestHandler):
     def send_error(self, code, message=None, explain=None):
         """http.server's own refusals (bad request line, too many headers …) in our form."""
         self.close_connection = True
+        self.request_version = "HTTP/1.1"  # an HTTP/0.9-looking line still gets a status and headers
         self.refuse(int(code), message or HTTPStatus(code).phrase)
 
     def log_request(self, code="-", size="-"):
@@ -450,10 +482,10 @@ class ExportServer:
 
     # -- links ---------------------------------------------------------------------------------
 
-    def share(self, scope: Optional[str]) -> Share:
+    def share(self, scope: Optional[str], minutes: Optional[int] = None) -> Share:
         """A new link to one session's export (its id) or the board's (None); starts the server.
         Raises ExportServerError when the server cannot listen."""
-        token = self.tokens.issue(scope)
+        token = self.tokens.issue(scope, minutes)
         try:
             self.ensure_running()
         except ExportServerError:
