@@ -71,6 +71,18 @@ _REFUSALS = {
     "not_trial": N_("Only a trial action has a review."),
     "verdict_unknown": N_("Choose Continue, Adjust or Drop."),
     "no_themes": N_("No themes are chosen yet: choose some in the earlier steps, or add a post-it."),
+    # rounds and rate
+    "no_rounds": N_("This step has no rounds."),
+    "no_such_round": N_("That round is not part of this step."),
+    "first_round": N_("This is the first round."),
+    "last_round": N_("This is the last round. Tap “Next step” when the group is ready."),
+    "round_adjust_range": N_("A round can be lengthened or shortened by at most two hours."),
+    "no_statements": N_("This step has no statements to rate."),
+    "bad_scale": N_("This step's scale needs at least two values."),
+    "unknown_statement": N_("That statement is not part of this step."),
+    "unknown_value": N_("That answer is not on this step's scale."),
+    "marks_full": N_("This answer has as many marks as it can hold."),
+    "no_mark_here": N_("There is no mark there to take back."),
 }
 
 

@@ -1,0 +1,175 @@
+"""``rate``: statements each marked on a scale (green / yellow / red, or the method's own
+words such as "too low / right / too high"), with the spread of answers in view.
+
+Each table or participant taps the value it chooses for a statement: one tap is one
+mark, stored before the count grows. Every value of every statement is a big tile
+with a shape, its word and its count, and a bar whose length is that value's share
+of the statement's marks — so a unanimous green and a split between green and red
+look different at a glance, without relying on colour. A wrong tap: the kiosk's
+Undo takes the newest mark back. More statements than fit turn into pages with big
+◀ ▶ buttons (no scroll bars).
+
+The rules (what a mark is, the tally, the spread) are ``kiosk.core.rate``'s.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.app import App
+from kivy.lang import Builder
+from kivy.properties import (BooleanProperty, ColorProperty, NumericProperty, ObjectProperty,
+                             StringProperty)
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
+from kivy.utils import escape_markup
+
+from kiosk.core.rate import Rating
+from kiosk.i18n import N_, tr
+from kiosk.ui import theme
+from kiosk.ui.widgets import KButton, sym
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+
+ROW_MIN = 118
+"""px at 1080p: a statement row with its tiles (touch targets ≥ 80 px)."""
+ROW_MAX = 200
+
+SHAPES = ("●", "▲", "■", "◆", "★", "✚", "⬟")
+"""One shape per scale position, so a value reads without its colour."""
+
+# the words a method may use for the traffic light, in the languages we have
+COLOUR_WORDS = {
+    "green": "green", "grønn": "green", "grøn": "green", "grønt": "green", "grønne": "green",
+    "yellow": "yellow", "gul": "yellow", "gult": "yellow", "gule": "yellow",
+    "red": "red", "rød": "red", "rødt": "red", "røde": "red",
+}
+TRAFFIC = {"green": theme.GO, "yellow": theme.NOTE_YELLOW, "red": theme.WARN}
+TRAFFIC_SHAPE = {"green": "●", "yellow": "▲", "red": "■"}
+PALETTE = (theme.ACCENT, theme.GO, (0.902, 0.624, 0.0, 1), (0.8, 0.475, 0.655, 1), theme.ACCENT_DARK,
+           (0.94, 0.89, 0.26, 1), (0.6, 0.6, 0.6, 1))
+"""Okabe–Ito for a scale of the method's own words."""
+
+ENGLISH = {"green": N_("Green"), "yellow": N_("Yellow"), "red": N_("Red")}
+SPREAD = {"none": N_("no marks yet"), "agreed": N_("all agree"), "mixed": N_("mixed"),
+          "split": N_("split: both ends")}
+
+
+def scale_looks(scale: list[str]) -> list[tuple[str, tuple, str]]:
+    """(shape, colour, word) per scale value: the traffic light by its words, else by position."""
+    out = []
+    for i, word in enumerate(scale):
+        key = COLOUR_WORDS.get(word.strip().lower())
+        if key is not None:
+            label = tr(ENGLISH[key]) if word in ENGLISH else word
+            out.append((TRAFFIC_SHAPE[key], TRAFFIC[key], label))
+        else:
+            out.append((SHAPES[i % len(SHAPES)], PALETTE[i % len(PALETTE)], word))
+    return out
+
+
+class RateTile(KButton):
+    """One value of one statement: tap to give it a mark; the bar is its share."""
+
+    shape = StringProperty("")
+    word = StringProperty("")
+    count = NumericProperty(0)
+    share = NumericProperty(0.0)
+    tone = ColorProperty(theme.GO)
+    most = BooleanProperty(False)
+
+
+class StatementRow(BoxLayout):
+    number = StringProperty("")
+    text = StringProperty("")
+    summary = StringProperty("")
+
+
+class RateView(BoxLayout):
+    step = ObjectProperty(None)
+    workshop = ObjectProperty(None, allownone=True)
+    wide = True
+
+    page = NumericProperty(0)
+    pages = NumericProperty(1)
+    page_text = StringProperty("")
+    hint = StringProperty("")
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.app = App.get_running_app()
+        self.rating = Rating.for_step(self.app.store, self.workshop.session.id, self.step, self.app.clock)
+        self.looks = scale_looks(self.rating.scale)
+        self.rows: dict[int, StatementRow] = {}
+        self.tiles: dict[tuple[int, int], RateTile] = {}
+        self._per_page = 0
+        self.ids.rows.bind(size=lambda *_: self._layout())
+
+    # -- paging ------------------------------------------------------------------------
+
+    def per_page(self) -> int:
+        h = self.ids.rows.height
+        return max(1, int(h // (ROW_MIN * self.app.s))) if h > 1 else 5
+
+    def _layout(self):
+        n = self.per_page()
+        if n != self._per_page:
+            self._per_page = n
+            self._build()
+
+    def turn(self, delta: int):
+        self.page = max(0, min(self.pages - 1, self.page + delta))
+        self._build()
+
+    def _build(self):
+        n = len(self.rating.statements)
+        per = self._per_page or self.per_page()
+        self.pages = max(1, -(-n // per))
+        self.page = min(self.page, self.pages - 1)
+        first = self.page * per
+        shown = range(first, min(n, first + per))
+        self.page_text = (tr("Statements {a}–{b} of {n}").format(a=first + 1, b=shown[-1] + 1, n=n)
+                          if self.pages > 1 else "")
+        box = self.ids.rows
+        box.clear_widgets()
+        self.rows, self.tiles = {}, {}
+        s = self.app.s
+        row_h = min(ROW_MAX * s, max(ROW_MIN * s, (box.height - (len(shown) - 1) * box.spacing) / max(1, len(shown))))
+        for i in shown:
+            row = StatementRow(number=f"{i + 1}.", text=escape_markup(self.rating.statements[i]), height=row_h)
+            for v, (shape, colour, word) in enumerate(self.looks):
+                tile = RateTile(shape=sym(shape), word=escape_markup(word), tone=colour, height=row_h)
+                tile.bind(on_release=lambda _t, i=i, v=v: self.mark(i, v))
+                row.ids.tiles.add_widget(tile)
+                self.tiles[(i, v)] = tile
+            self.rows[i] = row
+            box.add_widget(row)
+        box.add_widget(Widget())  # rows sit at the top when few
+        self.refresh()
+
+    # -- drawing -----------------------------------------------------------------------
+
+    def refresh(self):
+        tally = self.rating.tally()
+        for i, row in self.rows.items():
+            counts = tally[i]
+            total = sum(counts)
+            most = self.rating.most(i)
+            for v, n in enumerate(counts):
+                tile = self.tiles[(i, v)]
+                tile.count = n
+                tile.share = n / total if total else 0.0
+                tile.most = most == v
+            spread = self.rating.spread(i)
+            marks = tr("1 mark") if total == 1 else tr("{n} marks").format(n=total)
+            row.summary = tr(SPREAD[spread]) if spread == "none" else f"{marks} · {tr(SPREAD[spread])}"
+        self.hint = tr("Each table taps its answer for every statement: one tap is one mark. A wrong tap: Undo.")
+
+    # -- intents -----------------------------------------------------------------------
+
+    def mark(self, statement: int, value: int):
+        self.app.act(self.rating.mark, statement, value, undo=self.rating)
+        self.refresh()
+
+
+View = RateView
