@@ -411,11 +411,11 @@ CATALOGUE: dict[str, Activity] = {a.name: a for a in (
                               "deck"), required=True),
         Param("jokers", Int(0), default=0),
         Param("flip_at_minutes", Num(0)),
-    ), extra=_cards_extra),
+    ), extra=_cards_extra, makes_notes=lambda p: True),  # drawn cards, jokers, attention points
     Activity("timeline", (
         Param("span_years", Int(1, 50), required=True),
         Param("future_years", Int(0, 50), default=0),
-    )),
+    ), makes_notes=lambda p: True),  # post-its can be written straight onto a year
     Activity("actions", (
         Param("questions", Tables(_ID_TITLE, "question"), required=True),
         Param("iglo", Bool(), default=False),

@@ -1,0 +1,240 @@
+"""``cards``: the perspective talk at the screen (core: ``kiosk.core.cards``).
+
+Left, the deck lies face down with the number of cards left, and under it whose
+turn it is by number (clockwise round the table; − / + set how many sit there).
+A tap on the deck draws the top card for that person: it is shown big in the
+middle, to be read aloud, and it goes onto the wall as a note. *Put back* returns
+the last card to its place in the deck; *Joker* lets the drawer write their own
+statement on the big keyboard. About ``flip_at_minutes`` before the step's end
+(read from the step's timer) the rest are turned face up in the middle, and each
+person taps the one they pick; *Turn face up now* does it early. Right, the
+referent's attention points, as post-its for the later steps. Along the bottom,
+the cards drawn so far.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.clock import Clock
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.widget import Widget
+from kivy.utils import escape_markup
+
+from kiosk.core.cards import CARD_KIND, JOKER_KIND, POINT_KIND, Cards
+from kiosk.core.wall import NOTE_MAX
+from kiosk.i18n import tr
+from kiosk.ui import theme
+from kiosk.ui.activities.notes import COLOURS, Style, WallView, grid
+from kiosk.ui.app import FAILED
+from kiosk.ui.board import Card, NoteBoard, fit_text  # noqa: F401  (kv)
+from kiosk.ui.composer import Composer
+from kiosk.ui.activities.sort import fit_grid
+from kiosk.ui.widgets import KButton, sym
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+
+CARD_COLOUR = (0.97, 0.97, 0.94, 1)
+STYLES = {
+    CARD_KIND: Style(CARD_COLOUR, "▲", "Statement card"),
+    JOKER_KIND: Style(COLOURS["orange"], "●", "Joker"),
+    POINT_KIND: Style(theme.NOTE_YELLOW, "!", "Attention point"),
+}
+"""The looks of the step's notes: white statement cards, orange jokers, yellow post-its."""
+
+
+class DeckPile(ButtonBehavior, Widget):
+    """The face-down deck: a stack of backs, a big '?' and the count. Tap to draw."""
+
+    count = NumericProperty(0)
+    label = StringProperty("")
+    enabled = BooleanProperty(True)
+
+
+class BigCard(Widget):
+    """The drawn card, big enough to read aloud from across the room."""
+
+    text = StringProperty("")
+    caption = StringProperty("")
+    font = NumericProperty(50)
+    foot = NumericProperty(60)
+    """Room under the text for the caption, at 1080p."""
+    """Font size at 1080p: big while it is the one card, smaller over the face-up table."""
+    colour = ListProperty(list(CARD_COLOUR))
+    mark = StringProperty("")
+
+
+class CardsView(WallView):
+    hint = StringProperty("")
+    turn_text = StringProperty("")
+    people_text = StringProperty("")
+    flipped = BooleanProperty(False)
+    jokers_text = StringProperty("")
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        app = self.app
+        ws = self.workshop
+        self.styles = {**self.styles, **{k: Style(v.colour, v.mark, tr(v.title)) for k, v in STYLES.items()}}
+        self.cards = Cards(app.store, ws.session.id, app.clock, self.wall, self.step.id, self.step.params)
+        self.composer = None
+        bar = self.ids.decks
+        self.deck_buttons = {}
+        for deck in self.cards.decks:
+            b = KButton(text=deck["title"], height=90 * app.s, markup=True, font_size=theme.SMALL * app.s)
+            b.deck = deck["id"]
+            b.bind(on_release=lambda btn: self.choose_deck(btn.deck))
+            self.deck_buttons[deck["id"]] = b
+            bar.add_widget(b)
+        if len(self.cards.decks) < 2:
+            bar.height = 0
+            bar.opacity = 0
+        self.ids.table.bind(on_tap=lambda _b, key: self.pick(key), size=lambda *_: self.refresh())
+        self.ids.drawn.bind(size=lambda *_: self.refresh())
+        self.ids.big.bind(size=lambda *_: self.refresh())
+        self.ids.points.bind(on_tap=lambda _b, key: self.edit_point(key), size=lambda *_: self.refresh())
+        self._tick = Clock.schedule_interval(lambda dt: self.tick(), 0.2)
+
+    def on_parent(self, _w, parent):
+        if parent is None and getattr(self, "_tick", None) is not None:
+            self._tick.cancel()
+
+    # -- the clock ---------------------------------------------------------------------
+
+    def remaining(self) -> float:
+        ws = self.app.workshop
+        return self.cards.remaining_seconds(ws.session) if ws is not None else 0.0
+
+    def tick(self):
+        """The flip comes from the step's timer: look every few frames whether it is due."""
+        if self.get_root_window() is None or self.app.workshop is None:
+            return
+        if self.cards.flipped(self.remaining()) != self.flipped:
+            self.refresh()
+
+    # -- drawing from the core -------------------------------------------------------------
+
+    def refresh(self):
+        if self.app.workshop is None:
+            return
+        c, s = self.cards, self.app.s
+        self.flipped = c.flipped(self.remaining())
+        left = c.remaining()
+        drawn = c.drawn()
+        for deck_id, b in self.deck_buttons.items():
+            on = deck_id == c.state.deck
+            b.face = theme.ACCENT_DARK if on else theme.PANEL_HI
+            title = escape_markup(next(d["title"] for d in c.decks if d["id"] == deck_id))
+            b.text = f"{sym('▶')} {title}" if on else title
+        pile = self.ids.pile
+        pile.count = len(left)
+        pile.enabled = bool(left) and not self.flipped
+        pile.label = tr("{n} cards").format(n=len(left)) if left else tr("No cards left")
+        turn = c.turn()
+        self.turn_text = tr("Person {n}'s turn").format(n=turn)
+        self.people_text = tr("{n} people").format(n=c.people)
+        self.jokers_text = tr("Joker: your own ({n} left)").format(n=c.jokers_left())
+        self.ids.joker.disabled = c.jokers_left() == 0
+        self.ids.put_back.disabled = not drawn
+        self.ids.flip.disabled = self.flipped or not left
+        big = self.ids.big
+        last = c.last()
+        if last is None:
+            big.text, big.caption, big.mark = tr("Tap the deck to draw the first card"), "", ""
+            big.colour = list(theme.PANEL_HI)
+        else:
+            style = self.styles[last.kind]
+            font = (32 if self.flipped else 50) * s
+            room = (big.width - 120 * s, big.height - (big.foot + 20) * s)
+            big.text = fit_text(last.text, room[0], room[1], font, bold=True) if min(room) > 0 else last.text
+            big.mark, big.colour = style.mark, list(style.colour)
+            big.caption = tr("Card {n} · drawn by person {p}").format(
+                n=len(drawn), p=(len(drawn) - 1) % c.people + 1)
+        if self.flipped:
+            self.hint = (tr("The cards are face up: person {n}, tap the one you pick and say why").format(n=turn)
+                         if left else tr("All cards are drawn. Write the attention points down."))
+        else:
+            self.hint = (tr("Person {n}: tap the deck, read the card aloud and say what you think").format(n=turn)
+                         if left else tr("All cards are drawn. Write the attention points down."))
+        # the face-up table (only after the flip)
+        table = self.ids.table
+        table.scale = s
+        if self.flipped and left:
+            rects, covered = fit_grid(len(left), (0, 0, table.width, table.height), s)
+            cols = len({r[0] for r in rects}) or 1
+            table.set_cards([Card(key=f"i{i}", text=c.text(i), rect=r, colour=CARD_COLOUR, mark="▲",
+                                  draggable=False, text_h=covered if n + cols < len(left) else None)
+                             for n, (i, r) in enumerate(zip(left, rects))])
+        else:
+            table.set_cards([])
+        # the drawn cards so far, newest last
+        strip = self.ids.drawn
+        strip.scale = s
+        w, gap = 270 * s, 10 * s
+        fits = max(1, int((strip.width + gap) // (w + gap)))
+        recent = drawn[-fits:]  # the newest that fit at a readable size; all are on the wall
+        strip.set_cards([self._note_card(n, (i * (w + gap), 0, w, strip.height))
+                         for i, n in enumerate(recent)])
+        points = c.points()
+        board = self.ids.points
+        board.scale = s
+        rects = grid(len(points), board.width, board.height, board.width, 100 * s, 10 * s)
+        board.set_cards([self._note_card(n, r) for n, r in zip(points, rects)])
+
+    def _note_card(self, note, rect, **kw) -> Card:
+        style = self.styles.get(note.kind, Style(theme.NOTE_YELLOW, "", note.kind))
+        return Card(key=note.key, text=note.text, rect=rect, colour=style.colour, mark=style.mark,
+                    draggable=False, **kw)
+
+    # -- intents -------------------------------------------------------------------------
+
+    def _act(self, intent, *args, undo=None, **kw):
+        return self.app.act(intent, *args, undo=undo or self.wall, **kw)
+
+    def draw(self):
+        self._act(self.cards.draw, self.remaining())
+
+    def pick(self, key: str):
+        if not key.startswith("i") or not key[1:].isdigit():
+            return
+        self._act(self.cards.draw, self.remaining(), int(key[1:]))
+
+    def put_back(self):
+        last = self.cards.last()
+        if last is not None:
+            self._act(self.cards.put_back, last.id)
+
+    def flip_now(self):
+        self.app.confirm(tr("Turn all the remaining cards face up now, so each person can pick one?"),
+                         tr("Turn face up"), lambda: self._act(self.cards.flip_now, undo=self.cards))
+
+    def people(self, by: int):
+        self._act(self.cards.set_people, self.cards.people + by, undo=self.cards)
+
+    def choose_deck(self, deck_id: str):
+        self._act(self.cards.choose_deck, deck_id, undo=self.cards)
+
+    def joker(self):
+        self.composer = Composer(on_save=lambda text: self._act(self.cards.joker, text) is not FAILED,
+                                 title=tr("Joker: the statement you miss"), limit=NOTE_MAX,
+                                 colour=STYLES[JOKER_KIND].colour)
+        self.composer.open()
+
+    def add_point(self):
+        self.composer = Composer(on_save=lambda text: self._act(self.cards.point, text) is not FAILED,
+                                 title=tr("Attention point"), limit=NOTE_MAX, colour=theme.NOTE_YELLOW)
+        self.composer.open()
+
+    def edit_point(self, key: str):
+        wall = self.wall
+        note = wall.item(key)
+        self.composer = Composer(
+            on_save=lambda text: self._act(wall.edit_text, note.id, text) is not FAILED,
+            on_delete=lambda: self._act(wall.delete_note, note.id) is not FAILED,
+            text=note.text, title=tr("Attention point"), limit=NOTE_MAX, colour=theme.NOTE_YELLOW)
+        self.composer.open()
+
+
+View = CardsView
