@@ -1,17 +1,52 @@
-"""The idle screen: the clock, start a workshop, or go back into the running one.
+"""Home: start a workshop, go back into the running one, or continue a session that
+waits for its next meeting (dialogverksted, APU: two meetings weeks apart).
 
-(The statuspil board takes this place when actions exist; see the statuspil issue.)
+The statuspil board is the idle screen; its "Start a workshop" brings the facilitator
+here when a session waits (else straight to the method picker). Each waiting session
+is one big button, "Continue <team> — meeting 2" with the agreed day; a tap asks
+first (opening the meeting cannot be taken back with Undo) and then opens the same
+session, its wall and its actions, at the first step of the next meeting. With the
+data folder unusable this screen only says so (``fatal``).
 """
 
 from __future__ import annotations
 
 import time
+from datetime import date
 
 from kivy.app import App
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.screenmanager import Screen
+from kivy.utils import escape_markup
 
+from kiosk.core.actions import today
+from kiosk.core.workshop import Waiting, waiting_sessions
 from kiosk.i18n import tr
+from kiosk.store import StoreError
+from kiosk.ui import theme
+from kiosk.ui.widgets import KButton, sym
+
+WAITING_SHOWN = 4
+"""Continue buttons at most (the soonest meetings); more sessions waiting at once is rare."""
+
+
+def meeting_day(iso: str | None, today_: date) -> str:
+    """'Tuesday 12 January 2027 (today)' for a button, or the words for no date."""
+    if not iso:
+        return tr("date not set")
+    from kiosk.ui.activities.actions import long_day  # the date picker's words for a day
+
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return tr("date not set")
+    text = long_day(day)
+    n = (day - today_).days
+    if n == 0:
+        return f"{text} ({tr('today')})"
+    if n < 0:
+        return f"{text} ({tr('passed')})"
+    return text
 
 
 class HomeScreen(Screen):
@@ -19,9 +54,12 @@ class HomeScreen(Screen):
     date_text = StringProperty("")
     fatal = StringProperty("")
     """Set when the kiosk cannot work at all (locked or unwritable data)."""
+    has_waiting = BooleanProperty(False)
+    """Sessions wait for their next meeting: their Continue buttons are shown."""
 
     def on_pre_enter(self, *args):
         self.tick()
+        self.refresh()
 
     def tick(self):
         now = time.localtime(App.get_running_app().clock.now())
@@ -30,6 +68,50 @@ class HomeScreen(Screen):
 
     def show_fatal(self, text: str):
         self.fatal = text
+
+    # -- the sessions waiting for their next meeting -------------------------------------
+
+    def waiting(self) -> list[Waiting]:
+        app = App.get_running_app()
+        if app.store is None or app.workshop is not None:
+            return []  # no data; or a workshop runs (end it before another meeting opens)
+        try:
+            return waiting_sessions(app.store)
+        except StoreError:
+            return []
+
+    def refresh(self):
+        box = self.ids.waiting
+        box.clear_widgets()
+        for name in [n for n in self.ids if n.startswith("continue_")]:
+            del self.ids[name]
+        app = App.get_running_app()
+        waiting = self.waiting()
+        self.has_waiting = bool(waiting)
+        day = today(app.clock)
+        for i, w in enumerate(waiting[:WAITING_SHOWN]):
+            text = (f"{sym('▶')} " + escape_markup(tr("Continue {team} — meeting {n}").format(team=w.team, n=w.meeting))
+                    + f"\n[size={int(theme.SMALL * app.s)}]"
+                    + escape_markup(f"{w.method_title} · {meeting_day(w.date, day)}") + "[/size]")
+            b = KButton(text=text, markup=True, face=theme.GO, height=140 * app.s, font_size=40 * app.s,
+                        halign="center")
+            b.bind(size=lambda btn, size: setattr(btn, "text_size", (size[0] - 40 * app.s, None)))
+            b.waiting = w
+            b.bind(on_release=lambda btn: self.ask_continue(btn.waiting))
+            self.ids[f"continue_{i}"] = b  # named, so an outside test (the probe) finds it
+            box.add_widget(b)
+
+    def continue_buttons(self) -> list:
+        """The Continue buttons, top first (for tests)."""
+        return list(reversed(self.ids.waiting.children))
+
+    def ask_continue(self, w: Waiting):
+        app = App.get_running_app()
+        app.confirm(tr("Open meeting {n} of {team} now? The same wall and the same actions, its timers fresh.").format(
+            n=w.meeting, team=w.team), tr("Open meeting {n}").format(n=w.meeting),
+            lambda: app.continue_meeting(w.session_id) or self.refresh())
+
+    # -- the running workshop, starting, leaving ------------------------------------------
 
     def resume_text(self, workshop, _rev, _lang) -> str:
         if workshop is None:
@@ -45,6 +127,10 @@ class HomeScreen(Screen):
 
     def resume(self):
         App.get_running_app().show("workshop")
+
+    def board(self):
+        app = App.get_running_app()
+        app.show(app.idle_screen())
 
     def menu(self):
         App.get_running_app().screen("pin").ask(then="settings")

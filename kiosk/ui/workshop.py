@@ -3,11 +3,17 @@
 Every button sends one intent to ``kiosk.core.workshop.Workshop`` through
 ``app.act``; the screen then redraws from the stored session. The countdown is
 recomputed from the timer's facts on each tick, never counted down here.
+
+A method of several meetings: the agenda shows the current meeting's points only,
+Previous stops at the meeting's first step, and at its last step Next becomes
+"End meeting 1", which asks for the next meeting's day (the action plan's date
+picker) and then leaves the session waiting; the kiosk shows the board.
 """
 
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 from kivy.app import App
 from kivy.properties import BooleanProperty, StringProperty
@@ -15,6 +21,7 @@ from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
 from kivy.utils import escape_markup
 
+from kiosk.core.actions import today
 from kiosk.core.timer import format_clock
 from kiosk.i18n import tr
 from kiosk.ui import sound
@@ -39,6 +46,8 @@ class WorkshopScreen(Screen):
     step_title = StringProperty("")
     phase_title = StringProperty("")
     team = StringProperty("")
+    next_text = StringProperty("")
+    """The Next button's words when they are not "Next step" ("End meeting 1")."""
 
     def __init__(self, **kw):
         super().__init__(**kw)
@@ -64,8 +73,11 @@ class WorkshopScreen(Screen):
         phases = s.method.phases()
         phase_no = next(i for i, p in enumerate(phases) if s.step in p.steps) + 1
         phase = phases[phase_no - 1]
+        first = next(i for i, p in enumerate(phases, start=1) if p.meeting == s.meeting)
         self.team = s.team
-        self.phase_title = f"{phase_no}. {phase.title}"
+        if s.meetings > 1:  # the meeting's own points, numbered from 1
+            self.team = tr("Meeting {n} of {total}").format(n=s.meeting, total=s.meetings) + "   ·   " + s.team
+        self.phase_title = f"{phase_no - first + 1}. {phase.title}"
         self.step_title = s.step.title if len(phase.steps) > 1 else ""
         key = (s.id, s.step_index)
         if force or key != self._shown:
@@ -82,8 +94,9 @@ class WorkshopScreen(Screen):
             view = self.ids.activity.children[0]
             if hasattr(view, "refresh"):
                 view.refresh()
-        self.ids.prev.disabled = s.is_first
+        self.ids.prev.disabled = s.is_first or s.meeting_starts_here
         self.ids.next.disabled = s.is_last
+        self.next_text = tr("End meeting {n}").format(n=s.meeting) if s.meeting_ends_here else ""
         self.ids.undo.disabled = not App.get_running_app().can_undo
         self.tick()
 
@@ -91,9 +104,10 @@ class WorkshopScreen(Screen):
         strip = self.ids.agenda
         strip.clear_widgets()
         s = self.workshop.session
+        first = next(i for i, p in enumerate(phases, start=1) if p.meeting == s.meeting)
         for i, p in enumerate(phases, start=1):
             if p.meeting != s.meeting:
-                continue
+                continue  # only this meeting's points: the others are weeks away
             if i < current:
                 state = "done"
             elif i == current:
@@ -102,7 +116,7 @@ class WorkshopScreen(Screen):
                 state = "todo"
             mark = {"done": sym("✓") + " ", "now": sym("▶") + " ", "todo": ""}[state]
             strip.add_widget(AgendaItem(
-                text=f"{mark}{i}. {escape_markup(p.title)}\n{int(round(p.minutes))} min", state=state))
+                text=f"{mark}{i - first + 1}. {escape_markup(p.title)}\n{int(round(p.minutes))} min", state=state))
 
     def tick(self):
         ws = self.workshop
@@ -145,7 +159,26 @@ class WorkshopScreen(Screen):
         self._do("add_minutes", minutes)
 
     def next(self):
-        self._do("next")
+        ws = self.workshop
+        if ws is not None and ws.session.meeting_ends_here:
+            self.ask_next_meeting()
+        else:
+            self._do("next")
+
+    def ask_next_meeting(self):
+        """End of a meeting: the day of the next one, picked with the fingers; Save ends
+        the meeting (a day that has passed is refused in the picker, which stays open)."""
+        from kiosk.ui.activities.actions import DatePicker  # its kv comes with it
+
+        app = App.get_running_app()
+        s = self.workshop.session
+        day = today(app.clock)
+        self.meeting_picker = picker = DatePicker(
+            on_save=app.end_meeting, value=(day + timedelta(days=28)).isoformat(), today_=day,
+            title=tr("End of meeting {n} · the date of meeting {m}").format(n=s.meeting, m=s.meeting + 1))
+        picker.ids.save.text = tr("End meeting {n}").format(n=s.meeting)
+        picker.ids["clear"].text = tr("Not known yet")  # ids.clear is the dict method
+        picker.open()
 
     def previous(self):
         self._do("previous")
