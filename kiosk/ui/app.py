@@ -315,6 +315,41 @@ class KioskApp(App):
         self.show("workshop")
         return True
 
+    def begin(self):
+        """"Start a workshop" on the board: the home screen when a session waits for its
+        next meeting (it offers "Continue"), else straight to the method picker."""
+        from kiosk.core.workshop import waiting_sessions
+
+        try:
+            waiting = self.store is not None and bool(waiting_sessions(self.store))
+        except StoreError:
+            waiting = False
+        self.show("home" if waiting else "picker")
+
+    def end_meeting(self, next_date) -> bool:
+        """End this meeting with the next one's day (None: not known yet); the session
+        waits and the kiosk shows the board. False when refused (nothing changed)."""
+        ws = self.workshop
+        if ws is None or self.act(ws.end_meeting, next_date) is FAILED:
+            return False
+        self.workshop = None
+        self._wall = None
+        self._undoers = []
+        self.show(self.idle_screen())
+        return True
+
+    def continue_meeting(self, session_id: str) -> bool:
+        """Open the next meeting of a waiting session on its own wall."""
+        ws = self.act(Workshop.continue_meeting, self.store, self.clock, session_id)
+        if ws is FAILED:
+            return False
+        self.workshop = ws
+        self._wall = None
+        self._undoers = []
+        self.dismiss_notice()
+        self.show("workshop")
+        return True
+
     def end_workshop(self):
         if self.workshop is not None and self.act(self.workshop.finish) is not FAILED:
             self.workshop = None
@@ -356,7 +391,8 @@ class KioskApp(App):
             return
         height = Window.height
         centres = {}
-        for w in screen.walk():
+        modals = [m for m in Window.children if isinstance(m, ModalView)]  # a picker, a confirm
+        for w in [x for top in (screen, *modals) for x in top.walk()]:
             for name, widget in getattr(w, "ids", {}).items():
                 if widget.get_root_window() is not None and not widget.disabled:
                     x, y = widget.to_window(*widget.center)

@@ -704,7 +704,7 @@ class BoardScreen(Screen):
     # -- the top bar and paging --------------------------------------------------------
 
     def start(self):
-        App.get_running_app().show("picker")
+        App.get_running_app().begin()  # home first when a session waits for its next meeting
 
     def menu(self):
         App.get_running_app().screen("pin").ask(then="settings")
