@@ -1,0 +1,296 @@
+"""``map``: attention points around a central theme, linked where they affect each other.
+
+The TRIO catalogue's *arbejdsmiljøfortælling*: the central theme sits in the middle
+(from the method file, or typed by the group: tap it), the attention points around
+it. On the left a tray holds the post-its not on the map yet: a tap puts one on the
+map where there is room, a drag puts it where the finger lets go. On the map a drag
+moves a post-it; dragged back into the tray it leaves the map.
+
+Links are thick lines between two post-its: tap one (it gets a frame and the line
+above says what to do next), then tap the other — the link is made, or taken away
+if it was there. Dropping one post-it onto another does the same. Each card says
+how many links it has (↔ 2), so the count does not rest on the lines alone.
+"+ New point" writes a post-it straight onto the map; with one selected, "Edit" and
+"Delete" act on it. The kiosk's Undo takes back any of it.
+
+The lines are drawn with Kivy's canvas under the NoteBoard's cards, in the board's
+own pixels, so they scale from 1080p to 4K with everything else (``app.s``).
+The rules are the core's (``kiosk.core.map``): this view only asks and shows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from kivy.graphics import Color, Line, RoundedRectangle
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, StringProperty
+
+from kiosk.core import map as rules
+from kiosk.core.map import CENTRE_MAX, MapBoard
+from kiosk.core.wall import Note, WallError
+from kiosk.i18n import tr
+from kiosk.ui import theme
+from kiosk.ui.activities.notes import WallView
+from kiosk.ui.activities.sort import card_height, grid_cards, item_card
+from kiosk.ui.app import FAILED
+from kiosk.ui.board import Card, NoteBoard  # noqa: F401  (kv)
+from kiosk.ui.composer import Composer
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+
+CENTRE_COLOUR = (0.97, 0.97, 0.97, 1)
+TRAY_W = 290
+GAP = 14
+CARD_W = 240
+CENTRE_W, CENTRE_H = 380, 150
+LINK_W = 7
+"""A link's line width at 1080p: readable from across the room."""
+LINK = "↔"
+
+
+class MapView(WallView):
+    status = StringProperty("")
+    hint = StringProperty("")
+    selected = StringProperty("", allownone=True)
+    """The key of the post-it tapped first (its link partner comes next), '' for none."""
+    can_edit = BooleanProperty(False)
+    writes = BooleanProperty(True)
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        params = self.step.params
+        self.writes = params.get("write", True) is not False
+        self.kind = params.get("kind") or "map"
+        self.board = MapBoard(self.wall, self.app.store, self.workshop.session.id, self.step.id,
+                              centre=params.get("centre"), kind=self.kind,
+                              max_length=int(params.get("max_length", 140)))
+        self.composer: Optional[Composer] = None
+        self.map_rect = (0.0, 0.0, 1.0, 1.0)
+        self.tray_rect = (0.0, 0.0, 0.0, 0.0)
+        self.centre_rect = (0.0, 0.0, 0.0, 0.0)
+        board = self.ids.board
+        board.bind(on_tap=lambda _b, key: self.tap(key), on_drop=self._dropped,
+                   size=lambda *_: self.refresh(), pos=lambda *_: self.refresh())
+
+    @property
+    def card_size(self) -> tuple[float, float]:
+        s = self.app.s
+        return CARD_W * s, card_height(3, badge=True) * s
+
+    # -- geometry ------------------------------------------------------------------------
+
+    def _layout(self):
+        board, s = self.ids.board, self.app.s
+        tray_w = TRAY_W * s
+        self.tray_rect = (0.0, 0.0, tray_w, board.height)
+        mx = tray_w + GAP * s
+        self.map_rect = (mx, 0.0, max(1.0, board.width - mx), board.height)
+        x, y, w, h = self.map_rect
+        cw, ch = min(CENTRE_W * s, w * 0.5), CENTRE_H * s
+        self.centre_rect = (x + (w - cw) / 2, y + (h - ch) / 2, cw, ch)
+
+    def spot_to_board(self, spot) -> tuple[float, float]:
+        """Where a card's centre is drawn for a (0..1) spot, kept wholly inside the map."""
+        x, y, w, h = self.map_rect
+        cw, ch = self.card_size
+        px = min(max(x + spot[0] * w, x + cw / 2), x + w - cw / 2)
+        py = min(max(y + spot[1] * h, y + ch / 2), y + h - ch / 2)
+        return px, py
+
+    def board_to_spot(self, px: float, py: float) -> tuple[float, float]:
+        """A drop point as a spot, pushed off the central theme so no card hides it."""
+        cx, cy, cw, ch = self.centre_rect
+        w, h = self.card_size
+        ccx, ccy = cx + cw / 2, cy + ch / 2
+        hx, hy = (cw + w) / 2 + 8 * self.app.s, (ch + h) / 2 + 8 * self.app.s
+        dx, dy = px - ccx, py - ccy
+        if abs(dx) < hx and abs(dy) < hy:
+            if abs(dx) / hx > abs(dy) / hy:
+                px = ccx + (hx if dx >= 0 else -hx)
+            else:
+                py = ccy + (hy if dy >= 0 else -hy)
+        x, y, mw, mh = self.map_rect
+        return (min(1.0, max(0.0, (px - x) / mw)), min(1.0, max(0.0, (py - y) / mh)))
+
+    @staticmethod
+    def _inside(rect, x: float, y: float) -> bool:
+        rx, ry, rw, rh = rect
+        return rx <= x <= rx + rw and ry <= y <= ry + rh
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def refresh(self):
+        if self.get_root_window() is None or self.app.store is None:
+            return
+        board, s = self.ids.board, self.app.s
+        board.scale = s
+        wall = self.wall
+        self._layout()
+        placed, waiting = rules.placed(wall), rules.tray(wall)
+        links, degree = rules.links(wall), rules.degree(wall)
+        if self.selected and self.selected not in degree:
+            self.selected = ""
+        cards: list[Card] = []
+        tx, ty, tw, th = self.tray_rect
+        head = 64 * s
+        cards += grid_cards(wall, waiting, self.styles, (tx + 10 * s, ty + 10 * s, tw - 20 * s, th - head - 10 * s), s)
+        centre = self.board.centre
+        button = self.ids.centre
+        button.text = centre or tr("Tap to write the central theme")
+        button.color = (0.08, 0.08, 0.08, 1) if centre else (0.35, 0.35, 0.35, 1)
+        w, h = self.card_size
+        centres = {}
+        for item in placed:
+            px, py = self.spot_to_board(item.map_at)
+            centres[item.key] = (px, py)
+            n = degree.get(item.key, 0)
+            cards.append(item_card(wall, item, self.styles, (px - w / 2, py - h / 2, w, h), s,
+                                   badge=f"{LINK} {n}" if n else "", selected=item.key == self.selected))
+        board.set_cards(cards)
+        self._draw_back(links, centres)
+        self.can_edit = bool(self.selected) and self.selected.startswith("n")
+        self.status = tr("{placed} on the map · {links} links").format(placed=len(placed), links=len(links))
+        if self.selected:
+            label = wall.label(self.selected)
+            label = label if len(label) <= 30 else label[:28] + "…"
+            self.hint = tr("Linking “{text}”: tap the other post-it (this one again: stop)").format(text=label)
+        elif not centre:
+            self.hint = tr("Tap the middle to write the central theme")
+        else:
+            self.hint = tr("Drag post-its around the theme · tap two, one after the other, to link them")
+        self.ids.tray_label.text = tr("Not on the map ({n})").format(n=len(waiting)) if waiting else \
+            tr("Drag here to take a post-it off the map")
+
+    def _draw_back(self, links, centres):
+        """The tray and the map as panels, and the links as thick lines, under the cards."""
+        layer, board, s = self.ids.back, self.ids.board, self.app.s
+        ox, oy = board.pos
+        layer.canvas.clear()
+        with layer.canvas:
+            tx, ty, tw, th = self.tray_rect
+            Color(*theme.MUTED)
+            Line(rounded_rectangle=(tx + ox, ty + oy, tw, th, 16 * s), width=2 * s)
+            Color(*theme.PANEL)
+            x, y, w, h = self.map_rect
+            RoundedRectangle(pos=(x + ox, y + oy), size=(w, h), radius=[16 * s])
+            Color(*theme.ACCENT)
+            for a, b in links:
+                if a in centres and b in centres:
+                    (ax, ay), (bx, by) = centres[a], centres[b]
+                    Line(points=[ax + ox, ay + oy, bx + ox, by + oy], width=LINK_W * s, cap="round")
+        cx, cy, cw, ch = self.centre_rect
+        button = self.ids.centre
+        button.pos, button.size = (cx + ox, cy + oy), (cw, ch)
+        with layer.canvas:  # a thick frame: the middle reads as the theme, not as one more note
+            Color(*theme.ACCENT_DARK)
+            RoundedRectangle(pos=(cx + ox - 6 * s, cy + oy - 6 * s), size=(cw + 12 * s, ch + 12 * s),
+                             radius=[18 * s])
+        label = self.ids.tray_label
+        label.pos = (tx + ox + 14 * s, ty + oy + th - 64 * s)
+        label.size = (tw - 28 * s, 64 * s)
+        label.text_size = label.size
+
+    # -- intents ---------------------------------------------------------------------------
+
+    def _act(self, intent, *args, undo=None):
+        return self.app.act(intent, *args, undo=undo if undo is not None else self.wall)
+
+    def tap(self, key: str):
+        wall = self.wall
+        try:
+            item = wall.item(key)
+        except WallError:
+            self.refresh()
+            return
+        if item.map_at is None:  # in the tray: onto the map where there is room
+            spots = [i.map_at for i in rules.placed(wall)]
+            self._act(self.board.place, key, *rules.free_spot(spots))
+            return
+        if not self.selected:
+            self.selected = key
+        elif self.selected == key:
+            self.selected = ""
+        else:
+            first, self.selected = self.selected, ""
+            self._act(self.board.toggle_link, first, key)
+            return
+        self.refresh()
+
+    def _dropped(self, board, key: str, x: float, y: float, target):
+        wall = self.wall
+        try:
+            item = wall.item(key)
+        except WallError:
+            self.refresh()
+            return
+        if target and target != key and item.map_at is not None:
+            try:
+                other = wall.item(target)
+            except WallError:
+                other = None
+            if other is not None and other.map_at is not None:
+                self.selected = ""
+                self._act(self.board.toggle_link, key, target)  # dropped onto another: link them
+                return
+        if self._inside(self.map_rect, x, y):
+            self._act(self.board.place, key, *self.board_to_spot(x, y))
+        elif self._inside(self.tray_rect, x, y) and item.map_at is not None:
+            if self.selected == key:
+                self.selected = ""
+            self._act(self.board.unplace, key)
+
+    def compose_centre(self):
+        board = self.board
+        self.composer = Composer(
+            on_save=lambda text: self._act(board.set_centre, text, undo=board) is not FAILED,
+            text=board.centre, title=tr("The central theme"), limit=CENTRE_MAX, colour=CENTRE_COLOUR)
+        self.composer.ids.save.text = tr("Save")
+        self.composer.open()
+
+    def new_point(self):
+        board, wall = self.board, self.wall
+
+        def write(text: str):
+            spot = rules.free_spot([i.map_at for i in rules.placed(wall)])
+            return self._act(board.write, text, *spot) is not FAILED
+        style = self.styles.get(self.kind)
+        self.composer = Composer(on_save=write, title=tr("An attention point"), limit=board.max_length,
+                                 colour=style.colour if style else theme.NOTE_YELLOW)
+        self.composer.open()
+
+    def edit_selected(self):
+        wall = self.wall
+        try:
+            note = wall.item(self.selected)
+        except WallError:
+            return
+        if not isinstance(note, Note):
+            return
+        board = self.board
+        self.composer = Composer(
+            on_save=lambda text: self._act(board.edit, note.id, text) is not FAILED,
+            text=note.text, title=tr("An attention point"), limit=board.max_length,
+            colour=self.styles[note.kind].colour if note.kind in self.styles else theme.NOTE_YELLOW)
+        self.composer.ids.save.text = tr("Save")
+        self.composer.open()
+
+    def delete_selected(self):
+        wall = self.wall
+        try:
+            note = wall.item(self.selected)
+        except WallError:
+            return
+        if not isinstance(note, Note):
+            return
+        board = self.board
+
+        def gone():
+            self.selected = ""
+            self._act(board.delete, note.id)
+        self.app.confirm(tr("Take “{text}” off the wall? Its links go with it. Undo brings both back.").format(
+            text=note.text if len(note.text) <= 60 else note.text[:58] + "…"), tr("Delete"), gone)
+
+
+View = MapView
