@@ -136,3 +136,20 @@ _REFUSALS.update({
     "centre_long": N_("The central theme is at most 120 characters."),
     "not_on_map": N_("Put both post-its on the map first, then link them."),
 })
+
+# statement cards and the timeline (kiosk.core.cards, kiosk.core.timeline)
+_REFUSALS.update({
+    "deck_empty": N_("There are no cards left in this deck. Choose another theme, or write a joker."),
+    "card_gone": N_("That card has been taken already."),
+    "cards_face_down": N_("The cards are still face down: tap the deck to draw the top one."),
+    "no_jokers": N_("All the jokers are used."),
+    "not_drawn": N_("That card is not drawn, so it cannot be put back."),
+    "unknown_deck": N_("That theme has no deck in this step."),
+    "people_range": N_("Between 1 and 30 people can sit round the table."),
+    "year_outside": N_("Put it on one of the years of the timeline."),
+    "bad_year": N_("Put it on one of the years of the timeline."),
+    "bad_span": N_("This timeline has no years to show."),
+    "period_empty": N_("Give the period a name first."),
+    "period_long": N_("A period heading is at most 40 characters."),
+    "unknown_period": N_("That heading is no longer on the timeline."),
+})
