@@ -636,9 +636,9 @@ def _csv(doc: dict, header: list[str], rows: list[list[Any]]) -> bytes:
 
 def notes_csv(doc: dict) -> bytes:
     t = translator(doc.get("lang", i18n.DEFAULT))
-    header = [t(N_("Note")), t(N_("Kind")), t(N_("Text")), t(N_("Theme")), t(N_("Column")),
+    header = [t(N_("No.")), t(N_("Kind")), t(N_("Text")), t(N_("Theme")), t(N_("Column")),
               t(N_("Votes")), t(N_("Rank")), t(N_("Matrix")), t(N_("Influence")), t(N_("Importance")),
-              t(N_("Chosen")), t(N_("Presented as"))]
+              t(N_("Chosen")), t(N_("Order presented"))]
     rows = []
     for n in doc.get("notes") or []:
         m = n.get("matrix") or {}
@@ -663,7 +663,7 @@ def actions_csv(doc: dict) -> bytes:
             if ans["id"] not in {q for q, _ in qids}:
                 qids.append((ans["id"], ans["title"]))
     header = ([t(N_("Team")), t(N_("Method"))] if doc.get("kind") == "board" else []) + [
-        t(N_("Action")), t(N_("Problem")), t(N_("Measure")), t(N_("Responsible")), t(N_("Follow-up")),
+        t(N_("No.")), t(N_("Problem")), t(N_("Measure")), t(N_("Responsible")), t(N_("Follow-up")),
         t(N_("Stage")), t(N_("Status")), "IGLO", t(N_("Trial action")), t(N_("Review")),
         t(N_("Verdict")), t(N_("Overdue")), t(N_("Still missing")), t(N_("Votes")),
         t(N_("Notes behind it"))] + [title_ for _, title_ in qids]
