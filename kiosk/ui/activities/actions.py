@@ -271,6 +271,9 @@ class ActionsView(WallView):
         self.composer = None
         self.picker: Optional[DatePicker] = None
         self.show_iglo = bool(self.step.params.get("iglo", False))
+        self.trial_step = bool(self.step.params.get("trial", False))
+        """Prøvehandlinger: every new action is a trial action, and its review date is asked at once."""
+        self.review_weeks = int(self.step.params.get("review_weeks", 4))
         self._review = self.ids.review.__self__  # kept while out of the row (ids are weak)
         self.rows: dict[str, PlanRow] = {}
         for i, q in enumerate(self.plan.questions, start=1):
@@ -494,7 +497,9 @@ class ActionsView(WallView):
             made = plan.add(theme_.key, theme_.label)
             self.selected_action = made.id
             return made
-        self._act(add)
+        made = self._act(add)
+        if made is not FAILED:
+            self._make_trial(made)
 
     def compose_theme(self):
         plan = self.plan
@@ -503,7 +508,14 @@ class ActionsView(WallView):
             made = plan.add(None, text)
             self.selected_theme, self.selected_action = f"t:{made.theme_label}", made.id
             return made
-        self.composer = Composer(on_save=lambda text: self._act(add, text) is not FAILED,
+
+        def save(text: str) -> bool:
+            made = self._act(add, text)
+            if made is FAILED:
+                return False
+            self._make_trial(made)
+            return True
+        self.composer = Composer(on_save=save,
                                  title=tr("The theme, in a few words"), limit=OWN_THEME_MAX,
                                  colour=theme.NOTE_YELLOW)
         self.composer.ids.save.text = tr("Save")
@@ -546,12 +558,20 @@ class ActionsView(WallView):
         self._pick(tr("Follow-up date"), action.follow_up,
                    lambda iso: self._act(plan.set_follow_up, action.id, iso))
 
+    def _make_trial(self, made):
+        """In a step of trial actions a new action is one at once (a second Undo makes it
+        plain), and the review date is asked for straight away."""
+        if self.trial_step and self._act(self.plan.set_trial, made.id, True) is not FAILED:
+            self.pick_review()
+
     def pick_review(self):
         action = self.action
         if action is None:
             return
         plan = self.plan
-        self._pick(tr("Review date of the trial action"), action.review,
+        # no date yet: the picker suggests the method's trial period (review_weeks) from today
+        start = action.review or (today(self.app.clock) + timedelta(weeks=self.review_weeks)).isoformat()
+        self._pick(tr("Review date of the trial action"), start,
                    lambda iso: self._act(plan.set_trial, action.id, True, iso))
 
     def toggle_trial(self):
