@@ -431,6 +431,11 @@ def filename(doc: dict, fmt: str) -> str:
     return base + FORMATS[fmt].suffix
 
 
+def when(doc: dict) -> str:
+    """When the export was made, as a person reads it: "2026-11-22 14:05"."""
+    return str(doc.get("generated_at") or "").replace("T", " ")
+
+
 def title(doc: dict, t: Callable[[str], str]) -> str:
     if doc.get("kind") == "board":
         return t(N_("Statuspil: open actions"))
@@ -533,7 +538,7 @@ def markdown(doc: dict) -> str:
         out += [f"## {t(N_('Next meetings'))}", ""]
         out += [f"- {m['date']}: {e(m['team'])} ({e(m['method_title'])})" for m in doc["meetings"]]
         out.append("")
-    out.append(f"_{t(N_('Exported from the dialog kiosk'))} {doc['generated_at']}_")
+    out.append(f"_{t(N_('Exported from the dialog kiosk'))} {when(doc)}_")
     return "\n".join(out) + "\n"
 
 
@@ -891,7 +896,7 @@ def page(doc: dict, links: dict[str, str]) -> str:
             add(f"<li>{esc(t(N_('Next meeting')))}: <b>{esc(s['next_meeting'])}</b></li>")
         add("</ul>")
     else:
-        add(f'<ul class="meta"><li>{esc(t(N_("Exported"))) }: <b>{esc(doc["generated_at"])}</b></li></ul>')
+        add(f'<ul class="meta"><li>{esc(t(N_("Exported")))}: <b>{esc(when(doc))}</b></li></ul>')
     buttons = [(fmt, _safe_link(links.get(fmt, ""))) for fmt in FORMAT_LABELS if fmt in (links or {})]
     buttons = [(fmt, url) for fmt, url in buttons if url]
     if buttons:
@@ -911,7 +916,7 @@ def page(doc: dict, links: dict[str, str]) -> str:
         for m in doc["meetings"]:
             add(f"<li><b>{esc(m['date'])}</b>: {esc(m['team'])} ({esc(m['method_title'])})</li>")
         add("</ul>")
-    add(f"<footer>{esc(t(N_('Exported from the dialog kiosk')))} {esc(doc['generated_at'])}</footer>")
+    add(f"<footer>{esc(t(N_('Exported from the dialog kiosk')))} {esc(when(doc))}</footer>")
     add("</main></body></html>")
     return "\n".join(parts)
 

@@ -20,7 +20,7 @@ from kiosk.i18n import N_
 
 from . import matrix as matrix_rules
 from .export import (IGLO_LABELS, MISSING_LABELS, QUADRANT_NAMES, VERDICT_LABELS, stage_text, title,
-                     translator, wall_sections)
+                     translator, wall_sections, when)
 
 
 def font_dir() -> Path:
@@ -48,7 +48,7 @@ def pdf(doc: dict) -> bytes:
     t = translator(doc.get("lang", i18n.DEFAULT))
     fonts = font_dir()
     head = title(doc, t)
-    footer_text = f"{head} · {t(N_('Exported from the dialog kiosk'))} {doc.get('generated_at') or ''}"
+    footer_text = f"{head} · {t(N_('Exported from the dialog kiosk'))} {when(doc)}"
 
     class Doc(FPDF):
         def footer(self) -> None:
@@ -76,6 +76,8 @@ def pdf(doc: dict) -> bytes:
     width = p.w - p.l_margin - p.r_margin
 
     def heading(text: str, size: float = 15, space: float = 3) -> None:
+        if p.get_y() + 25 > p.page_break_trigger:  # a heading never ends a page alone
+            p.add_page()
         p.ln(space)
         p.set_font("Text", "B", size)
         p.set_text_color(*INK)
@@ -100,12 +102,14 @@ def pdf(doc: dict) -> bytes:
             rows.append((t(N_("Next meeting")), s["next_meeting"]))
         _table(p, rows, width, nl)
     else:
-        para(f"{t(N_('Exported'))}: {doc.get('generated_at')}", colour=MUTED)
+        para(f"{t(N_('Exported'))}: {when(doc)}", colour=MUTED)
     p.ln(2)
 
-    # -- the actions ------------------------------------------------------------------
+    # -- the overview, then each action -------------------------------------------------
     if not doc["actions"]:
         para(t(N_("No actions yet.")))
+    else:
+        _overview(p, doc, t, width)
     for n, a in enumerate(doc["actions"], 1):
         _action(p, doc, a, n, t, width, nl, heading, para)
 
@@ -117,6 +121,38 @@ def pdf(doc: dict) -> bytes:
         for m in doc["meetings"]:
             para(f"{m['date']}: {m['team']} ({m['method_title']})")
     return bytes(p.output())
+
+
+def _overview(p, doc: dict, t, width: float) -> None:
+    """All actions on one table: what an APV system asks for, at a glance."""
+    from fpdf.fonts import FontFace
+
+    p.ln(1)
+    p.set_font("Text", "B", 13)
+    p.set_text_color(*INK)
+    p.cell(width, 7, t(N_("Overview")), new_x="LMARGIN", new_y="NEXT")
+    p.set_font("Text", "", 9)
+    board = doc.get("kind") == "board"
+    widths = (7, 44, 50, 28, 22, 23) if not board else (7, 24, 38, 38, 24, 22, 21)
+    head = [t(N_("No.")), t(N_("Problem")), t(N_("Measure")), t(N_("Responsible")), t(N_("Follow-up")),
+            t(N_("Status"))]
+    if board:
+        head.insert(1, t(N_("Team")))
+    with p.table(col_widths=widths, width=width, text_align="LEFT", line_height=4.6,
+                 headings_style=FontFace(emphasis="BOLD", fill_color=(226, 232, 240)),
+                 borders_layout="HORIZONTAL_LINES", padding=1.2) as table:
+        row = table.row()
+        for h in head:
+            row.cell(h)
+        for n, a in enumerate(doc["actions"], 1):
+            row = table.row()
+            cells = [str(n), a["problem"] or "–", a["measure"] or "–", a["owner"] or "–",
+                     a["follow_up"] or "–", stage_text(a, t)]
+            if board:
+                cells.insert(1, a["team"])
+            for c in cells:
+                row.cell(c)
+    p.ln(2)
 
 
 def _table(p, rows: list[tuple[str, str]], width: float, nl: dict, label_w: float = 42) -> None:
