@@ -10,7 +10,10 @@ typed on the on-screen keyboard), and writes ``DIR/WxH/NN-name.png``. Time comes
 from a FakeClock and the time zone is fixed, so every run draws the same thing.
 
 ``--quick`` shoots only a few screens (home, team with a typed name, a running
-workshop): that is what tests/test_tools.py runs. The files written are printed,
+workshop): that is what tests/test_tools.py runs. ``--board`` shoots the statuspil
+tour instead: the board with 5, 40 and 120 actions, an action's panel, the action
+form, a two-meeting session's boundary (end picker, waiting board, home's Continue,
+meeting 2) and the in-workshop statuspil step. The files written are printed,
 one a line.
 """
 
@@ -316,6 +319,126 @@ class Shooter:
         d.frames(3)
         self.shot("wall-vote", "workshop")
 
+    # -- the statuspil tour (--board) ---------------------------------------------
+
+    def seed_actions(self, n: int, teams=("Hjemmeplejen Nord", "Køkkenet", "Rengøringen", "Aftenvagten")):
+        """n actions over the teams, through the core as the action step makes them, then
+        ten days pass: some are overdue, some moved on, one parked, one trial to review."""
+        from datetime import timedelta
+
+        from kiosk.core.actions import ActionPlan, local_date
+        from kiosk.core.statuspil import Board
+        from kiosk.core.workshop import Workshop
+
+        app = self.driver.app
+        method = app.method_by_id("trivselsdialog")
+        owners = ["Mette", "Jonas", "Aisha", "Lars P.", "Birgitte", "Tove og Ali"]
+        teams = teams[:max(1, min(len(teams), n // 3 or 1))]
+        made, today = [], local_date(app.clock.now())
+        for t, team in enumerate(teams):
+            ws = Workshop.start(app.store, app.clock, method, team, lang="da")
+            ws.finish()
+            plan = ActionPlan(app.store, ws.session.id, app.clock)
+            with app.store.batch(ws.session.id):
+                for i in range(t, n, len(teams)):
+                    a = plan.add(None, WALL_NOTES[i % len(WALL_NOTES)])
+                    plan.set_owner(a.id, owners[i % len(owners)])
+                    plan.set_follow_up(a.id, (today + timedelta(days=4 + (i * 7) % 40)).isoformat())
+                    if i % 11 == 5:
+                        plan.set_trial(a.id, True, (today + timedelta(days=7)).isoformat())
+                    made.append((ws.session.id, a.id, i))
+        board = Board(app.store, app.clock)
+        for sid, aid, i in made:
+            for _ in range(i % 5 if i % 7 else 0):
+                board.forward(sid, aid, seen_stage=board.action(sid, aid).stage, by="workshop")
+            if i % 13 == 8 and not board.action(sid, aid).finished:
+                board.park(sid, aid, seen_stage=board.action(sid, aid).place, by="workshop")
+        app.clock.advance(10 * 86_400)
+        return made
+
+    def board_tour(self):
+        from kiosk.core.actions import ActionPlan
+        from kiosk.core.statuspil import set_next_meeting
+
+        for n in (5, 40, 120):
+            d = self.open(self.data(f"board-{n}"))
+            made = self.seed_actions(n)
+            if n == 40:
+                set_next_meeting(d.app.store, made[0][0], "2027-02-09")
+            d.app.show("board")
+            board = d.screen()
+            board.refresh()
+            d.frames(3)
+            self.shot(f"board-{n}-actions", "board")
+            if n == 40:
+                row = next(r for r in board.rows if r.arrow is not None and not r.arrow.action.parked
+                           and r.arrow.action.next_stage is not None)
+                self.tap(row)
+                self.shot("board-action-panel", "board")
+                self.tap(board._panel.buttons["forward"])
+                self.shot("board-confirm-move", "board")
+                self.tap(d.app.confirm_view.ids.yes)
+                self.shot("board-undo-offered", "board")
+            self.close()
+
+        # The action form with a realistic plan (the trivselsdialog's five questions).
+        d = self.open(self.data("form"))
+        app = d.app
+        app.start_workshop(app.method_by_id("trivselsdialog"), "Hjemmeplejen Nord")
+        wall = app.wall()
+        keys = [wall.add_note("mindre-godt", t, step="refleksion", face_down=False).key
+                for t in ("Svært at nå pauser", "Vagtplanen kommer for sent", "Mange afbrydelser i telefonen")]
+        for key in keys[:2]:
+            wall.choose(key)
+        plan = ActionPlan(app.store, app.workshop.session.id, app.clock)
+        a = plan.add(keys[0], "Svært at nå pauser")
+        answers = ["Vi vil holde pauserne, også på travle dage",
+                   "Alle får mindst 20 minutters pause; vi ser det i pausebogen",
+                   "Travle morgener og akutte opgaver", "Faste pausehold og en afløser på vagtplanen"]
+        for q, text in zip(plan.questions, answers):
+            plan.answer(a.id, q["id"], text)
+        plan.set_owner(a.id, "Mette (teamleder)")
+        ws = app.workshop
+        app.act(ws.go_to, ws.session.method.step_index("handleplan"), undo=ws)
+        d.frames(3)
+        self.shot("action-form", "workshop")
+        # … and the trivselsdialog's statuspil step with those actions.
+        b = plan.add(keys[1], "Vagtplanen kommer for sent")
+        plan.set_owner(b.id, "Jonas")
+        app.act(ws.go_to, ws.session.method.step_index("statuspil"), undo=ws)
+        d.frames(3)
+        self.shot("statuspil-step", "workshop")
+        self.close()
+
+        # Two meetings: the end of meeting 1, the board meanwhile, home's Continue, meeting 2.
+        d = self.open(self.data("meetings"))
+        app = d.app
+        method = app.method_by_id("dialogverksted")
+        if method is None or method.meetings < 2:
+            self.problems.append("meetings: no two-meeting method (dialogverksted) to shoot")
+            self.close()
+            return
+        app.start_workshop(method, "Kjøkkenet")
+        ws = app.workshop
+        last = max(i for i, s in enumerate(method.steps) if s.meeting == 1)
+        app.act(ws.go_to, last, undo=ws)
+        d.frames(3)
+        self.shot("meeting-1-last-step", "workshop")
+        self.tap("next")
+        picker = d.screen().meeting_picker
+        self.tap(picker.ids.month_ahead)
+        self.shot("meeting-end-picker", "workshop")
+        self.tap(picker.ids.save)
+        self.shot("meeting-waiting-board", "board")
+        d.advance(20 * 86_400)
+        self.tap("start")
+        self.shot("meeting-home-continue", "home")
+        self.tap(d.screen().continue_buttons()[0])
+        self.shot("meeting-confirm-continue", "home")
+        self.tap(app.confirm_view.ids.yes)
+        self.shot("meeting-2-open", "workshop")
+        self.close()
+
     def banner_recovery(self):
         from kiosk.core.clock import FakeClock
         from kiosk.store import Store
@@ -384,7 +507,7 @@ def child(args) -> int:
         testing.prepare_kivy(w, h, home=scratch / "kivy-home")
         shooter = Shooter(Path(args.out), args.size, args.lang, scratch)
         try:
-            shooter.quick() if args.quick else shooter.full()
+            shooter.quick() if args.quick else shooter.board_tour() if args.board else shooter.full()
         except Exception:  # a screen changed under the tour: keep what was shot, say where it stopped
             shooter.problems.append(f"the tour stopped after {shooter.n} screenshots:\n{traceback.format_exc()}")
         finally:
@@ -409,7 +532,8 @@ def parent(args) -> int:
     status = 0
     for size in sizes:
         cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "--size", size,
-               "--out", str(args.out), "--lang", args.lang] + (["--quick"] if args.quick else [])
+               "--out", str(args.out), "--lang", args.lang] + (["--quick"] if args.quick else []) + (
+                   ["--board"] if args.board else [])
         started = time.perf_counter()
         proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
         sys.stdout.write(proc.stdout)
@@ -427,6 +551,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--size", default=None, help="one window size (with --child: this process's window)")
     p.add_argument("--lang", default="da", choices=["da", "nb", "en"], help="language of the main tour")
     p.add_argument("--quick", action="store_true", help="only a few screens (for the test)")
+    p.add_argument("--board", action="store_true", help="the statuspil tour: board, action form, meetings")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     args.out = args.out.resolve()
