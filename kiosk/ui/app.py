@@ -49,7 +49,7 @@ HERE = Path(__file__).resolve().parent
 
 # screen name → module in kiosk.ui that defines it (with a .kv of the same name)
 SCREENS = {
-    "home": "home", "board": "board_screen", "picker": "picker", "team": "team", "workshop": "workshop",
+    "home": "home", "board": "board_screen", "picker": "picker", "team": "team", "plan": "plan", "workshop": "workshop",
     "pin": "admin", "settings": "admin",
 }
 

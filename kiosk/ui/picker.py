@@ -1,14 +1,20 @@
-"""Pick a method: each shown with its length, group size and when to use it."""
+"""Pick a method: big cards with its length, group size, meetings and when to use it.
+
+The when-line is shown in the kiosk's language (``Method.when_for``). A wall of 12–15
+methods scrolls by a finger's drag, and the ▲ / ▼ buttons page it for those who do
+not know a wall can be swiped; there is no scroll bar to aim at.
+"""
 
 from __future__ import annotations
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.factory import Factory
-from kivy.properties import ObjectProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 from kivy.utils import escape_markup
 
-from kiosk.i18n import tr
+from kiosk.i18n import LANGUAGES, tr
 from kiosk.ui.widgets import KButton
 
 
@@ -19,11 +25,62 @@ def duration(minutes: float) -> str:
     return tr("{h} h").format(h=h) if h else tr("{m} min").format(m=m)
 
 
+def length_text(method) -> str:
+    """'2 h 30 min', or per meeting: '2 meetings: 2 h + 2 h 15 min'."""
+    if method.meetings <= 1:
+        return duration(method.minutes)
+    per = [sum(s.minutes for s in method.steps if s.meeting == n) for n in range(1, method.meetings + 1)]
+    return tr("{n} meetings").format(n=method.meetings) + ": " + " + ".join(duration(m) for m in per)
+
+
+def facts(method) -> list[str]:
+    out = [length_text(method)]
+    if method.group_size:
+        out.append(tr("Group: {size}").format(size=method.group_size))
+    return out
+
+
+def paging(scroll, content) -> tuple[bool, bool]:
+    """(can page up, can page down) of a ScrollView over ``content``."""
+    over = content.height - scroll.height
+    return over > 1 and scroll.scroll_y < 0.999, over > 1 and scroll.scroll_y > 0.001
+
+
+def page(scroll, content, direction: int) -> None:
+    """Scroll one screenful up (+1) or down (−1), keeping a fifth of it in view."""
+    over = content.height - scroll.height
+    if over > 0:
+        step = max(1.0, scroll.height * 0.8) / over
+        scroll.scroll_y = min(1.0, max(0.0, scroll.scroll_y + direction * step))
+
+
 class MethodCard(KButton):
     method = ObjectProperty(None)
 
 
 class PickerScreen(Screen):
+    can_up = BooleanProperty(False)
+    can_down = BooleanProperty(False)
+    count_text = StringProperty("")
+    card_height = NumericProperty(270)
+    """Every card as tall as the tallest, so the rows line up."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        app = App.get_running_app()
+        app.bind(lang=self._redraw, s=self._redraw)
+        self._even = Clock.create_trigger(self.even_out)
+
+    def even_out(self, *args):
+        app = App.get_running_app()
+        cards = self.ids.grid.children
+        tallest = max((c.texture_size[1] for c in cards), default=0)
+        self.card_height = max(270 * app.s, tallest + 64 * app.s)
+
+    def _redraw(self, *args):
+        if self.manager is not None and self.manager.current == self.name:
+            self.refresh()
+
     def on_pre_enter(self, *args):
         self.refresh()
 
@@ -31,15 +88,36 @@ class PickerScreen(Screen):
         app = App.get_running_app()
         grid = self.ids.grid
         grid.clear_widgets()
-        for method in sorted(app.methods, key=lambda m: m.title.lower()):
+        for method in sorted(app.methods, key=lambda m: (m.title.casefold(), m.id)):
             grid.add_widget(Factory.MethodCard(method=method, text=self.card_text(method)))
         self.ids.empty.opacity = 0 if app.methods else 1
+        n = len(app.methods)
+        self.count_text = tr("{n} methods").format(n=n) if n > 1 else ""
+        self.ids.scroll.scroll_y = 1
+        self.update_paging()
 
     def card_text(self, m) -> str:
-        meetings = tr("{n} meetings").format(n=m.meetings) if m.meetings > 1 else ""
-        facts = " · ".join(x for x in (duration(m.minutes), m.group_size, meetings) if x)
-        return (f"[size={int(46 * App.get_running_app().s)}]{escape_markup(m.title)}[/size]\n"
-                f"[b]{escape_markup(facts)}[/b]\n{escape_markup(m.summary)}")
+        app = App.get_running_app()
+        s = app.s
+        line = m.when_for(app.lang)
+        lang = LANGUAGES.get(m.language, m.language).upper()
+        return (f"[size={int(46 * s)}][b]{escape_markup(m.title)}[/b][/size]"
+                f"   [size={int(28 * s)}][color=#bdc9d4]{escape_markup(lang)}[/color][/size]\n"
+                f"[size={int(12 * s)}] [/size]\n"
+                f"[b]{escape_markup('  ·  '.join(facts(m)))}[/b]\n"
+                f"[size={int(12 * s)}] [/size]\n"
+                f"[color=#d0dae2]{escape_markup(line)}[/color]")
+
+    # -- paging for those who do not swipe -------------------------------------------
+
+    def update_paging(self, *args):
+        self.can_up, self.can_down = paging(self.ids.scroll, self.ids.grid)
+
+    def page(self, direction: int):
+        page(self.ids.scroll, self.ids.grid, direction)
+        self.update_paging()
+
+    # -- intents ----------------------------------------------------------------------
 
     def pick(self, method):
         app = App.get_running_app()

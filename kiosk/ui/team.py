@@ -1,25 +1,73 @@
-"""Name the team, then start: the last screen before the workshop runs."""
+"""Name the team, see the plan, then start: the last screen before the workshop runs.
+
+The plan (the step lengths, ``kiosk.core.plan.Plan``) starts as the guide's; "Adjust
+the times" opens the plan screen, which hands its plan back here. Start begins the
+workshop on the planned snapshot of the method; the method file is never touched.
+"""
 
 from __future__ import annotations
+
+import time
 
 from kivy.app import App
 from kivy.properties import ObjectProperty, StringProperty
 from kivy.uix.screenmanager import Screen
+from kivy.utils import escape_markup
 
+from kiosk.core.plan import Plan
 from kiosk.core.session import TEAM_MAX
+from kiosk.i18n import tr
 from kiosk.ui import keyboard  # noqa: F401  (registers the keyboard's kv rules)
+from kiosk.ui.picker import duration
+from kiosk.ui.widgets import sym
+
+
+def plan_summary(plan: Plan, now: float) -> str:
+    """'2 h 20 min · ends about 11:20' (meeting 1 of several: 'Meeting 1: …')."""
+    total = duration(plan.total(1))
+    end = time.strftime("%H:%M", time.localtime(plan.ends_at(now, 1)))
+    head = tr("Meeting {n}").format(n=1) + ": " if len(plan.meetings()) > 1 else ""
+    return f"{head}{total} · " + tr("ends about {time}").format(time=end)
 
 
 class TeamScreen(Screen):
     method = ObjectProperty(None, allownone=True)
+    plan = ObjectProperty(None, allownone=True)
+    """The facilitator's plan for this method (the guide's until adjusted)."""
     counter = StringProperty("")
+    plan_text = StringProperty("")
 
     def prepare(self, method):
         self.method = method
+        self.plan = Plan.of(method)
         self.ids.name.text = ""
+
+    def on_pre_enter(self, *args):
+        self.tick()
 
     def on_enter(self, *args):
         self.ids.name.focus = True
+
+    def on_plan(self, *args):
+        self.tick()
+
+    def tick(self):
+        """The planned end moves with the clock while the team is named."""
+        plan = self.plan
+        if plan is None:
+            self.plan_text = ""
+            return
+        app = App.get_running_app()
+        s = app.s
+        first = escape_markup(plan_summary(plan, app.clock.now()))
+        if plan.changed:
+            n = len(plan.changed_steps())
+            second = sym("✎") + " " + (tr("1 step adjusted") if n == 1 else tr("{n} steps adjusted").format(n=n))
+        else:
+            second = tr("The guide's times")
+        text = f"[b]{first}[/b]\n[size={int(28 * s)}]{second}[/size]"
+        if text != self.plan_text:
+            self.plan_text = text
 
     def name_changed(self, text: str):
         if len(text) > TEAM_MAX:  # keep the field honest: the counter never lies
@@ -27,9 +75,20 @@ class TeamScreen(Screen):
             return
         self.counter = f"{len(text)}/{TEAM_MAX}"
 
+    def adjust(self):
+        app = App.get_running_app()
+        app.screen("plan").prepare(self.plan)
+        app.show("plan")
+
+    def planned_method(self):
+        """What the session starts with: the method itself, or its adjusted snapshot."""
+        if self.plan is None or not self.plan.changed:
+            return self.method
+        return self.plan.method()
+
     def start(self):
         app = App.get_running_app()
-        app.start_workshop(self.method, self.ids.name.text)
+        app.start_workshop(self.planned_method(), self.ids.name.text)
 
     def back(self):
         App.get_running_app().show("picker")
