@@ -94,7 +94,23 @@ class SettingsScreen(Screen):
     def end_workshop(self):
         app = App.get_running_app()
         app.confirm(tr("End the workshop? The notes and the agenda are kept."), tr("End workshop"),
-                    app.end_workshop)
+                    self._end_and_offer_export)
+
+    def _end_and_offer_export(self):
+        """End it, then offer the export QR code (the notes and the plan to a phone)."""
+        app = App.get_running_app()
+        sid = app.workshop.session.id if app.workshop is not None else None
+        app.end_workshop()
+        if sid is not None and app.workshop is None:
+            app.confirm(tr("The workshop has ended. Show the QR code to take the notes and the "
+                           "action plan away on a phone?"), tr("Show the QR code"),
+                        lambda: app.screen("export").open_for(sid, back=app.idle_screen()))
+
+    def export(self):
+        """The running workshop's export QR code; Done comes back here."""
+        app = App.get_running_app()
+        if app.workshop is not None:
+            app.screen("export").open_for(app.workshop.session.id, back="settings")
 
     def quit(self):
         app = App.get_running_app()

@@ -709,6 +709,10 @@ class BoardScreen(Screen):
     def menu(self):
         App.get_running_app().screen("pin").ask(then="settings")
 
+    def export(self):
+        """Every open action to a phone: the export screen's QR code (kiosk/ui/export.py)."""
+        App.get_running_app().screen("export").open_for(None, back="board")
+
     def toggle_archive(self):
         self.archive_mode = not self.archive_mode
         self.page = 0
