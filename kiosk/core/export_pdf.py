@@ -146,13 +146,27 @@ def _overview(p, doc: dict, t, width: float) -> None:
             row.cell(h)
         for n, a in enumerate(doc["actions"], 1):
             row = table.row()
-            cells = [str(n), a["problem"] or "–", a["measure"] or "–", a["owner"] or "–",
+            cells = [str(n), _short(a["problem"]) or "–", _short(a["measure"]) or "–", a["owner"] or "–",
                      a["follow_up"] or "–", stage_text(a, t)]
             if board:
                 cells.insert(1, a["team"])
             for c in cells:
                 row.cell(c)
     p.ln(2)
+
+
+OVERVIEW_CHARS = 140
+"""A long answer is cut in the overview (at a whole word, with '…'); the action's own
+section below prints it whole."""
+
+
+def _short(text: str, limit: int = OVERVIEW_CHARS) -> str:
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:–-") + "…"
 
 
 def _table(p, rows: list[tuple[str, str]], width: float, nl: dict, label_w: float = 42) -> None:
