@@ -234,7 +234,14 @@ def export_command(args) -> int:
 
     from kiosk.store import Store, StoreError
 
+    import logging
+
     data_dir = (args.data or default_data_dir()).expanduser().resolve()
+    # The store logs what it finds in the snapshot (temporary paths); what matters is
+    # said below, of the real folder.
+    store_log = logging.getLogger("kiosk.store")
+    store_log.addHandler(logging.NullHandler())
+    store_log.propagate = False
     try:
         with tempfile.TemporaryDirectory(prefix="kiosk-export-") as tmp:
             _snapshot(data_dir, Path(tmp) / "data")
@@ -247,8 +254,15 @@ def export_command(args) -> int:
                     return _list_sessions(store)
                 for path in _export(args, store):
                     print(f"wrote {path}")
-                for rec in store.recoveries:  # said of the snapshot; told of the real folder
-                    note = rec.message.replace(str(Path(tmp) / "data"), str(data_dir))
+                for rec in store.recoveries:  # found in the snapshot: told of the real folder
+                    name = os.path.relpath(rec.path, Path(tmp) / "data")
+                    if rec.backup_used is None:
+                        note = (f"{data_dir / name} is damaged and has no good backup; "
+                                "what it held is not in this export.")
+                    else:
+                        note = (f"{data_dir / name} is damaged; this export was restored from the backup "
+                                f"{data_dir / os.path.relpath(rec.backup_used, Path(tmp) / 'data')}, so the "
+                                "last changes before the damage may be missing. The data folder was not changed.")
                     print(f"kiosk export: note: {note}", file=sys.stderr)
             finally:
                 store.close()
