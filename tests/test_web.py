@@ -401,3 +401,72 @@ def test_an_address_that_is_not_ours_is_a_clear_error(store, clock):
         srv.share(None)
     assert err.value.reason == "bind"
     assert not srv.tokens.live() and not srv.running
+
+
+# -- the offline fallback's payloads ---------------------------------------------------------------
+
+from urllib.parse import parse_qs, urlsplit  # noqa: E402
+
+import qrcode  # noqa: E402
+
+from kiosk.web import offline  # noqa: E402
+
+
+def qr_version(payload: str) -> int:
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_L)
+    qr.add_data(payload.encode("utf-8"))
+    qr.make(fit=True)
+    return qr.version
+
+
+def long_doc(store, clock, method, n=30):
+    ws = Workshop.start(store, clock, method, "Hjemmeplejen Syd æøå", lang="da")
+    plan = ActionPlan(store, ws.session.id, clock)
+    for i in range(n):
+        a = plan.add(None, f"Tema {i}: færre afbrydelser og mere ro på kontoret om morgenen")
+        plan.set_owner(a.id, "Åse Øvergård")
+    return export.document(store, ws.session.id, clock=clock)
+
+
+def test_mail_code_fits_one_code_and_carries_the_summary(store, clock, method):
+    doc = long_doc(store, clock, method)
+    code = offline.mail_code(lambda n: export.summary_text(doc, max_chars=n))
+    assert code.kind == "mail" and code.payload.startswith("mailto:?subject=")
+    assert len(code.payload.encode()) <= offline.MAX_QR_BYTES
+    assert qr_version(code.payload) <= 20
+    q = parse_qs(urlsplit(code.payload).query)
+    assert q["subject"][0] == export.summary_text(doc).split("\n", 1)[0]
+    body = q["body"][0]
+    assert "Tema 0: færre afbrydelser" in body and "Åse Øvergård" in body
+    assert body.endswith("…")  # 30 actions do not fit one code: cut at a whole line
+    assert "\r\n" in body  # RFC 6068 line ends
+
+
+def test_a_short_summary_goes_whole_into_the_mail():
+    text = "Titel æøå\n2027-01-15\n\nHandleplan:\n1. Ro\n"
+    code = offline.mail_code(lambda n: text if n is None or n >= len(text) else text[:n])
+    body = parse_qs(urlsplit(code.payload).query)["body"][0]
+    assert body.replace("\r\n", "\n") == "2027-01-15\n\nHandleplan:\n1. Ro"
+
+
+def test_text_codes_are_numbered_bounded_and_lose_nothing(store, clock, method):
+    doc = long_doc(store, clock, method, n=12)
+    text = export.summary_text(doc)
+    codes = offline.text_codes(text)
+    assert len(codes) > 1
+    for i, c in enumerate(codes, 1):
+        assert c.payload.startswith(f"{i}/{len(codes)}\n")
+        assert len(c.payload.encode("utf-8")) <= offline.MAX_QR_BYTES
+        assert qr_version(c.payload) <= 20
+    joined = "\n".join(c.payload.split("\n", 1)[1] for c in codes)
+    assert " ".join(joined.split()) == " ".join(text.split())
+
+
+def test_an_over_long_line_and_too_many_codes():
+    line = "ø" * 2000  # one line longer than a code, two bytes a letter
+    codes = offline.text_codes(line + "\nslut")
+    assert "".join(c.payload.split("\n", 1)[1] for c in codes).replace("\n", "") == line + "slut"
+    assert all(len(c.payload.encode()) <= offline.MAX_QR_BYTES for c in codes)
+    many = offline.text_codes("\n".join(f"linje {i} " + "x" * 60 for i in range(500)))
+    assert len(many) == offline.MAX_TEXT_CODES and many[-1].payload.endswith("…")
+    assert offline.text_codes("kort") == [offline.Code("text", "kort", 1, 1)]

@@ -102,8 +102,8 @@ class SettingsScreen(Screen):
         sid = app.workshop.session.id if app.workshop is not None else None
         app.end_workshop()
         if sid is not None and app.workshop is None:
-            app.confirm(tr("The workshop has ended. Show the QR code to take the notes and the "
-                           "action plan away on a phone?"), tr("Show the QR code"),
+            app.confirm(tr("The workshop has ended. Show the QR code to take the notes and the action plan away on a phone?"),  # noqa: E501
+                        tr("Show the QR code"),
                         lambda: app.screen("export").open_for(sid, back=app.idle_screen()))
 
     def export(self):

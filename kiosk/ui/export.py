@@ -183,9 +183,8 @@ class ExportScreen(Screen):
             self.share = None
             self.link_live = False
             self.address = ""
-            self.message = tr("The kiosk could not open its export address ({detail}). "
-                              "Use “Phone can't open it?” instead, or ask the admin to check the "
-                              "export settings.").format(detail=exc.detail)
+            self.message = tr("The kiosk could not open its export address ({detail}). Use “Phone can't open it?” instead, or ask the admin to check the export settings.").format(  # noqa: E501
+                detail=exc.detail)
             self.mode = "error"
             self.ids.qr.show(None)
             return
@@ -316,13 +315,11 @@ class ExportScreen(Screen):
 
     def instructions(self, mode, kind, _lang) -> str:
         if mode == "offline" and kind == "mail":
-            return tr("Scan it with the phone's camera: the mail app opens with the summary. "
-                      "Type your own address and send it — it leaves when the phone is online.")
+            return tr("Scan it with the phone's camera: the mail app opens with the summary. Type your own address and send it — it leaves when the phone is online.")  # noqa: E501
         if mode == "offline":
-            return tr("Scan each text code in turn: the phone shows the text with a Copy button. "
-                      "Paste it into a note or a mail.")
+            return tr("Scan each text code in turn: the phone shows the text with a Copy button. Paste it into a note or a mail.")  # noqa: E501
         if mode != "link":
             return ""
-        return tr("1. Open the camera on your phone and point it at the code.\n"
-                  "2. Tap the link it shows.\n"
-                  "3. Save the action plan (PDF) or the other files.")
+        return "\n".join((tr("1. Open the camera on your phone and point it at the code."),
+                          tr("2. Tap the link it shows."),
+                          tr("3. Save the action plan (PDF) or the other files.")))
