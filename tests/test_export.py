@@ -10,6 +10,7 @@ import json
 import re
 from datetime import timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 
 import icalendar
 import pytest
@@ -22,6 +23,7 @@ from kiosk.core.statuspil import Board
 from kiosk.core.wall import Wall
 from kiosk.core.workshop import Workshop
 
+ROOT = Path(__file__).resolve().parents[1]
 DAY = 86_400
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -410,3 +412,101 @@ def test_summary_text_has_the_actions_and_fits_a_limit(doc, clock):
     assert short[:-1] == text[:len(short) - 1], "cut at a whole line, nothing rewritten"
     assert "\n" in short and short[-2] == "\n"
     assert export.summary_text(doc, max_chars=1) == "…"
+
+
+# -- the other activities: ratings, sign-ups, timeline, map ----------------------------------
+
+def load(name: str):
+    from kiosk.core.loader import load_method
+
+    return load_method(ROOT / "methods" / f"{name}.toml")
+
+
+def test_ratings_of_the_ned_dialogduk_are_exported(store, clock):
+    from kiosk.core.rate import Rating
+
+    method = load("ned-dialogduk")
+    sid = Workshop.start(store, clock, method, "Lageret", lang="nb").session.id
+    step = next(s for s in method.steps if s.id == "paastander")
+    rating = Rating.for_step(store, sid, step, clock)
+    for statement, value in ((0, 0), (0, 0), (0, 2), (1, 1)):
+        rating.mark(statement, value)
+    doc = export.document(store, sid, clock=clock)
+    (r,) = doc["ratings"]
+    assert r["title"] == step.title and r["scale"] == ["grønn", "gul", "rød"]
+    assert r["statements"][0]["counts"] == [2, 0, 1] and r["statements"][1]["counts"] == [0, 1, 0]
+    assert r["statements"][0]["text"] == step.params["statements"][0]
+    md = export.render(doc, "md").decode()
+    assert f"## {step.title}" in md and "grønn 2 · gul 0 · rød 1" in md
+    page = "".join(parsed(export.page(doc, {})).text)
+    assert step.params["statements"][0] in page and "grønn 2 · gul 0 · rød 1" in page
+
+
+def test_sign_ups_of_the_dialogverksted_are_exported(store, clock):
+    from kiosk.core.signup import Signup
+
+    method = load("dialogverksted")
+    sid = Workshop.start(store, clock, method, "Barnehagen").session.id
+    wall = Wall(store, sid, clock)
+    a = wall.add_note("tema", "Arbeidsmengde", step="dialog-temaer")
+    b = wall.add_note("tema", "Samarbeid", step="dialog-temaer")
+    signup = Signup(wall, step="paamelding")
+    signup.add(a.key, "Kari")
+    signup.add(a.key, "Ola <b>")
+    signup.add(b.key, "Åsmund")
+    doc = export.document(store, sid, clock=clock)
+    themes = {x["label"]: x["names"] for x in doc["signups"]["themes"]}
+    assert themes == {"Arbeidsmengde": ["Kari", "Ola <b>"], "Samarbeid": ["Åsmund"]}
+    assert all(n["text"] not in ("Kari", "Åsmund") for n in doc["notes"]), "names are not topics"
+    page = export.page(doc, {})
+    assert "Ola &lt;b&gt;" in page and "Arbeidsmengde (2)" in page
+    from pypdf import PdfReader
+
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(export.render(doc, "pdf"))).pages)
+    assert "Arbeidsmengde (2)" in text and "Åsmund" in text
+
+
+def test_the_timeline_and_its_periods_are_exported(store, clock):
+    from kiosk.core.timeline import Timeline
+
+    method = load("historievaerksted")
+    sid = Workshop.start(store, clock, method, "Hjemmeplejen").session.id
+    wall = Wall(store, sid, clock)
+    step = next(s for s in method.steps if s.activity == "timeline")
+    kind = next(s for s in method.steps if s.activity == "write").params["kinds"][0]["id"]
+    line = Timeline(store, sid, clock, wall, step.id, step.params)
+    early, late = line.years[0], line.years[-1]
+    n1 = wall.add_note(kind, "Fusionen med nabokommunen", step="skriv")
+    n2 = wall.add_note(kind, "Ny leder – og ny ro", step="skriv")
+    line.place(n1.id, early)
+    line.place(n2.id, late)
+    line.add_period("Forandringens år", early, early + 2)
+    doc = export.document(store, sid, clock=clock)
+    tl = doc["timeline"]
+    assert tl["years"] == [{"year": early, "notes": ["Fusionen med nabokommunen"]},
+                           {"year": late, "notes": ["Ny leder – og ny ro"]}]
+    assert tl["periods"] == [{"name": "Forandringens år", "first": early, "last": early + 2}]
+    md = export.render(doc, "md").decode()
+    assert f"- {early}–{early + 2}: Forandringens år" in md and f"- {late}\n    - Ny leder – og ny ro" in md
+
+
+def test_the_map_with_its_centre_and_links_is_exported(store, clock):
+    from kiosk.core.map import MapBoard
+
+    method = load("arbejdsmiljofortaelling")
+    sid = Workshop.start(store, clock, method, "IT-afdelingen").session.id
+    wall = Wall(store, sid, clock)
+    step = next(s for s in method.steps if s.activity == "map")
+    board = MapBoard(wall, store, sid, step.id, centre=step.params.get("centre"),
+                     kind=step.params.get("kind", "map"))
+    board.set_centre("Travlhed i supporten")
+    a = board.write("Mange opkald", 0.2, 0.8)
+    b = board.write("Ingen pauser", 0.8, 0.8)
+    board.toggle_link(a.key, b.key)
+    doc = export.document(store, sid, clock=clock)
+    m = doc["map"]
+    assert m["centre"] == "Travlhed i supporten"
+    assert [p["label"] for p in m["points"]] == ["Mange opkald", "Ingen pauser"]
+    assert m["links"] == [["Mange opkald", "Ingen pauser"]]
+    page = "".join(parsed(export.page(doc, {})).text)
+    assert "Travlhed i supporten" in page and "Mange opkald — Ingen pauser" in page

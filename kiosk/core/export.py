@@ -221,7 +221,8 @@ def _session_document(store, session: dict, clock, lang: Optional[str]) -> dict:
         return {"id": n.id, "key": n.key, "kind": n.kind,
                 "kind_title": kinds.get(n.kind, {}).get("title", n.kind), "text": n.text,
                 "cluster": None if n.cluster is None else f"c{n.cluster}", "revealed": n.revealed,
-                "face_down": n.face_down, "step": n.step, "written_at": _iso_time(n.created_at)}
+                "face_down": n.face_down, "step": n.step, "written_at": _iso_time(n.created_at),
+                "year": getattr(n, "year", None), "card": getattr(n, "card", None)}
 
     item_list = []
     number = 0
@@ -235,6 +236,7 @@ def _session_document(store, session: dict, clock, lang: Optional[str]) -> dict:
             "column": it.column, "column_title": column_titles.get(it.column or "", "") if it.column else "",
             "matrix": spot(it), "chosen": it.chosen,
             "points": points_total.get(it.key, 0), "rank": best_rank.get(it.key),
+            "map": _point_dict(getattr(it, "map_at", None)), "links": list(getattr(it, "links", ()) or ()),
         })
     by_key = {i["key"]: i for i in item_list}
 
@@ -311,10 +313,87 @@ def _session_document(store, session: dict, clock, lang: Optional[str]) -> dict:
         } if matrix_params or any(i["matrix"] for i in item_list) else None,
         "questions": questions,
         "actions": actions_out,
+        **_activities(store, sid, method, wall, item_list),
         "meetings": ([{"session_id": sid, "team": str(session.get("team") or ""),
                        "method_title": str(session.get("method_title") or ""), "date": meets}]
                      if meets else []),
     }
+
+
+def _point_dict(point) -> Optional[dict]:
+    return None if point is None else {"x": round(float(point[0]), 4), "y": round(float(point[1]), 4)}
+
+
+def _activities(store, sid: str, method: dict, wall: Wall, items: list[dict]) -> dict:
+    """What the other activities left on the session: sign-ups (names on themes), the
+    rate steps' marks, the timeline's years and periods, the map around its centre.
+    Each is read from the stored facts (the notes' facets and the activities' own
+    tables), so the export keeps working whatever a screen shows of them."""
+    by_key = {i["key"]: i for i in items}
+    label = lambda key: by_key[key]["label"] if key in by_key else ""  # noqa: E731
+
+    signups: dict[str, list[str]] = {}
+    for n in getattr(wall, "signups", lambda: [])():
+        signups.setdefault(n.signup, []).append(n.text)
+    signup_steps = _steps(method, "signup")
+    signups_out = {
+        "title": str(signup_steps[0].get("title") or "") if signup_steps else "",
+        "themes": [{"key": k, "label": label(k), "names": names} for k, names in signups.items()],
+    } if signups else None
+
+    ratings = []
+    marks = store.all(sid, "rates")
+    for step in _steps(method, "rate"):
+        params = step.get("params") or {}
+        statements = [str(x) for x in params.get("statements") or []]
+        scale = [str(x) for x in params.get("scale") or ("green", "yellow", "red")]
+        counts = [[0] * len(scale) for _ in statements]
+        for m in marks:
+            si, vi = m.get("statement"), m.get("value")
+            if (m.get("step") == step.get("id") and isinstance(si, int) and isinstance(vi, int)
+                    and 0 <= si < len(statements) and 0 <= vi < len(scale)):
+                counts[si][vi] += 1
+        if any(any(c) for c in counts):
+            ratings.append({"step": str(step.get("id")), "title": str(step.get("title") or ""),
+                            "scale": scale,
+                            "statements": [{"text": text, "counts": c, "total": sum(c)}
+                                           for text, c in zip(statements, counts)]})
+
+    timeline = None
+    dated = [n for n in wall.notes() if getattr(n, "year", None) is not None]
+    if dated:
+        years: dict[int, list[str]] = {}
+        for n in sorted(dated, key=lambda n: (n.year, n.id)):
+            years.setdefault(int(n.year), []).append(n.text)
+        periods = sorted(({"name": str(d.get("name") or ""), "first": d.get("first"), "last": d.get("last")}
+                          for d in store.all(sid, "periods")
+                          if not d.get("deleted") and isinstance(d.get("first"), int)
+                          and isinstance(d.get("last"), int)), key=lambda d: (d["first"], d["last"]))
+        steps = _steps(method, "timeline")
+        timeline = {"title": str(steps[0].get("title") or "") if steps else "",
+                    "years": [{"year": y, "notes": texts} for y, texts in sorted(years.items())],
+                    "periods": periods}
+
+    the_map = None
+    placed = [i for i in items if i.get("map")]
+    if placed:
+        steps = _steps(method, "map")
+        centre = ""
+        for step in steps:
+            typed = next((d.get("centre") for d in store.all(sid, "maps") if d.get("step") == step.get("id")), None)
+            centre = str(typed or (step.get("params") or {}).get("centre") or "")
+            if centre:
+                break
+        on_map = {i["key"] for i in placed}
+        pairs: dict[tuple[str, str], None] = {}
+        for i in placed:
+            for other in i["links"]:
+                if other in on_map and other != i["key"]:
+                    pairs.setdefault(tuple(sorted((i["key"], other))), None)
+        the_map = {"title": str(steps[0].get("title") or "") if steps else "", "centre": centre,
+                   "points": [{"key": i["key"], "label": i["label"], **i["map"]} for i in placed],
+                   "links": [[label(a), label(b)] for a, b in pairs]}
+    return {"signups": signups_out, "ratings": ratings, "timeline": timeline, "map": the_map}
 
 
 def _matrix_order(items: list[dict]) -> list[dict]:
@@ -566,6 +645,12 @@ def _markdown_wall(doc: dict, t) -> list[str]:
             out += [f"### {e(name)}", ""]
             out += [f"- {e(i['label'])}" for i in sorted(placed, key=lambda i: -i["y"])]
             out.append("")
+    for heading, lines in activity_sections(doc, t):
+        out += [f"## {e(heading)}", ""]
+        for line, subs in lines:
+            out.append(f"- {e(line)}")
+            out += [f"    - {e(x)}" for x in subs]
+        out.append("")
     out += [f"## {t(N_('The wall'))}", ""]
     for title_, items in wall_sections(doc, t):
         if not items:
@@ -584,6 +669,41 @@ def _markdown_wall(doc: dict, t) -> list[str]:
             else:
                 out.append(f"- {e(i['label'])}{tail}")
         out.append("")
+    return out
+
+
+SCALE_WORDS = {"green": N_("Green"), "yellow": N_("Yellow"), "red": N_("Red")}
+SCALE_SHAPES = {"green": "●", "yellow": "▲", "red": "■"}
+
+
+def activity_sections(doc: dict, t) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    """Sign-ups, ratings, the timeline and the map as (heading, [(line, [sub-lines])]),
+    one plain structure every format draws its own way. Empty when the method has none."""
+    out: list[tuple[str, list[tuple[str, list[str]]]]] = []
+    su = doc.get("signups")
+    if su:
+        out.append((su["title"] or t(N_("Sign-ups")),
+                    [(f"{x['label']} ({len(x['names'])})", x["names"]) for x in su["themes"]]))
+    for r in doc.get("ratings") or []:
+        def value(i: int, word: str, count: int) -> str:
+            shape = SCALE_SHAPES.get(word, "")
+            name = t(SCALE_WORDS[word]) if word in SCALE_WORDS else word
+            return f"{shape} {name} {count}".strip()
+        out.append((r["title"] or t(N_("Ratings")),
+                    [(st["text"], [" · ".join(value(i, w, c) for i, (w, c) in enumerate(zip(r["scale"], st["counts"])))])
+                     for st in r["statements"]]))
+    tl = doc.get("timeline")
+    if tl:
+        lines = [(f"{p['first']}–{p['last']}: {p['name']}", []) for p in tl["periods"]]
+        lines += [(str(y["year"]), y["notes"]) for y in tl["years"]]
+        out.append((tl["title"] or t(N_("Timeline")), lines))
+    mp = doc.get("map")
+    if mp:
+        lines = [(f"{t(N_('Central theme'))}: {mp['centre']}", [])] if mp["centre"] else []
+        lines += [(p["label"], []) for p in mp["points"]]
+        if mp["links"]:
+            lines.append((t(N_("Links")), [f"{a} — {b}" for a, b in mp["links"]]))
+        out.append((mp["title"] or t(N_("Map")), lines))
     return out
 
 
@@ -991,6 +1111,12 @@ def _page_wall(doc: dict, t, add) -> None:
         for i in m["items"]:
             add(f'<li value="{int(i["number"])}">{esc(i["label"])}</li>')
         add("</ol>")
+    for heading, lines in activity_sections(doc, t):
+        add(f'<h2>{esc(heading)}</h2><section class="card"><ul class="notes">')
+        for line, subs in lines:
+            inner = "".join(f"<li>{esc(x)}</li>" for x in subs)
+            add(f"<li>{esc(line)}{f'<ul>{inner}</ul>' if inner else ''}</li>")
+        add("</ul></section>")
     add(f"<h2>{esc(t(N_('The wall')))}</h2>")
     for title_, items in wall_sections(doc, t):
         if not items:

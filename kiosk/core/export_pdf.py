@@ -19,7 +19,7 @@ from kiosk import i18n
 from kiosk.i18n import N_
 
 from . import matrix as matrix_rules
-from .export import (IGLO_LABELS, MISSING_LABELS, QUADRANT_NAMES, VERDICT_LABELS, stage_text, title,
+from .export import (IGLO_LABELS, activity_sections, MISSING_LABELS, QUADRANT_NAMES, VERDICT_LABELS, stage_text, title,
                      translator, wall_sections, when)
 
 
@@ -291,6 +291,12 @@ def _wall(p, doc, t, width, nl, heading, para) -> None:
     if m and m["items"]:
         heading(t(N_("Matrix")), 13)
         _matrix(p, m, t, width, nl, para)
+    for head, lines in activity_sections(doc, t):
+        heading(head, 13)
+        for line, subs in lines:
+            para(line, style="B" if subs else "")
+            for x in subs:
+                para(f"•  {x}", 10, indent=4)
     for title_, items in wall_sections(doc, t):
         if not items:
             continue
