@@ -69,7 +69,7 @@ FORMAT_LABELS = {
     "md": N_("Notes and actions (Markdown)"),
     "notes.csv": N_("Notes (CSV)"),
     "actions.csv": N_("Actions (CSV)"),
-    "ics": N_("Follow-up dates (calendar)"),
+    "ics": N_("Calendar of follow-ups"),
     "json": N_("Everything (JSON)"),
 }
 
@@ -515,6 +515,13 @@ def when(doc: dict) -> str:
     return str(doc.get("generated_at") or "").replace("T", " ")
 
 
+def meetings_text(s: dict, t) -> str:
+    """"2, now meeting 1" while a two-meeting session runs; else just how many."""
+    if s.get("meetings", 1) > 1 and s.get("status") == "running":
+        return t(N_("{total}, now meeting {n}")).format(total=s["meetings"], n=s.get("meeting", 1))
+    return str(s.get("meetings", 1))
+
+
 def title(doc: dict, t: Callable[[str], str]) -> str:
     if doc.get("kind") == "board":
         return t(N_("Statuspil: open actions"))
@@ -577,7 +584,7 @@ def markdown(doc: dict) -> str:
         out += [f"- **{t(N_('Method'))}:** {e(s['method_title'])}",
                 f"- **{t(N_('Team'))}:** {e(s['team'])}",
                 f"- **{t(N_('Date'))}:** {s['date']}",
-                f"- **{t(N_('Meetings'))}:** {s['meetings']}"]
+                f"- **{t(N_('Meetings'))}:** {meetings_text(s, t)}"]
         if s.get("next_meeting"):
             out.append(f"- **{t(N_('Next meeting'))}:** {s['next_meeting']}")
         out.append("")
@@ -960,7 +967,7 @@ h3{font-size:1.05rem;margin:.2rem 0 .4rem}
 .meta{margin:0 0 .8rem;padding:0;list-style:none;color:#444}
 .meta li{display:inline-block;margin-right:1rem}
 .downloads{display:grid;grid-template-columns:1fr 1fr;gap:.5rem;margin:.8rem 0}
-.downloads a{display:block;padding:.8rem .6rem;min-height:3rem;background:#1f4e79;color:#fff;text-decoration:none;border-radius:.5rem;text-align:center;font-weight:600}
+.downloads a{overflow-wrap:normal;hyphens:auto;display:block;padding:.8rem .6rem;min-height:3rem;background:#1f4e79;color:#fff;text-decoration:none;border-radius:.5rem;text-align:center;font-weight:600}
 .card{background:#fff;border-radius:.6rem;padding:.8rem 1rem;margin:.6rem 0;box-shadow:0 1px 2px rgba(0,0,0,.12)}
 .card dl{margin:.4rem 0}
 .card dt{font-weight:600;color:#555;font-size:.9rem;margin-top:.45rem}
@@ -974,6 +981,7 @@ main,h1,h3,li,p{overflow-wrap:anywhere}
 .flag.overdue{background:#b3261e;color:#fff}
 .flag.parked{background:#6b6b6b;color:#fff}
 .flag.missing{background:#f3d36b;color:#1b1f24}
+.flag.won{background:#dcefdc;color:#1b1f24;margin-left:0;white-space:nowrap}
 .notes{margin:.3rem 0 0;padding-left:1.2rem}
 .notes li{margin:.15rem 0;overflow-wrap:anywhere}
 .theme{font-weight:700}
@@ -1011,7 +1019,7 @@ def page(doc: dict, links: dict[str, str]) -> str:
         add(f"<li>{esc(t(N_('Method')))}: <b>{esc(s['method_title'])}</b></li>")
         add(f"<li>{esc(t(N_('Team')))}: <b>{esc(s['team'])}</b></li>")
         add(f"<li>{esc(t(N_('Date')))}: <b>{esc(s['date'])}</b></li>")
-        add(f"<li>{esc(t(N_('Meetings')))}: <b>{esc(s['meetings'])}</b></li>")
+        add(f"<li>{esc(t(N_('Meetings')))}: <b>{esc(meetings_text(s, t))}</b></li>")
         if s.get("next_meeting"):
             add(f"<li>{esc(t(N_('Next meeting')))}: <b>{esc(s['next_meeting'])}</b></li>")
         add("</ul>")
@@ -1099,7 +1107,7 @@ def _page_wall(doc: dict, t, add) -> None:
         add('<ol class="rank">')
         for x in r["ranking"]:
             tie = "=" if x["tied"] else ""
-            star = f' <b>✓ {esc(t(N_("carried on")))}</b>' if x["winner"] else ""
+            star = f' <span class="flag won">✓ {esc(t(N_("carried on")))}</span>' if x["winner"] else ""
             add(f'<li><span class="n">{tie}{x["rank"]}.</span><span>{esc(x["label"])}{star}</span>'
                 f'<span class="p">{"●" * min(x["points"], 7)} {x["points"]}</span></li>')
         add("</ol>")
@@ -1159,10 +1167,12 @@ def matrix_svg(doc: dict, t) -> str:
         for k, line in enumerate(_wrap(label, 30)[:3]):
             out.append(f'<text x="{x0 + 6:.1f}" y="{y0 + 16 + 13 * k:.1f}" font-size="11" fill="#555">'
                        f'{esc(line)}</text>')
-    out.append(f'<text x="{L + w / 2:.1f}" y="{H - 10}" font-size="13" text-anchor="middle" '
-               f'fill="#1b1f24">{esc(m["x_axis"] or t(N_("Our own influence")))} →</text>')
-    out.append(f'<text transform="translate(16 {T + h / 2:.1f}) rotate(-90)" font-size="13" '
-               f'text-anchor="middle" fill="#1b1f24">{esc(m["y_axis"] or t(N_("Importance")))} →</text>')
+    x_name = f'{m["x_axis"] or t(N_("Our own influence"))} →'
+    y_name = f'{m["y_axis"] or t(N_("Importance"))} →'
+    out.append(f'<text x="{L + w / 2:.1f}" y="{H - 10}" font-size="{_axis_font(x_name, w)}" '
+               f'text-anchor="middle" fill="#1b1f24">{esc(x_name)}</text>')
+    out.append(f'<text transform="translate(18 {T + h / 2:.1f}) rotate(-90)" font-size="{_axis_font(y_name, h)}" '
+               f'text-anchor="middle" fill="#1b1f24">{esc(y_name)}</text>')
     for i in m["items"]:
         cx, cy = L + i["x"] * w, T + (1 - i["y"]) * h
         cx, cy = min(max(cx, L + 12), L + w - 12), min(max(cy, T + 12), T + h - 12)
@@ -1171,6 +1181,11 @@ def matrix_svg(doc: dict, t) -> str:
                    f'text-anchor="middle" fill="#fff">{int(i["number"])}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def _axis_font(text: str, room: float) -> int:
+    """A font size at which an axis name fits its side (a glyph is about 0.6 em wide)."""
+    return max(8, min(13, int(room / (0.6 * max(1, len(text))))))
 
 
 def _wrap(text: str, width: int) -> list[str]:

@@ -19,7 +19,7 @@ from kiosk import i18n
 from kiosk.i18n import N_
 
 from . import matrix as matrix_rules
-from .export import (IGLO_LABELS, activity_sections, MISSING_LABELS, QUADRANT_NAMES, VERDICT_LABELS, stage_text, title,
+from .export import (IGLO_LABELS, activity_sections, meetings_text, MISSING_LABELS, QUADRANT_NAMES, VERDICT_LABELS, stage_text, title,
                      translator, wall_sections, when)
 
 
@@ -97,7 +97,7 @@ def pdf(doc: dict) -> bytes:
     if doc.get("kind") == "session":
         s = doc["session"]
         rows = [(t(N_("Method")), s["method_title"]), (t(N_("Team")), s["team"]),
-                (t(N_("Date")), s["date"]), (t(N_("Meetings")), str(s["meetings"]))]
+                (t(N_("Date")), s["date"]), (t(N_("Meetings")), meetings_text(s, t))]
         if s.get("next_meeting"):
             rows.append((t(N_("Next meeting")), s["next_meeting"]))
         _table(p, rows, width, nl)
