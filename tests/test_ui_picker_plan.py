@@ -346,6 +346,14 @@ def test_fifteen_methods_scroll_by_a_drag_and_page_by_buttons(open_kiosk):
     shot(k, "picker-15-bottom")
     k.tap(last)
     assert k.app.sm.current == "team" and k.screen().method.id == last.method.id
+    # back on the picker, a tool or test can bring any card into view to tap it
+    k.tap("back")
+    assert k.app.sm.current == "picker"              # drawn afresh, from the top
+    first, last = card_of(k, cards[0].method.id), card_of(k, last.method.id)
+    assert visible(k, first) and not visible(k, last)
+    card = k.screen().card_for(last.method.id)
+    k.frames(2)
+    assert visible(k, card) and not k.find("up").disabled
 
 
 def test_a_two_meeting_plan_shows_each_meeting(open_kiosk):
@@ -358,6 +366,7 @@ def test_a_two_meeting_plan_shows_each_meeting(open_kiosk):
     headers = [w.text for w in k.find("rows").children if type(w).__name__ == "MeetingHeader"]
     assert sorted(headers) == ["Meeting 1", "Meeting 2"]
     assert screen.total_text == "2 h" and screen.meetings_text == "Meeting 2: 2 h 15 min"
+    assert screen.total_label == "Meeting 1"
     tap_visible(k, screen.rows["m2a"].ids.plus5)
     assert screen.meetings_text == "Meeting 2: 2 h 20 min" and screen.total_text == "2 h"
     shot(k, "plan-two-meetings")

@@ -117,6 +117,13 @@ class PickerScreen(Screen):
         page(self.ids.scroll, self.ids.grid, direction)
         self.update_paging()
 
+    def card_for(self, method_id: str):
+        """The card of a method, scrolled into view (for tools and tests that tap it)."""
+        card = next(c for c in self.ids.grid.children if c.method.id == method_id)
+        self.ids.scroll.scroll_to(card, padding=0, animate=False)
+        self.update_paging()
+        return card
+
     # -- intents ----------------------------------------------------------------------
 
     def pick(self, method):

@@ -61,6 +61,7 @@ class StepRow(BoxLayout):
 class PlanScreen(Screen):
     plan = ObjectProperty(None, allownone=True)
     title_text = StringProperty("")
+    total_label = StringProperty("")
     total_text = StringProperty("")
     guide_text = StringProperty("")
     end_text = StringProperty("")
@@ -144,6 +145,8 @@ class PlanScreen(Screen):
             header.text = (f"[b]{no}. {escape_markup(phase.title)}[/b]   "
                            f"{escape_markup(duration(plan.phase_total(phase)))}")
         meetings = plan.meetings()
+        # the first meeting is the one that starts now; the others are weeks away
+        self.total_label = tr("Meeting {n}").format(n=meetings[0]) if len(meetings) > 1 else tr("Total")
         self.total_text = duration(plan.total(meetings[0]))
         self.guide_text = tr("The guide: {time}").format(time=duration(plan.guide_total(meetings[0])))
         self.meetings_text = "\n".join(
