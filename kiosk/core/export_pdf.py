@@ -51,6 +51,18 @@ def pdf(doc: dict) -> bytes:
     footer_text = f"{head} · {t(N_('Exported from the dialog kiosk'))} {when(doc)}"
 
     class Doc(FPDF):
+        # Every text goes through cell or multi_cell (tables too): the symbol font is
+        # switched on just for the texts that need it (see _fallback).
+        def cell(self, *args, **kw):
+            text = kw.get("text", args[2] if len(args) > 2 else "")
+            with _fallback(self, str(text or "")):
+                return super().cell(*args, **kw)
+
+        def multi_cell(self, *args, **kw):
+            text = kw.get("text", args[2] if len(args) > 2 else "")
+            with _fallback(self, str(text or "")):
+                return super().multi_cell(*args, **kw)
+
         def footer(self) -> None:
             self.set_y(-12)
             self.set_font("Text", "", 8)
@@ -67,7 +79,6 @@ def pdf(doc: dict) -> bytes:
     for style, name in FONTS.items():
         p.add_font("Text", style, str(fonts / name))
     p.add_font("Symbols", "", str(fonts / FALLBACK))
-    p.set_fallback_fonts(["Symbols"], exact_match=False)
     p.set_auto_page_break(True, margin=18)
     p.set_margins(18, 16, 18)
     p.alias_nb_pages()
@@ -88,7 +99,7 @@ def pdf(doc: dict) -> bytes:
         p.set_font("Text", style, size)
         p.set_text_color(*colour)
         p.set_x(p.l_margin + indent)
-        p.multi_cell(width - indent, size * 0.48, text, align="L", **nl)
+        _write(p, width - indent, size * 0.48, text)
 
     # -- the head ---------------------------------------------------------------------
     p.set_font("Text", "B", 20)
@@ -169,24 +180,65 @@ def _short(text: str, limit: int = OVERVIEW_CHARS) -> str:
     return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:–-") + "…"
 
 
+def _fits(p, w: float, text: str) -> bool:
+    """One line will do: fpdf2's line breaking measures glyph by glyph in Python, so
+    the many short texts (most notes) skip it; the PDF of 300 notes takes a third of
+    the time."""
+    return "\n" not in text and p.get_string_width(text) <= w - 2 * p.c_margin - 0.01
+
+
+def _needs_fallback(p, texts) -> bool:
+    """Some character the text font lacks (an arrow, a tick, an emoji someone typed)."""
+    cmap = getattr(p.current_font, "cmap", None)
+    if cmap is None:
+        return True
+    return any(ord(ch) not in cmap for text in texts for ch in text if ch > "~")
+
+
+class _fallback:
+    """The symbol font only for texts that need it: with a fallback font set, fpdf2
+    parses every text character by character, which doubles the time of a big PDF."""
+
+    def __init__(self, p, *texts: str) -> None:
+        self.p, self.on = p, _needs_fallback(p, texts)
+
+    def __enter__(self):
+        if self.on:
+            self.p.set_fallback_fonts(["Symbols"], exact_match=False)
+
+    def __exit__(self, *exc) -> None:
+        if self.on:
+            self.p.set_fallback_fonts([])
+
+
+def _write(p, w: float, h: float, text: str) -> None:
+    """Left-aligned text from the current x, wrapped if it must; then the next line at the margin."""
+    if _fits(p, w, text):
+        p.cell(w, h, text, align="L", new_x="LMARGIN", new_y="NEXT")
+    else:
+        p.multi_cell(w, h, text, align="L", new_x="LMARGIN", new_y="NEXT")
+
+
 def _table(p, rows: list[tuple[str, str]], width: float, nl: dict, label_w: float = 42) -> None:
     """Label / value rows; the value wraps, the row keeps together on one page."""
     for label, value in rows:
+        value = value or "–"
         p.set_font("Text", "", 10.5)
-        lines = p.multi_cell(width - label_w, 5.2, value or "–", dry_run=True, output="LINES")
-        need = 5.2 * max(1, len(lines)) + 1.2
+        lines = 1 if _fits(p, width - label_w, value) else len(
+            p.multi_cell(width - label_w, 5.2, value, dry_run=True, output="LINES"))
+        need = 5.2 * max(1, lines) + 1.2
         if p.get_y() + need > p.page_break_trigger:
             p.add_page()
         y = p.get_y()
         p.set_font("Text", "B", 10.5)
         p.set_text_color(*MUTED)
         p.set_xy(p.l_margin, y)
-        p.multi_cell(label_w - 2, 5.2, label, align="L")
+        _write(p, label_w - 2, 5.2, label)
         y_label = p.get_y()
         p.set_font("Text", "", 10.5)
         p.set_text_color(*INK)
         p.set_xy(p.l_margin + label_w, y)
-        p.multi_cell(width - label_w, 5.2, value or "–", align="L", **nl)
+        _write(p, width - label_w, 5.2, value)
         p.set_y(max(p.get_y(), y_label) + 1.2)
 
 
