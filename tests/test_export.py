@@ -510,3 +510,15 @@ def test_the_map_with_its_centre_and_links_is_exported(store, clock):
     assert m["links"] == [["Mange opkald", "Ingen pauser"]]
     page = "".join(parsed(export.page(doc, {})).text)
     assert "Travlhed i supporten" in page and "Mange opkald — Ingen pauser" in page
+
+
+def test_summary_text_fits_a_byte_budget_for_a_qr_code(doc):
+    full = export.summary_text(doc)
+    for budget in (60, 300, 700):
+        short = export.summary_text(doc, max_bytes=budget)
+        assert len(short.encode("utf-8")) <= budget
+        assert short.endswith("…") and full.startswith(short[:-1])
+    assert export.summary_text(doc, max_bytes=10 ** 6) == full
+    assert export.summary_text(doc, max_bytes=2) == ""  # not even the ellipsis (3 bytes) fits
+    tiny = export.summary_text(doc, max_bytes=12)
+    assert tiny.endswith("…") and len(tiny.encode()) <= 12, "a first line too long is cut inside"

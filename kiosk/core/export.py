@@ -895,10 +895,11 @@ def ics(doc: dict) -> bytes:
 
 # -- plain-text summary ----------------------------------------------------------------------
 
-def summary_text(doc: dict, max_chars: Optional[int] = None) -> str:
+def summary_text(doc: dict, max_chars: Optional[int] = None, *, max_bytes: Optional[int] = None) -> str:
     """The gist as plain text (a QR code's payload, a mail body): the header, every
-    action with owner, follow-up and stage, then the votes' top themes and the
-    parking lot. With ``max_chars`` it is cut at a whole line, ending with '…'."""
+    action with owner, follow-up and stage, then the sign-ups, the votes' top themes
+    and the parking lot. With ``max_chars`` (characters) and/or ``max_bytes`` (UTF-8
+    bytes, what a QR code counts) it is cut at a whole line, ending with '…'."""
     t = translator(doc.get("lang", i18n.DEFAULT))
     one = lambda s: " ".join(str(s or "").split())  # noqa: E731
     lines = [one(title(doc, t))]
@@ -924,6 +925,9 @@ def summary_text(doc: dict, max_chars: Optional[int] = None) -> str:
             if r["ranking"]:
                 lines += ["", f"{t(N_('Votes'))}: " + "; ".join(
                     f"{one(x['label'])} ({x['points']})" for x in r["ranking"][:5])]
+        su = doc.get("signups")
+        if su:
+            lines += [""] + [f"{one(x['label'])}: " + ", ".join(one(n) for n in x["names"]) for x in su["themes"]]
         parked = [i for i in doc["items"] if i["column"] == PARKING]
         if parked:
             lines += ["", f"{doc.get('parking_title') or t(N_('Parking lot'))}: "
@@ -931,14 +935,32 @@ def summary_text(doc: dict, max_chars: Optional[int] = None) -> str:
     if doc.get("meetings"):
         lines += [""] + [f"{t(N_('Next meeting'))}: {m['date']} ({one(m['team'])})" for m in doc["meetings"]]
     text = "\n".join(lines).strip() + "\n"
-    if max_chars is None or len(text) <= max_chars:
+    if max_chars is not None:
+        text = _cut(text, max_chars, len)
+    if max_bytes is not None:
+        text = _cut(text, max_bytes, lambda x: len(x.encode("utf-8")))
+    return text
+
+
+def _cut(text: str, limit: int, size) -> str:
+    """The text if it fits ``limit`` (measured by ``size``), else its whole lines that
+    fit with '…' after them (or as many characters as fit, if not even one line does)."""
+    if size(text) <= limit:
         return text
-    if max_chars < 2:
-        return "…"[:max_chars]
-    cut = text[:max_chars - 1]
-    if "\n" in cut:
-        cut = cut[:cut.rfind("\n") + 1]
-    return cut + "…"
+    ell = "…"
+    if size(ell) > limit:
+        return ""
+    lines = text.splitlines(keepends=True)
+    out = ""
+    for line in lines:
+        if size(out + line + ell) > limit:
+            break
+        out += line
+    if not out:
+        out = text
+        while out and size(out + ell) > limit:
+            out = out[:-1]
+    return out + ell
 
 
 # -- the phone page --------------------------------------------------------------------------
