@@ -486,6 +486,8 @@ def test_the_timeline_and_its_periods_are_exported(store, clock):
     assert tl["years"] == [{"year": early, "notes": ["Fusionen med nabokommunen"]},
                            {"year": late, "notes": ["Ny leder – og ny ro"]}]
     assert tl["periods"] == [{"name": "Forandringens år", "first": early, "last": early + 2}]
+    rows = csv_rows(export.render(doc, "notes.csv"), ";")
+    assert rows[0][-1] == "År" and [r[-1] for r in rows[1:]] == [str(early), str(late)]
     md = export.render(doc, "md").decode()
     assert f"- {early}–{early + 2}: Forandringens år" in md and f"- {late}\n    - Ny leder – og ny ro" in md
 
@@ -522,3 +524,17 @@ def test_summary_text_fits_a_byte_budget_for_a_qr_code(doc):
     assert export.summary_text(doc, max_bytes=2) == ""  # not even the ellipsis (3 bytes) fits
     tiny = export.summary_text(doc, max_bytes=12)
     assert tiny.endswith("…") and len(tiny.encode()) <= 12, "a first line too long is cut inside"
+
+
+def test_exporting_reads_only(store, clock, sid, tmp_path):
+    """The web server renders from a thread while the wall writes: an export must never write."""
+    folder = Path(store.data_dir)
+    before = {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in folder.rglob("*") if p.is_file()}
+    for target in (sid, None):
+        doc = export.document(store, target, clock=clock)
+        for fmt in export.FORMATS:
+            export.render(doc, fmt)
+        export.page(doc, {"pdf": "/x"})
+        export.summary_text(doc, max_bytes=500)
+    after = {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in folder.rglob("*") if p.is_file()}
+    assert after == before

@@ -771,13 +771,18 @@ def notes_csv(doc: dict) -> bytes:
     header = [t(N_("No.")), t(N_("Kind")), t(N_("Text")), t(N_("Theme")), t(N_("Column")),
               t(N_("Votes")), t(N_("Rank")), t(N_("Matrix")), t(N_("Influence")), t(N_("Importance")),
               t(N_("Chosen")), t(N_("Order presented"))]
+    notes = doc.get("notes") or []
+    with_year = any(n.get("year") is not None for n in notes)
+    if with_year:
+        header.append(t(N_("Year")))
     rows = []
-    for n in doc.get("notes") or []:
+    for n in notes:
         m = n.get("matrix") or {}
         quadrant = m.get("quadrant_label") or (t(QUADRANT_NAMES[m["quadrant"]]) if m else "")
         rows.append([n["id"], n["kind_title"], n["text"], n["theme"] if n["cluster"] else "",
                      n["column_title"], n["points"] or "", n["rank"] or "", quadrant,
-                     _num(m.get("x")), _num(m.get("y")), n["chosen"], n["revealed"]])
+                     _num(m.get("x")), _num(m.get("y")), n["chosen"], n["revealed"]]
+                    + ([n.get("year")] if with_year else []))
     return _csv(doc, header, rows)
 
 
