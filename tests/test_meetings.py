@@ -236,3 +236,26 @@ def test_end_meeting_reopened_after_restart(tmp_path, clock):
         [w] = waiting_sessions(store)
         assert (w.session_id, w.date, w.meeting) == (sid, day(clock, 7), 2)
         assert Workshop.continue_meeting(store, clock, sid).session.step.id == "bekrefte"
+
+
+@pytest.mark.parametrize("name", ["dialogverksted", "apu"])
+def test_the_two_meeting_method_files_stop_once_between_their_meetings(name, store, clock):
+    from pathlib import Path
+
+    from kiosk.core.loader import load_method
+
+    path = Path(__file__).resolve().parents[1] / "methods" / f"{name}.toml"
+    method = load_method(path)
+    assert method.meetings == 2
+    ws = Workshop.start(store, clock, method, "Team")
+    stops = []
+    while not ws.session.is_last:
+        if ws.session.meeting_ends_here:
+            stops.append(ws.session.step.id)
+            ws.end_meeting(day(clock, 14))
+            ws = Workshop.continue_meeting(store, clock, ws.session.id)
+            assert ws.session.meeting == 2 and ws.session.meeting_starts_here
+        else:
+            ws.next()
+    assert len(stops) == 1
+    assert [s.meeting for s in method.steps].index(2) == method.step_index(stops[0]) + 1
