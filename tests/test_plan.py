@@ -86,17 +86,47 @@ def test_long_steps_are_capped_at_240_and_the_guides_own_time_is_always_allowed(
 
 
 def test_an_activity_sets_its_own_floor(tmp_path):
-    rounds = ('params = { rounds = [{ name = "A intervjuer B", minutes = 10 }, '
-              '{ name = "B intervjuer A", minutes = 10 }] }')
     cards = 'params = { flip_at_minutes = 20, decks = [{ id = "d", title = "D", cards = ["x"] }] }'
-    m = method_of(tmp_path, step("intervju", "rounds", 25, rounds) + step("kort", "cards", 30, cards))
+    m = method_of(tmp_path, step("kort", "cards", 30, cards) + step("prat", "talk", 30))
     plan = Plan.of(m)
-    assert plan.bounds("intervju") == (20, 75)          # the two 10-minute rounds must fit
-    assert plan.bounds("kort") == (21, 90)              # the cards flip 20 minutes in
-    p = plan.change("intervju", -5).change("intervju", -5)
-    assert p.minutes_of("intervju") == 20
+    assert plan.bounds("kort") == (21, 90)              # the cards turn 20 minutes before the end
+    assert plan.change("kort", -5).change("kort", -5).minutes_of("kort") == 21
     with pytest.raises(PlanError, match="minutes_range"):
         plan.set_minutes("kort", 20)
+    assert plan.bounds("prat") == (1, 90)
+
+
+ROUNDS = ('params = {{ rounds = [{{ name = "A intervjuer B", minutes = {a} }}, '
+          '{{ name = "B intervjuer A", minutes = {b} }}, {{ name = "Plenum", minutes = {c} }}] }}')
+
+
+def test_timed_rounds_are_fitted_to_the_planned_step(tmp_path):
+    fills = ROUNDS.format(a=6, b=7, c=7)                 # the check-in: rounds fill the 20 minutes
+    room = ROUNDS.format(a=10, b=10, c=5)                # 25 of 30 minutes: room for the wish list
+    m = method_of(tmp_path, step("innsjekk", "rounds", 20, fills) + step("intervju", "rounds", 30, room))
+    plan = Plan.of(m)
+    assert plan.bounds("innsjekk") == (3, 60)             # about a minute per round at the least
+    assert plan.bounds("intervju") == (3, 90)
+
+    def rounds(p, sid):
+        return [r["minutes"] for r in p.method().steps[p.guide.step_index(sid)].params["rounds"]]
+
+    assert rounds(plan, "innsjekk") == [6, 7, 7] and plan.method() == m   # the guide's: untouched
+    short = plan.set_minutes("innsjekk", 10)
+    assert rounds(short, "innsjekk") == [3, 3.5, 3.5]
+    long = plan.set_minutes("innsjekk", 30)
+    assert rounds(long, "innsjekk") == [9, 10.5, 10.5]
+    odd = plan.set_minutes("innsjekk", 7)                 # to the second, never more than the step
+    assert sum(rounds(odd, "innsjekk")) <= 7 + 1e-9 and rounds(odd, "innsjekk")[0] == 2.1
+    # rounds that leave room keep their times until the step gets shorter than they are
+    assert rounds(plan.set_minutes("intervju", 40), "intervju") == [10, 10, 5]
+    assert rounds(plan.set_minutes("intervju", 26), "intervju") == [10, 10, 5]
+    assert rounds(plan.set_minutes("intervju", 20), "intervju") == [8, 8, 4]
+    assert plan.set_minutes("intervju", 20).planned_step("intervju").params["rounds"][0]["name"] == "A intervjuer B"
+    # every planned snapshot passes the loader's own checks
+    from kiosk.core.plan import _problems
+    for p in (short, long, odd, plan.set_minutes("intervju", 3), plan.set_minutes("innsjekk", 3)):
+        assert _problems(p.method()) == []
 
 
 def test_totals_and_planned_end_recompute(method):

@@ -171,8 +171,11 @@ def open_kiosk(display, data_dir, clock, tmp_path, monkeypatch):
 
     made = []
 
-    def open_(n: int, lang: str = "en", beside_real: bool = False):
-        monkeypatch.setenv("KIOSK_METHODS", str(write_methods(tmp_path / "methods", n, beside_real)))
+    def open_(n: int, lang: str = "en", beside_real: bool = False, extra: dict | None = None):
+        folder = write_methods(tmp_path / "methods", n, beside_real)
+        for name, text in (extra or {}).items():
+            (folder / name).write_text(text, encoding="utf-8")
+        monkeypatch.setenv("KIOSK_METHODS", str(folder))
         made.append(Driver(data_dir, clock=clock, lang=lang))
         return made[-1]
 
@@ -370,6 +373,49 @@ def test_a_two_meeting_plan_shows_each_meeting(open_kiosk):
     tap_visible(k, screen.rows["m2a"].ids.plus5)
     assert screen.meetings_text == "Meeting 2: 2 h 20 min" and screen.total_text == "2 h"
     shot(k, "plan-two-meetings")
+
+
+CHECK_IN = """\
+[method]
+id = "x-innsjekk"
+title = "Innsjekk i tre runder"
+language = "nb"
+summary = "Tre korte runder."
+source = "test"
+
+[[steps]]
+id = "runder"
+title = "Tre runder"
+activity = "rounds"
+minutes = 20
+params = { rounds = [{ name = "Situasjonen", minutes = 6 }, { name = "Følelsen", minutes = 7 },
+                     { name = "Behovet", minutes = 7 }] }
+
+[[steps]]
+id = "slutt"
+title = "Avslutning"
+activity = "talk"
+minutes = 5
+"""
+
+
+def test_shortening_a_step_with_rounds_shrinks_its_rounds(open_kiosk):
+    k = open_kiosk(0, extra={"x-innsjekk.toml": CHECK_IN})
+    k.tap("start")
+    pick(k, "x-innsjekk")
+    k.type(k.find("keyboard"), "Team Sor")
+    k.tap("plan")
+    row = k.screen().rows["runder"]
+    assert "Rounds: 6 · 7 · 7 min" in row.ids.title.text
+    k.tap(row.ids.minus5)                                   # 20 → 15: the rounds shrink with it
+    assert "Rounds: 04:30 · 05:15 · 05:15" in row.ids.title.text
+    assert k.screen().total_text == "20 min"
+    k.tap("done")
+    k.tap("start")
+    assert k.app.sm.current == "workshop", k.app.notice
+    step = stored(k)["method"]["steps"][0]
+    assert step["minutes"] == 15 and [r["minutes"] for r in step["params"]["rounds"]] == [4.5, 5.25, 5.25]
+    assert [r["name"] for r in step["params"]["rounds"]] == ["Situasjonen", "Følelsen", "Behovet"]
 
 
 # -- screenshots at another size (a window's size is fixed per process) ---------------------

@@ -8,9 +8,12 @@ snapshot the session starts with. The method file is never touched.
 Rules (pure, no window):
 
 - a step's length stays between ``bounds(step)``: at least 1 minute (or the guide's own
-  length if that is shorter) and at least what the step's activity needs (its timed
-  rounds, the minute its cards flip); at most 3 × the guide's length, capped at 240
-  minutes (never below the guide's own length);
+  length if that is shorter) and at least what the step's activity needs (a minute per
+  timed round, more than the minutes before the end at which its cards flip); at most
+  3 × the guide's length, capped at 240 minutes (never below the guide's own length);
+- a step with timed rounds keeps them fitting: rounds that fill the guide's step grow
+  and shrink with it, rounds that leave room shrink only when the step gets shorter
+  than they are (each in proportion, to the second);
 - − / + change a length by 1 or 5 minutes and stop at a bound rather than refuse;
 - only an ``optional`` step can be switched off, and only if the method still holds
   together without it (a later step that works on notes still has a step making them,
@@ -20,6 +23,7 @@ Rules (pure, no window):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Mapping
 
@@ -74,6 +78,10 @@ class Plan:
         self.step(step_id)
         return self.minutes.get(step_id, self.step(step_id).minutes)
 
+    def planned_step(self, step_id: str) -> Step:
+        """The step as the session will run it (its length, its rounds fitted)."""
+        return _planned(self.step(step_id), self.minutes_of(step_id))
+
     def is_on(self, step_id: str) -> bool:
         return step_id not in self.off
 
@@ -83,10 +91,12 @@ class Plan:
         guide = s.minutes
         hi = max(guide, min(MAX_MINUTES, MAX_FACTOR * guide))
         if step_id not in self._floors:
-            # the activity's own floor: timed rounds must fit, cards must flip before the end
-            need = MIN_MINUTES
-            while need < guide and cat.validate_params(s.activity, s.params, need):
-                need += 1
+            if s.activity == "rounds":  # the rounds shrink with the step: about a minute each
+                need = max(MIN_MINUTES, float(len(s.params.get("rounds", ()))))
+            else:  # the activity's own floor, e.g. cards must flip before the end
+                need = MIN_MINUTES
+                while need < guide and cat.validate_params(s.activity, s.params, need):
+                    need += 1
             self._floors[step_id] = min(guide, need)
         return (self._floors[step_id], hi)
 
@@ -165,5 +175,23 @@ class Plan:
 
     def method(self) -> Method:
         """The guide with the planned lengths and without the steps switched off."""
-        steps = tuple(replace(s, minutes=self.minutes_of(s.id)) for s in self.guide.steps if self.is_on(s.id))
+        steps = tuple(_planned(s, self.minutes_of(s.id)) for s in self.guide.steps if self.is_on(s.id))
         return replace(self.guide, steps=steps, path="")
+
+
+def _planned(step: Step, minutes: float) -> Step:
+    """The step at its planned length, its timed rounds fitted to it."""
+    if minutes == step.minutes:
+        return step
+    planned = replace(step, minutes=minutes)
+    rounds = step.params.get("rounds") if step.activity == "rounds" else None
+    if not rounds:
+        return planned
+    total = sum(r["minutes"] for r in rounds)
+    fills = abs(total - step.minutes) < 1e-9
+    if total <= 0 or (not fills and minutes >= total):
+        return planned
+    factor = minutes / total if not fills else minutes / step.minutes
+    # to the whole second, rounded down, so the rounds never add up to more than the step
+    scaled = [{**r, "minutes": math.floor(r["minutes"] * factor * 60 + 1e-6) / 60} for r in rounds]
+    return replace(planned, params={**step.params, "rounds": scaled})

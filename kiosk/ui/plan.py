@@ -19,6 +19,7 @@ from kivy.uix.screenmanager import Screen
 from kivy.utils import escape_markup
 
 from kiosk.core.plan import Plan, PlanError
+from kiosk.core.timer import format_clock
 from kiosk.i18n import N_, tr
 from kiosk.ui.picker import duration, page, paging
 from kiosk.ui.widgets import sym
@@ -33,6 +34,16 @@ _REFUSALS = {
 
 def minutes_text(m: float) -> str:
     return tr("{m} min").format(m=f"{m:g}")
+
+
+def rounds_text(step) -> str:
+    """'Rounds: 6 · 7 · 7 min', or to the second once fitted to a new length: '5:06 · …'."""
+    mins = [float(r["minutes"]) for r in step.params.get("rounds", ())]
+    if all(m == int(m) for m in mins):
+        times = " · ".join(f"{int(m)}" for m in mins) + " min"
+    else:
+        times = " · ".join(format_clock(m * 60) for m in mins)
+    return tr("Rounds: {times}").format(times=times)
 
 
 class PhaseHeader(Label):
@@ -133,14 +144,14 @@ class PlanScreen(Screen):
             row.can_minus1 = plan.can_change(sid, -1)
             row.can_plus1 = plan.can_change(sid, +1)
             row.can_plus5 = plan.can_change(sid, +5)
-            if not on:
-                row.note = ""  # struck through, and its switch says "Left out"
-            elif row.changed:
-                row.note = sym("✎") + " " + escape_markup(tr("The guide: {time}").format(time=minutes_text(step.minutes)))
-            elif step.optional:
-                row.note = tr("Optional")
-            else:
-                row.note = ""
+            notes = []
+            if on and row.changed:
+                notes.append(sym("✎") + " " + escape_markup(tr("The guide: {time}").format(time=minutes_text(step.minutes))))
+            elif on and step.optional:
+                notes.append(tr("Optional"))
+            if on and step.activity == "rounds":  # the rounds shrink and grow with the step
+                notes.append(escape_markup(rounds_text(plan.planned_step(sid))))
+            row.note = "  ·  ".join(notes)  # a step left out: struck through, its switch says so
         for header, (no, phase) in self.headers:
             header.text = (f"[b]{no}. {escape_markup(phase.title)}[/b]   "
                            f"{escape_markup(duration(plan.phase_total(phase)))}")
