@@ -258,6 +258,10 @@ def test_markdown_holds_everything_and_escapes_markup(doc):
     assert '"\\>\\<img src=x onerror=alert(1)\\>' in md
     assert export.md_escape("a *b* [c](d) `e` <f> | g & h\nnext") == \
         "a \\*b\\* \\[c\\](d) \\`e\\` \\<f\\> \\| g \\& h next"
+    # a text that starts a list item's line must not open a block of its own
+    for text, shown in (("# Hej", "\\# Hej"), ("- a", "\\- a"), ("---", "\\---"), ("12. c", "12\\. c"),
+                        ("=1+1", "\\=1+1"), ("2024 var godt", "2024 var godt")):
+        assert export.md_escape(text) == shown
 
 
 # -- the page --------------------------------------------------------------------------------

@@ -568,11 +568,16 @@ def stage_text(a: dict, t: Callable[[str], str]) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 
 
+_MD_BLOCK_START = re.compile(r"^(?:([#+=>-])|(\d{1,9})([.)]))")
+
+
 def md_escape(text: Any) -> str:
-    """Text as Markdown shows it literally: one line, every markup character escaped
-    (so a note saying <script> is text in any Markdown viewer, and no link or image)."""
-    one_line = " ".join(str(text or "").split())
-    return _MD_SPECIAL.sub(r"\\\1", one_line)
+    """Text as Markdown shows it literally: one line, every inline markup character
+    escaped (so a note saying <script> is text in any Markdown viewer, and no link or
+    image), and a start that would open a block (# heading, - list, 1. list, ---)
+    escaped too, since the text often starts a list item's line."""
+    one_line = _MD_SPECIAL.sub(r"\\\1", " ".join(str(text or "").split()))
+    return _MD_BLOCK_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", one_line)
 
 
 def markdown(doc: dict) -> str:
