@@ -100,6 +100,7 @@ def test_the_pdf_is_the_written_action_plan(store, clock, sid, tmp_path):
     assert re.search(r"1/%d\b" % len(reader.pages), text), "page numbers 'n/N' in the footer"
     assert any("Roboto" in f for f in fonts_of(reader)), fonts_of(reader)
     assert reader.metadata.title == "Trivselsdialog — Team Æblegrød"
+    assert export.render(doc, "pdf") == data, "the same document gives the same bytes (cacheable)"
 
     pages = render_pages(data, "session", tmp_path)
     assert len(pages) == len(reader.pages) >= 2

@@ -14,6 +14,7 @@ kiosk runs on.
 from __future__ import annotations
 
 import importlib.util
+from datetime import datetime, timezone
 from pathlib import Path
 from kiosk import i18n
 from kiosk.i18n import N_
@@ -76,6 +77,8 @@ def pdf(doc: dict) -> bytes:
     p.set_author("Dialog kiosk")
     p.set_creator("Dialog kiosk")
     p.set_lang(doc.get("lang", "da"))
+    # dated by the export's clock, so the same document gives the same bytes
+    p.set_creation_date(datetime.fromtimestamp(float(doc.get("generated_ts") or 0), tz=timezone.utc))
     for style, name in FONTS.items():
         p.add_font("Text", style, str(fonts / name))
     p.add_font("Symbols", "", str(fonts / FALLBACK))
