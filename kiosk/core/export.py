@@ -81,6 +81,10 @@ MISSING_LABELS = {"problem": N_("problem"), "measure": N_("measure"), "owner": N
                   "review": N_("review date")}
 
 
+KIND_LABELS = {"card": N_("Statement card"), "joker": N_("Joker card"), "point": N_("Attention point")}
+"""Names for the kinds of note the cards activity makes (a method's write kinds name their own)."""
+
+
 class ExportError(ValueError):
     """An export that cannot be made; ``reason`` is a key ('unknown_session', 'unknown_format')."""
 
@@ -153,6 +157,7 @@ def _session_document(store, session: dict, clock, lang: Optional[str]) -> dict:
     if lang not in i18n.LANGUAGES:
         lang = i18n.DEFAULT
     now = float(clock.now())
+    t = translator(lang)
     wall = Wall(store, sid, clock)
     board = Board(store, clock)
 
@@ -219,7 +224,8 @@ def _session_document(store, session: dict, clock, lang: Optional[str]) -> dict:
 
     def note_dict(n: Note) -> dict:
         return {"id": n.id, "key": n.key, "kind": n.kind,
-                "kind_title": kinds.get(n.kind, {}).get("title", n.kind), "text": n.text,
+                "kind_title": kinds.get(n.kind, {}).get("title") or t(KIND_LABELS.get(n.kind, n.kind)),
+                "text": n.text,
                 "cluster": None if n.cluster is None else f"c{n.cluster}", "revealed": n.revealed,
                 "face_down": n.face_down, "step": n.step, "written_at": _iso_time(n.created_at),
                 "year": getattr(n, "year", None), "card": getattr(n, "card", None)}
