@@ -542,3 +542,10 @@ def test_exporting_reads_only(store, clock, sid, tmp_path):
         export.summary_text(doc, max_bytes=500)
     after = {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in folder.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_notes_csv_decimals_follow_the_separator(store, clock, sid):
+    da = csv_rows(export.render(export.document(store, sid, clock=clock), "notes.csv"), ";")
+    en = csv_rows(export.render(export.document(store, sid, clock=clock, lang="en"), "notes.csv"), ",")
+    col_da, col_en = da[0].index("Indflydelse"), en[0].index("Influence")
+    assert "0,80" in [r[col_da] for r in da[1:]] and "0.80" in [r[col_en] for r in en[1:]]

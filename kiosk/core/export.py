@@ -792,13 +792,17 @@ def notes_csv(doc: dict) -> bytes:
         quadrant = m.get("quadrant_label") or (t(QUADRANT_NAMES[m["quadrant"]]) if m else "")
         rows.append([n["id"], n["kind_title"], n["text"], n["theme"] if n["cluster"] else "",
                      n["column_title"], n["points"] or "", n["rank"] or "", quadrant,
-                     _num(m.get("x")), _num(m.get("y")), n["chosen"], n["revealed"]]
+                     _num(m.get("x"), doc), _num(m.get("y"), doc), n["chosen"], n["revealed"]]
                     + ([n.get("year")] if with_year else []))
     return _csv(doc, header, rows)
 
 
-def _num(v: Optional[float]) -> str:
-    return "" if v is None else f"{v:.2f}"
+def _num(v: Optional[float], doc: dict) -> str:
+    """A decimal as the spreadsheet of that language reads it: "0,80" where ';' separates."""
+    if v is None:
+        return ""
+    text = f"{v:.2f}"
+    return text.replace(".", ",") if csv_delimiter(doc) == ";" else text
 
 
 def actions_csv(doc: dict) -> bytes:
@@ -1031,6 +1035,8 @@ ol.rank .p{margin-left:auto;font-weight:700;white-space:nowrap}
 svg{width:100%;height:auto;background:#fff;border-radius:.6rem}
 .legend{padding-left:1.4rem}
 footer{margin:2rem 0 1rem;color:#666;font-size:.85rem}
+@media print{body{background:#fff;font-size:11pt}.noprint{display:none}
+.card{box-shadow:none;border:1px solid #ccc;break-inside:avoid}h2{break-after:avoid}}
 """
 
 
@@ -1066,7 +1072,7 @@ def page(doc: dict, links: dict[str, str]) -> str:
     buttons = [(fmt, _safe_link(links.get(fmt, ""))) for fmt in FORMAT_LABELS if fmt in (links or {})]
     buttons = [(fmt, url) for fmt, url in buttons if url]
     if buttons:
-        add(f'<h2>{esc(t(N_("Download")))}</h2><nav class="downloads">')
+        add(f'<h2 class="noprint">{esc(t(N_("Download")))}</h2><nav class="downloads noprint">')
         for fmt, url in buttons:
             add(f'<a href="{esc(url)}" download="{esc(filename(doc, fmt))}">{esc(t(FORMAT_LABELS[fmt]))}</a>')
         add("</nav>")
