@@ -555,6 +555,18 @@ def render(doc: dict, fmt: str) -> bytes:
     return pdf(doc)
 
 
+def worth_showing(behind: Optional[dict]) -> bool:
+    """The wall item behind an action adds something: notes, votes, a column or a spot."""
+    return bool(behind) and bool(behind_notes(behind) or behind.get("points") or behind.get("column_title")
+                                 or behind.get("matrix"))
+
+
+def behind_notes(behind: dict) -> list[str]:
+    """The notes behind an action worth listing: none when the one note is the theme itself."""
+    notes = behind.get("notes") or []
+    return [] if notes == [behind.get("label")] else notes
+
+
 def stage_text(a: dict, t: Callable[[str], str]) -> str:
     """"undervejs (3/5)", plus parked / dropped / overdue in words (never colour only)."""
     out = f"{a['stage_name']} ({a['stage'] + 1}/{len(a['stages'])})"
@@ -619,15 +631,16 @@ def markdown(doc: dict) -> str:
             verdict = f" · {t(VERDICT_LABELS[a['verdict']])}" if a.get("verdict") else ""
             out.append(f"- **{t(N_('Trial action'))}:** {t(N_('Review'))} {review}{verdict}")
         for ans in a["answers"]:
-            out.append(f"- *{e(ans['title'])}* {e(ans['text'])}")
+            if ans["id"] != a.get("measure_question"):  # that one is the measure, above
+                out.append(f"- *{e(ans['title'])}* {e(ans['text'])}")
         if a.get("missing"):
             out.append(f"- **{t(N_('Still missing'))}:** "
                        + ", ".join(t(MISSING_LABELS.get(m, m)) for m in a["missing"]))
         b = a.get("behind")
-        if b:
+        if worth_showing(b):
             votes = f" · {t(N_('Votes'))}: {b['points']}" if b.get("points") else ""
             out.append(f"- **{t(N_('Behind this action'))}:** {e(b['label'])}{votes}")
-            out += [f"    - {e(text)}" for text in b["notes"]]
+            out += [f"    - {e(text)}" for text in behind_notes(b)]
         out.append("")
     if doc.get("kind") == "session":
         out += _markdown_wall(doc, t)
@@ -1133,10 +1146,11 @@ def _action_card(doc: dict, a: dict, n: int, t) -> str:
         out.append(f'<p><span class="flag missing">{esc(t(N_("Still missing")))}</span> '
                    f'{esc(", ".join(t(MISSING_LABELS.get(m, m)) for m in a["missing"]))}</p>')
     b = a.get("behind")
-    if b:
+    if worth_showing(b):
         votes = f" · {esc(t(N_('Votes')))}: {esc(b['points'])}" if b.get("points") else ""
-        out.append(f'<p class="kind">{esc(t(N_("Behind this action")))}{votes}</p><ul class="notes">')
-        out += [f"<li>{esc(text)}</li>" for text in b["notes"]]
+        theme = f": {esc(b['label'])}" if b["label"] != a["problem"] else ""
+        out.append(f'<p class="kind">{esc(t(N_("Behind this action")))}{theme}{votes}</p><ul class="notes">')
+        out += [f"<li>{esc(text)}</li>" for text in behind_notes(b)]
         out.append("</ul>")
     out.append("</section>")
     return "\n".join(out)

@@ -20,7 +20,7 @@ from kiosk import i18n
 from kiosk.i18n import N_
 
 from . import matrix as matrix_rules
-from .export import (IGLO_LABELS, activity_sections, meetings_text, MISSING_LABELS, QUADRANT_NAMES, VERDICT_LABELS, stage_text, title,
+from .export import (IGLO_LABELS, activity_sections, behind_notes, meetings_text, worth_showing, MISSING_LABELS, QUADRANT_NAMES, VERDICT_LABELS, stage_text, title,
                      translator, wall_sections, when)
 
 
@@ -278,7 +278,7 @@ def _action(p, doc, a, n, t, width, nl, heading, para) -> None:
         para(f"{t(N_('Still missing'))}: " + ", ".join(t(MISSING_LABELS.get(m, m)) for m in a["missing"]),
              9.5, "B", WARN)
     b = a.get("behind")
-    if b:
+    if worth_showing(b):
         p.ln(1)
         votes = f" · {t(N_('Votes'))}: {b['points']}" if b.get("points") else ""
         where = []
@@ -289,7 +289,7 @@ def _action(p, doc, a, n, t, width, nl, heading, para) -> None:
             where.append(q.get("quadrant_label") or t(QUADRANT_NAMES[q["quadrant"]]))
         place = f" · {' · '.join(where)}" if where else ""
         para(f"{t(N_('Behind this action'))}{votes}{place}", 9.5, "B", MUTED)
-        for text in b["notes"]:
+        for text in behind_notes(b):
             para(f"•  {text}", 9.5, indent=4)
 
 
