@@ -116,13 +116,19 @@ def test_timed_rounds_are_fitted_to_the_planned_step(tmp_path):
     assert rounds(short, "innsjekk") == [3, 3.5, 3.5]
     long = plan.set_minutes("innsjekk", 30)
     assert rounds(long, "innsjekk") == [9, 10.5, 10.5]
-    odd = plan.set_minutes("innsjekk", 7)                 # to the second, never more than the step
-    assert sum(rounds(odd, "innsjekk")) <= 7 + 1e-9 and rounds(odd, "innsjekk")[0] == 2.1
+    odd = plan.set_minutes("innsjekk", 7)                 # to the half minute, rounded down
+    assert rounds(odd, "innsjekk") == [2, 2, 2]
+    assert rounds(plan.set_minutes("innsjekk", 3), "innsjekk") == [0.5, 1, 1]
     # rounds that leave room keep their times until the step gets shorter than they are
     assert rounds(plan.set_minutes("intervju", 40), "intervju") == [10, 10, 5]
     assert rounds(plan.set_minutes("intervju", 26), "intervju") == [10, 10, 5]
     assert rounds(plan.set_minutes("intervju", 20), "intervju") == [8, 8, 4]
     assert plan.set_minutes("intervju", 20).planned_step("intervju").params["rounds"][0]["name"] == "A intervjuer B"
+    # a short round in a long step: the floor keeps it at half a minute at least
+    lopsided = method_of(tmp_path, step("r", "rounds", 30, ROUNDS.format(a=1, b=28, c=1)))
+    lp = Plan.of(lopsided)
+    assert lp.bounds("r") == (15, 90)
+    assert rounds(lp.set_minutes("r", 15), "r") == [0.5, 14, 0.5]
     # every planned snapshot passes the loader's own checks
     from kiosk.core.plan import _problems
     for p in (short, long, odd, plan.set_minutes("intervju", 3), plan.set_minutes("innsjekk", 3)):

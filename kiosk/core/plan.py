@@ -13,7 +13,7 @@ Rules (pure, no window):
   3 × the guide's length, capped at 240 minutes (never below the guide's own length);
 - a step with timed rounds keeps them fitting: rounds that fill the guide's step grow
   and shrink with it, rounds that leave room shrink only when the step gets shorter
-  than they are (each in proportion, to the second);
+  than they are (each in proportion, to the half minute, none below half a minute);
 - − / + change a length by 1 or 5 minutes and stop at a bound rather than refuse;
 - only an ``optional`` step can be switched off, and only if the method still holds
   together without it (a later step that works on notes still has a step making them,
@@ -33,6 +33,8 @@ from .method import Method, Phase, Step
 MIN_MINUTES = 1.0
 MAX_MINUTES = 240.0
 MAX_FACTOR = 3.0
+ROUND_MIN = 0.5
+"""A timed round fitted to a shorter step keeps at least half a minute."""
 STEP_SIZES = (1, 5)
 """What the − / + buttons change a step by, in minutes."""
 
@@ -91,8 +93,10 @@ class Plan:
         guide = s.minutes
         hi = max(guide, min(MAX_MINUTES, MAX_FACTOR * guide))
         if step_id not in self._floors:
-            if s.activity == "rounds":  # the rounds shrink with the step: about a minute each
-                need = max(MIN_MINUTES, float(len(s.params.get("rounds", ()))))
+            if s.activity == "rounds":  # the rounds shrink with the step, none below half a minute
+                rounds = [float(r["minutes"]) for r in s.params.get("rounds", ())]
+                need = max(MIN_MINUTES, float(len(rounds)),
+                           float(math.ceil(ROUND_MIN * sum(rounds) / min(rounds) - 1e-9)) if rounds else 0.0)
             else:  # the activity's own floor, e.g. cards must flip before the end
                 need = MIN_MINUTES
                 while need < guide and cat.validate_params(s.activity, s.params, need):
@@ -192,6 +196,8 @@ def _planned(step: Step, minutes: float) -> Step:
     if total <= 0 or (not fills and minutes >= total):
         return planned
     factor = minutes / total if not fills else minutes / step.minutes
-    # to the whole second, rounded down, so the rounds never add up to more than the step
-    scaled = [{**r, "minutes": math.floor(r["minutes"] * factor * 60 + 1e-6) / 60} for r in rounds]
+    # to the half minute a facilitator says out loud, rounded down, so the rounds never
+    # add up to more than the step (the floor in ``bounds`` keeps each ≥ half a minute)
+    scaled = [{**r, "minutes": max(ROUND_MIN, math.floor(r["minutes"] * factor * 2 + 1e-6) / 2)}
+              for r in rounds]
     return replace(planned, params={**step.params, "rounds": scaled})

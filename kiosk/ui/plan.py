@@ -19,7 +19,6 @@ from kivy.uix.screenmanager import Screen
 from kivy.utils import escape_markup
 
 from kiosk.core.plan import Plan, PlanError
-from kiosk.core.timer import format_clock
 from kiosk.i18n import N_, tr
 from kiosk.ui.picker import duration, page, paging
 from kiosk.ui.widgets import sym
@@ -37,13 +36,12 @@ def minutes_text(m: float) -> str:
 
 
 def rounds_text(step) -> str:
-    """'Rounds: 6 · 7 · 7 min', or to the second once fitted to a new length: '5:06 · …'."""
-    mins = [float(r["minutes"]) for r in step.params.get("rounds", ())]
-    if all(m == int(m) for m in mins):
-        times = " · ".join(f"{int(m)}" for m in mins) + " min"
-    else:
-        times = " · ".join(format_clock(m * 60) for m in mins)
-    return tr("Rounds: {times}").format(times=times)
+    """'Rounds: 6 · 7 · 7 min', fitted to a new length to the half minute: '4½ · 5 · 5 min'."""
+    def half(m: float) -> str:
+        whole = int(m)
+        return (str(whole) if whole else "") + "½" if m - whole >= 0.5 else str(whole)
+    times = " · ".join(half(float(r["minutes"])) for r in step.params.get("rounds", ()))
+    return tr("Rounds: {times}").format(times=times + " min")
 
 
 class PhaseHeader(Label):
