@@ -111,13 +111,19 @@ def _snapshot(data_dir: Path, into: Path) -> None:
     if not names and not session_files:
         raise _ExportFailed(f"The data folder {data_dir} holds no kiosk data (no kiosk.json, no sessions). "
                             "Is it the right folder?")
+    def copy(src: Path, dst: Path) -> None:
+        try:
+            shutil.copy2(src, dst)
+        except FileNotFoundError:
+            pass  # a backup rotated away by the running kiosk this instant: the others remain
+
     try:
         (into / "sessions").mkdir(parents=True)
         for n in names:
-            shutil.copy2(data_dir / n, into / n)
+            copy(data_dir / n, into / n)
         for n in session_files:
             if not n.endswith(".tmp"):
-                shutil.copy2(sessions / n, into / "sessions" / n)
+                copy(sessions / n, into / "sessions" / n)
     except PermissionError as exc:
         raise _ExportFailed(f"The data folder cannot be read: {exc.filename}: permission denied.") from exc
     except OSError as exc:
