@@ -45,7 +45,10 @@ def session_id(store, clock, method):
 
 @pytest.fixture
 def srv(store, clock):
-    s = web.ExportServer(store, clock, ServerConfig(bind="127.0.0.1", port=0, host="127.0.0.1"))
+    """The server rendering in its own threads, nothing prepared ahead: the HTTP side alone
+    (the worker process and the warm-up have their own tests below)."""
+    s = web.ExportServer(store, clock, ServerConfig(bind="127.0.0.1", port=0, host="127.0.0.1"),
+                         worker=False, warm=False)
     yield s
     s.stop()
 
@@ -337,7 +340,7 @@ def test_a_failing_export_is_a_500_and_the_server_keeps_running(store, clock, se
         return export.render(doc, fmt)
 
     broken.render = render
-    srv = web.ExportServer(store, clock, ServerConfig(bind="127.0.0.1", port=0), exporter=broken)
+    srv = web.ExportServer(store, clock, ServerConfig(bind="127.0.0.1", port=0), exporter=broken, warm=False)
     try:
         path = "/" + srv.share(session_id).url.split("/", 3)[3]
         caplog.set_level(logging.WARNING, "kiosk.web")
@@ -351,8 +354,46 @@ def test_a_failing_export_is_a_500_and_the_server_keeps_running(store, clock, se
 
 def test_a_deleted_session_is_404(srv, store, session_id):
     path = "/" + srv.share(session_id).url.split("/", 3)[3]
+    assert get(srv, path)[0] == 200  # rendered and cached …
     store.delete_session(session_id)
-    assert get(srv, path)[0] == 404
+    assert get(srv, path)[0] == 404  # … and still gone at once
+    assert get(srv, path + "/pdf")[0] == 404
+
+
+# -- the render worker and the warm-up -------------------------------------------------------------
+
+def test_renders_run_in_a_worker_process_and_survive_its_death(store, clock, session_id):
+    import os
+    import signal
+
+    srv = web.ExportServer(store, clock, ServerConfig(bind="127.0.0.1", port=0, host="127.0.0.1"), warm=False)
+    try:
+        path = "/" + srv.share(session_id).url.split("/", 3)[3]
+        status, _, pdf = get(srv, path + "/pdf")
+        assert status == 200 and pdf.startswith(b"%PDF")
+        pid = srv.worker.pid
+        assert pid is not None and pid != os.getpid()
+        os.kill(pid, signal.SIGKILL)  # a crashed worker: the next render starts a new one
+        srv.cache.clear()
+        status, _, md = get(srv, path + "/md")
+        assert status == 200 and "Køkkenet æøå".encode() in md
+        assert srv.worker.pid not in (None, pid)
+    finally:
+        srv.stop()
+    assert srv.worker.pid is None  # stopped with the server
+
+
+def test_a_new_link_is_rendered_before_the_first_phone_asks(store, clock, session_id):
+    srv = web.ExportServer(store, clock, ServerConfig(bind="127.0.0.1", port=0, host="127.0.0.1"))
+    try:
+        share = srv.share(session_id)
+        assert wait_for(lambda: srv.cache._fresh(("file", session_id, "pdf")) is not None, 60)
+        assert srv.cache._fresh(("page", share.token.value)) is not None
+        started = time.monotonic()
+        assert get(srv, "/" + share.url.split("/", 3)[3] + "/pdf")[0] == 200
+        assert time.monotonic() - started < 1.0
+    finally:
+        srv.stop()
 
 
 def test_server_stops_when_no_token_is_live_and_starts_again(srv, session_id, clock):
@@ -385,7 +426,8 @@ def test_busy_port_falls_back_to_a_free_one(store, clock, session_id):
     blocker.bind(("127.0.0.1", 0))
     blocker.listen(1)
     busy = blocker.getsockname()[1]
-    srv = web.ExportServer(store, clock, ServerConfig(bind="127.0.0.1", port=busy, host="127.0.0.1"))
+    srv = web.ExportServer(store, clock, ServerConfig(bind="127.0.0.1", port=busy, host="127.0.0.1"),
+                           worker=False, warm=False)
     try:
         share = srv.share(session_id)
         assert srv.port != busy and f":{srv.port}/" in share.url
@@ -396,7 +438,7 @@ def test_busy_port_falls_back_to_a_free_one(store, clock, session_id):
 
 
 def test_an_address_that_is_not_ours_is_a_clear_error(store, clock):
-    srv = web.ExportServer(store, clock, ServerConfig(bind="192.0.2.55", port=0))
+    srv = web.ExportServer(store, clock, ServerConfig(bind="192.0.2.55", port=0), worker=False, warm=False)
     with pytest.raises(web.ExportServerError) as err:
         srv.share(None)
     assert err.value.reason == "bind"

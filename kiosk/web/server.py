@@ -30,6 +30,7 @@ import re
 import socket
 import threading
 import time
+import types
 from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
@@ -41,6 +42,7 @@ from urllib.parse import quote, unquote
 from kiosk import i18n
 from kiosk.core.tokens import EXPIRED, REVOKED, UNKNOWN, VALID, Token, Tokens
 from kiosk.web.lan import ServerConfig, base_url, public_host
+from kiosk.web.render_worker import RenderWorker, WorkerError
 
 log = logging.getLogger("kiosk.web")
 
@@ -60,8 +62,9 @@ RATE_PER_SECOND = 4.0
 """Each client's bucket refills this fast …"""
 BURST = 40
 """… and holds this many requests: a phone opening the page and every download uses 8."""
-CACHE_SECONDS = 20.0
-"""A rendered page or file is reused this long (20 phones at once render it once)."""
+CACHE_SECONDS = 60.0
+"""A rendered page or file is reused this long (20 phones at once render it once); an
+export may be this much older than the store."""
 POLL_SECONDS = 0.25
 """How often the serving loop checks whether a token is still live."""
 
@@ -175,6 +178,10 @@ class RenderCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+    def drop(self, which: Callable[[Any], bool]) -> None:
+        with self._lock:
+            self._entries = {k: v for k, v in self._entries.items() if not which(k)}
 
 
 # -- the HTTP side ----------------------------------------------------------------------
@@ -381,6 +388,9 @@ class ExportHandler(BaseHTTPRequestHandler):
             self.refuse(HTTPStatus.GONE, f"{status} token", token=token, key="revoked" if status == REVOKED else 410)
             return
         assert status == VALID and token is not None
+        if not export.scope_exists(token.scope):
+            self.refuse(HTTPStatus.NOT_FOUND, "the session was deleted", token=None)
+            return
         if fmt is not None and fmt not in export.exporter.FORMATS:
             self.refuse(HTTPStatus.NOT_FOUND, f"unknown format {fmt!r}")
             return
@@ -466,10 +476,14 @@ class ExportServer:
 
     def __init__(self, store, clock, config: Optional[ServerConfig] = None, *, exporter=None,
                  lang: Callable[[], str] = lambda: i18n.DEFAULT,
-                 limiter: Optional[RateLimiter] = None) -> None:
+                 limiter: Optional[RateLimiter] = None, worker: bool = True, warm: bool = True) -> None:
         if exporter is None:
             from kiosk.core import export as exporter
         self.store, self.clock, self.exporter = store, clock, exporter
+        self.worker = (RenderWorker(exporter.__name__)
+                       if worker and isinstance(exporter, types.ModuleType) else None)
+        """Renders in a child process, so a PDF never holds the UI's interpreter lock."""
+        self.warm = warm
         self.config = config or ServerConfig()
         self.tokens = Tokens(clock, self.config.minutes)
         self.limiter = limiter or RateLimiter()
@@ -491,7 +505,17 @@ class ExportServer:
         except ExportServerError:
             self.tokens.revoke(token.value)
             raise
+        if self.warm:  # render everything now, while the person reaches for a phone
+            threading.Thread(target=self._warm_up, args=(token,), name="kiosk-export-warm", daemon=True).start()
         return Share(token, self.url_for(token))
+
+    def _warm_up(self, token: Token) -> None:
+        try:
+            self.page_for(token)
+            for fmt in self.exporter.FORMATS:
+                self.file_for(token, fmt)
+        except Exception:  # a phone's request will meet (and log) the same problem
+            log.warning("export of %s could not be prepared ahead", token.short, exc_info=True)
 
     def url_for(self, token: Token) -> str:
         return f"{self.base_url}/e/{token.value}"
@@ -569,6 +593,8 @@ class ExportServer:
                     self._httpd = None
                 httpd.server_close()
         self.cache.clear()
+        if self.worker is not None:
+            self.worker.stop()
         log.info("export server stopped: no export link is open")
 
     def stop(self, wait: float = 2.0) -> None:
@@ -581,6 +607,8 @@ class ExportServer:
             thread.join(wait)
         if httpd is not None:
             httpd.server_close()
+        if self.worker is not None:
+            self.worker.stop()
 
     # -- rendering (called from the request threads) --------------------------------------
 
@@ -598,7 +626,7 @@ class ExportServer:
         def build():
             doc = self.document(token.scope)
             links = {fmt: f"/e/{token.value}/{fmt}" for fmt in self.exporter.FORMATS}
-            return self.exporter.page(doc, links).encode("utf-8")
+            return self._in_worker("page", doc, links).encode("utf-8")
         return self.cache.get(("page", token.value), build)
 
     def file_for(self, token: Token, fmt: str) -> tuple[bytes, str, str]:
@@ -607,8 +635,29 @@ class ExportServer:
             mimetype = self.exporter.FORMATS[fmt].mimetype
             if mimetype.startswith("text/") and "charset" not in mimetype:
                 mimetype += "; charset=utf-8"
-            return self.exporter.render(doc, fmt), self.exporter.filename(doc, fmt), mimetype
+            return self._in_worker("render", doc, fmt), self.exporter.filename(doc, fmt), mimetype
         return self.cache.get(("file", token.scope, fmt), build)
+
+    def _in_worker(self, op: str, doc: dict, arg):
+        """Render in the worker process; in this thread if there is none or it failed."""
+        if self.worker is not None:
+            try:
+                return self.worker.page(doc, arg) if op == "page" else self.worker.render(doc, arg)
+            except WorkerError as exc:
+                log.warning("render worker: %s; rendering in the server thread", str(exc)[-500:])
+        return self.exporter.page(doc, arg) if op == "page" else self.exporter.render(doc, arg)
+
+    def scope_exists(self, scope: Optional[str]) -> bool:
+        """Whether the session is still there (deleted: its cached export is dropped too)."""
+        if scope is None:
+            return True
+        try:
+            there = self.store.load_session(scope) is not None
+        except Exception:
+            there = False
+        if not there:
+            self.cache.drop(lambda key: scope in key)
+        return there
 
     def lang_for(self, token: Optional[Token]) -> str:
         """The language of the export the token opens (its session's), else the kiosk's."""
