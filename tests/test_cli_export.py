@@ -201,3 +201,36 @@ def test_usage_errors_exit_2(data):
     assert r.returncode == 2 and "invalid choice" in r.stderr.decode()
     r = kiosk("--help")
     assert r.returncode == 0 and b"formats:" in r.stdout and b"safe to" in r.stdout
+
+
+def test_exports_stay_whole_while_the_kiosk_keeps_writing(data, tmp_path):
+    """The kiosk writes a note every few milliseconds while admins export: every export
+    succeeds and holds a whole, readable session."""
+    import threading
+
+    from kiosk.core.wall import Wall
+
+    folder, sid, _ = data
+    stop = threading.Event()
+    written = []
+
+    def writer():
+        with Store(folder) as store:
+            wall = Wall(store, sid, SystemClock())
+            while not stop.is_set():
+                written.append(wall.add_note("godt", f"Skrevet under eksport {len(written)}", step="refleksion"))
+    t = threading.Thread(target=writer)
+    t.start()
+    try:
+        counts = []
+        for i in range(4):
+            target = tmp_path / f"x{i}.json"
+            r = kiosk("--data", folder, "--session", sid, "--format", "json", "--out", target)
+            assert r.returncode == 0, out(r)
+            doc = json.loads(target.read_bytes())
+            assert len(doc["actions"]) == 3
+            counts.append(len(doc["notes"]))
+    finally:
+        stop.set()
+        t.join(timeout=30)
+    assert written and counts == sorted(counts) and counts[-1] > 11, (len(written), counts)
