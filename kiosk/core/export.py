@@ -1234,7 +1234,7 @@ def matrix_svg(doc: dict, t) -> str:
     for i in m["items"]:
         cx, cy = L + i["x"] * w, T + (1 - i["y"]) * h
         cx, cy = min(max(cx, L + 12), L + w - 12), min(max(cy, T + 12), T + h - 12)
-        out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="11" fill="#1f4e79"/>'
+        out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="11" fill="#1f4e79" stroke="#fff" stroke-width="2"/>'
                    f'<text x="{cx:.1f}" y="{cy + 4:.1f}" font-size="11" font-weight="700" '
                    f'text-anchor="middle" fill="#fff">{int(i["number"])}</text>')
     out.append("</svg>")

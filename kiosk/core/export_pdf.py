@@ -403,7 +403,9 @@ def _matrix(p, m: dict, t, width: float, nl: dict, para) -> None:
         cx = x0 + min(max(i["x"] * size, 4), size - 4)
         cy = y0 + min(max((1 - i["y"]) * size, 4), size - 4)
         p.set_fill_color(*ACCENT)
-        p.circle(cx, cy, 3.6, style="F")
+        p.set_draw_color(255, 255, 255)
+        p.set_line_width(0.6)
+        p.circle(cx, cy, 3.6, style="DF")  # the white ring keeps it readable over a label
         p.set_font("Text", "B", 8)
         p.set_text_color(255, 255, 255)
         p.set_xy(cx - 3.6, cy - 2.5)
