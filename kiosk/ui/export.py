@@ -306,11 +306,9 @@ class ExportScreen(Screen):
     def caption(self, mode, kind, index, total, address, _lang) -> str:
         """The line under the code: the address, or which offline code this is."""
         if mode == "offline":
-            code = self._codes[index] if self._codes else None
             if kind == "mail":
                 return tr("Code {n} of {total}: e-mail").format(n=index + 1, total=total)
-            part = f" ({code.number}/{code.total})" if code is not None and code.total > 1 else ""
-            return tr("Code {n} of {total}: text").format(n=index + 1, total=total) + part
+            return tr("Code {n} of {total}: text").format(n=index + 1, total=total)
         return address if mode == "link" else ""
 
     def instructions(self, mode, kind, _lang) -> str:

@@ -178,8 +178,11 @@ def serve(module_name: str) -> int:
                 out, status = module.render(request["doc"], request["fmt"]), b"ok"
         except Exception:  # reported to the parent, which logs it
             out, status = traceback.format_exc().encode("utf-8"), b"err"
-        stdout.write(b"%s %d\n" % (status, len(out)) + out)
-        stdout.flush()
+        try:
+            stdout.write(b"%s %d\n" % (status, len(out)) + out)
+            stdout.flush()
+        except (BrokenPipeError, ConnectionError):
+            return 0  # the kiosk has gone: so do we
 
 
 if __name__ == "__main__":

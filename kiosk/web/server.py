@@ -513,6 +513,8 @@ class ExportServer:
         try:
             self.page_for(token)
             for fmt in self.exporter.FORMATS:
+                if not self.running:  # revoked or stopped meanwhile: nothing to prepare
+                    return
                 self.file_for(token, fmt)
         except Exception:  # a phone's request will meet (and log) the same problem
             log.warning("export of %s could not be prepared ahead", token.short, exc_info=True)
