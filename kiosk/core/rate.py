@@ -27,6 +27,27 @@ TRAFFIC_LIGHT = ("green", "yellow", "red")
 """The catalogue's default scale."""
 
 
+def spread_of(row: list[int]) -> str:
+    """'none' (no marks), 'agreed' (every mark on one value), 'mixed', or 'split'
+    (marks at both ends of a scale of three or more): the word beside the bars."""
+    used = [i for i, n in enumerate(row) if n]
+    if not used:
+        return "none"
+    if len(used) == 1:
+        return "agreed"
+    if used[0] == 0 and used[-1] == len(row) - 1 and len(row) > 2:
+        return "split"
+    return "mixed"
+
+
+def most_of(row: list[int]) -> Optional[int]:
+    """The value with the most marks (None: no marks, or a tie for the most)."""
+    top = max(row) if row else 0
+    if top == 0 or row.count(top) > 1:
+        return None
+    return row.index(top)
+
+
 class RateError(WallError):
     """A mark the rules refuse; ``reason`` is a key for the screen's message."""
 
@@ -75,25 +96,10 @@ class Rating:
         return sum(self.tally()[statement])
 
     def spread(self, statement: int) -> str:
-        """'none' (no marks), 'agreed' (every mark on one value), 'mixed', or 'split'
-        (marks at both ends of the scale): the word the screen puts beside the bars."""
-        row = self.tally()[statement]
-        used = [i for i, n in enumerate(row) if n]
-        if not used:
-            return "none"
-        if len(used) == 1:
-            return "agreed"
-        if used[0] == 0 and used[-1] == len(row) - 1 and len(row) > 2:
-            return "split"
-        return "mixed"
+        return spread_of(self.tally()[statement])
 
     def most(self, statement: int) -> Optional[int]:
-        """The value with the most marks (None: no marks, or a tie for the most)."""
-        row = self.tally()[statement]
-        top = max(row)
-        if top == 0 or row.count(top) > 1:
-            return None
-        return row.index(top)
+        return most_of(self.tally()[statement])
 
     # -- intents -----------------------------------------------------------------------
 

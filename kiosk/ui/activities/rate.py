@@ -24,7 +24,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
-from kiosk.core.rate import Rating
+from kiosk.core.rate import Rating, most_of, spread_of
 from kiosk.i18n import N_, tr
 from kiosk.ui import theme
 from kiosk.ui.widgets import KButton, sym
@@ -154,13 +154,13 @@ class RateView(BoxLayout):
         for i, row in self.rows.items():
             counts = tally[i]
             total = sum(counts)
-            most = self.rating.most(i)
+            most = most_of(counts)
             for v, n in enumerate(counts):
                 tile = self.tiles[(i, v)]
                 tile.count = n
                 tile.share = n / total if total else 0.0
                 tile.most = most == v
-            spread = self.rating.spread(i)
+            spread = spread_of(counts)
             marks = tr("1 mark") if total == 1 else tr("{n} marks").format(n=total)
             row.summary = tr(SPREAD[spread]) if spread == "none" else f"{marks} · {tr(SPREAD[spread])}"
         self.hint = tr("Each table taps its answer for every statement: one tap is one mark. A wrong tap: Undo.")
