@@ -132,11 +132,25 @@ def visible(k, widget) -> bool:
     return sx <= x <= sx + sv.width and sy <= y <= sy + sv.height
 
 
+def settle(k, seconds: float = 0.3):
+    """Let real time pass: a quick tap inside a ScrollView reaches the button as a press
+    when the finger lifts and as a release 0.2 s later (Kivy tells a tap from a drag so)."""
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        k.frames(1)
+
+
+def press(k, widget):
+    """A finger's tap on a widget inside a ScrollView, and the time it takes to land."""
+    k.tap(widget)
+    settle(k)
+
+
 def tap_visible(k, widget, tries: int = 12):
     """Page the list until the widget shows (as a person would), then tap it."""
     for _ in range(tries):
         if visible(k, widget):
-            k.tap(widget)
+            press(k, widget)
             return
         k.tap("down")
     raise AssertionError(f"{widget!r} never came into view")
@@ -261,12 +275,12 @@ def test_bounds_disable_the_buttons_and_reset_asks_first(kiosk):
     screen = k.screen()
     row = screen.rows["velkomst"]                            # 10 min: 1 … 30
     for _ in range(2):
-        k.tap(row.ids.minus5)
+        press(k, row.ids.minus5)
     assert row.minutes_text == "1 min"                       # 10 − 5 − 5 stops at 1
     assert row.ids.minus1.disabled and row.ids.minus5.disabled and not row.ids.plus1.disabled
     for _ in range(7):
         if not row.ids.plus5.disabled:
-            k.tap(row.ids.plus5)
+            press(k, row.ids.plus5)
     assert row.minutes_text == "30 min" and row.ids.plus5.disabled and row.ids.plus1.disabled
     # a step the later ones do not depend on, but which is not optional, has no switch to tap
     assert row.ids.switch.disabled
@@ -282,11 +296,39 @@ def test_bounds_disable_the_buttons_and_reset_asks_first(kiosk):
     assert k.app.sm.current == "team" and "The guide's times" in k.screen().plan_text
     # choosing the method again starts from the guide's times
     k.tap("plan")
-    k.tap(screen.rows["handleplan"].ids.plus5)
+    tap_visible(k, screen.rows["handleplan"].ids.plus5)
     k.tap("back")
     k.tap("back")                                            # to the picker
     pick(k, "trivselsdialog")
     assert "The guide's times" in k.screen().plan_text
+
+
+def test_two_fingers_at_once_and_a_drag_that_starts_on_a_button(kiosk):
+    k = kiosk
+    k.tap("start")
+    pick(k, "trivselsdialog")
+    k.tap("plan")
+    rows = k.screen().rows
+    a, b = rows["velkomst"].ids.plus1, rows["refleksion"].ids.minus5
+    f1, f2 = k.touch(*k.center_of(a)), k.touch(*k.center_of(b))
+    f1.touch_down()
+    f2.touch_down()                                        # two people, two buttons, same moment
+    k.frames(2)
+    f1.touch_up()
+    f2.touch_up()
+    settle(k)
+    assert rows["velkomst"].minutes_text == "11 min" and rows["refleksion"].minutes_text == "5 min"
+    assert k.screen().total_text == "2 h 26 min"
+    # a finger that lands on +5 and slides up scrolls the list; it changes no time
+    sv = k.find("scroll")
+    plus5 = rows["praesentation"].ids.plus5
+    assert visible(k, plus5)
+    start = k.center_of(plus5)
+    before = sv.scroll_y
+    k.drag(start, (start[0], start[1] + 400 * k.app.s), steps=8)
+    settle(k)
+    assert sv.scroll_y < before and rows["praesentation"].minutes_text == "15 min"
+    assert k.screen().total_text == "2 h 26 min"
 
 
 @pytest.mark.parametrize("lang, start", [
@@ -347,8 +389,19 @@ def test_fifteen_methods_scroll_by_a_drag_and_page_by_buttons(open_kiosk):
         k.tap("down")
     assert k.find("down").disabled and visible(k, last)
     shot(k, "picker-15-bottom")
-    k.tap(last)
+    press(k, last)
     assert k.app.sm.current == "team" and k.screen().method.id == last.method.id
+    # two people tap two cards at once: the first to lift picks, the other changes nothing
+    k.tap("back")
+    one, two = card_of(k, cards[0].method.id), card_of(k, cards[1].method.id)
+    f1, f2 = k.touch(*k.center_of(one)), k.touch(*k.center_of(two))
+    f1.touch_down()
+    f2.touch_down()
+    k.frames(2)
+    f2.touch_up()
+    f1.touch_up()
+    settle(k)
+    assert k.app.sm.current == "team" and k.screen().method.id == cards[1].method.id
     # back on the picker, a tool or test can bring any card into view to tap it
     k.tap("back")
     assert k.app.sm.current == "picker"              # drawn afresh, from the top
@@ -407,7 +460,7 @@ def test_shortening_a_step_with_rounds_shrinks_its_rounds(open_kiosk):
     k.tap("plan")
     row = k.screen().rows["runder"]
     assert "Rounds: 6 · 7 · 7 min" in row.ids.title.text
-    k.tap(row.ids.minus5)                                   # 20 → 15: the rounds shrink with it
+    press(k, row.ids.minus5)                                # 20 → 15: the rounds shrink with it
     assert "Rounds: 4½ · 5 · 5 min" in row.ids.title.text
     assert k.screen().total_text == "20 min"
     k.tap("done")

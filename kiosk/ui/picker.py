@@ -12,6 +12,7 @@ from kivy.clock import Clock
 from kivy.factory import Factory
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import Screen
+from kivy.uix.scrollview import ScrollView
 from kivy.utils import escape_markup
 
 from kiosk.i18n import LANGUAGES, tr
@@ -38,6 +39,36 @@ def facts(method) -> list[str]:
     if method.group_size:
         out.append(tr("Group: {size}").format(size=method.group_size))
     return out
+
+
+class FingerScroll(ScrollView):
+    """A ScrollView for several hands at once.
+
+    Kivy's ScrollView follows one finger: a second finger landing while the first is
+    down becomes the one it follows, and the first finger's tap is lost. Here a finger
+    that lands while another is down goes straight to what it touches (a button takes
+    it as its own tap), and the first finger keeps its tap or its scroll.
+    """
+
+    def on_touch_down(self, touch):
+        if self._touch and self._touch is not touch:
+            if not self.collide_point(*touch.pos):
+                return False
+            touch.ud[self._extra_key()] = True
+            return self.simulate_touch_down(touch)
+        return super().on_touch_down(touch)
+
+    def on_touch_up(self, touch):
+        if touch.ud.get(self._extra_key()):
+            touch.push()
+            touch.apply_transform_2d(self.to_local)
+            done = super(ScrollView, self).on_touch_up(touch)  # to the children, not the scrolling
+            touch.pop()
+            return done
+        return super().on_touch_up(touch)
+
+    def _extra_key(self) -> str:
+        return f"fingerscroll.{self.uid}"
 
 
 def paging(scroll, content) -> tuple[bool, bool]:
@@ -128,6 +159,8 @@ class PickerScreen(Screen):
 
     def pick(self, method):
         app = App.get_running_app()
+        if self.manager is None or self.manager.current != self.name:
+            return  # another finger picked a method a moment ago: the first one counts
         app.screen("team").prepare(method)
         app.show("team")
 

@@ -20,7 +20,7 @@ from kivy.utils import escape_markup
 
 from kiosk.core.plan import Plan, PlanError
 from kiosk.i18n import N_, tr
-from kiosk.ui.picker import duration, page, paging
+from kiosk.ui.picker import FingerScroll, duration, page, paging  # noqa: F401  (FingerScroll: plan.kv)
 from kiosk.ui.widgets import sym
 
 _REFUSALS = {
