@@ -411,6 +411,8 @@ def test_when_falls_back_to_the_methods_language_then_the_summary(tmp_path):
     d = m.to_dict()
     del d["when"]
     assert Method.from_dict(d).when == {}
+    for junk in (["da", "x"], "always", None, {"da": 3, "nb": ""}):  # a damaged snapshot
+        assert Method.from_dict(dict(d, when=junk)).when == {}
 
 
 def test_bad_when_tables_name_the_language_and_what_was_expected(tmp_path):

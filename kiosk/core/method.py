@@ -120,5 +120,12 @@ class Method:
             steps=tuple(Step.from_dict(s) for s in d["steps"]),
             summary=d.get("summary", ""), source=d.get("source", ""),
             group_size=d.get("group_size", ""), meetings=int(d.get("meetings", 1)),
-            when={str(k): str(v) for k, v in (d.get("when") or {}).items()}, path=path,
+            when=_when(d.get("when")), path=path,
         )
+
+
+def _when(value) -> dict[str, str]:
+    """The when-lines of a stored snapshot; anything else than a table of texts is dropped."""
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): v for k, v in value.items() if isinstance(v, str) and v}
