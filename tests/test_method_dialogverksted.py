@@ -76,6 +76,8 @@ def test_dialogverksted_start_to_finish_by_touch(kiosk):
     app = k.app
     k.tap("start")                                               # the board's "Start a workshop"
     assert app.sm.current == "picker"
+    k.screen().card_for("dialogverksted")
+    k.frames(2)                                                  # laid out: now it scrolls to it
     k.tap(k.screen().card_for("dialogverksted"))
     k.type(k.find("keyboard"), "Lageret")
     k.tap("start")
@@ -189,6 +191,7 @@ def test_dialogverksted_start_to_finish_by_touch(kiosk):
     k.tap("kok")
     k.tap("end")
     k.tap(app.confirm_view.ids.yes)
+    k.tap(app.confirm_view.ids.no)                               # the export QR is offered: not now
     assert app.store.load_session(sid)["status"] == "finished"
 
     wall = fresh(k, sid)                                         # what the two meetings left on the wall
