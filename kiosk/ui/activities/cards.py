@@ -25,7 +25,7 @@ from kivy.utils import escape_markup
 
 from kiosk.core.cards import CARD_KIND, JOKER_KIND, POINT_KIND, Cards
 from kiosk.core.wall import NOTE_MAX
-from kiosk.i18n import tr
+from kiosk.i18n import N_, tr
 from kiosk.ui import theme
 from kiosk.ui.activities.notes import COLOURS, Style, WallView, grid
 from kiosk.ui.app import FAILED
@@ -38,9 +38,9 @@ Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
 CARD_COLOUR = (0.97, 0.97, 0.94, 1)
 STYLES = {
-    CARD_KIND: Style(CARD_COLOUR, "▲", "Statement card"),
-    JOKER_KIND: Style(COLOURS["orange"], "●", "Joker"),
-    POINT_KIND: Style(theme.NOTE_YELLOW, "!", "Attention point"),
+    CARD_KIND: Style(CARD_COLOUR, "▲", N_("Statement card")),
+    JOKER_KIND: Style(COLOURS["orange"], "●", N_("Joker")),
+    POINT_KIND: Style(theme.NOTE_YELLOW, "!", N_("Attention point")),
 }
 """The looks of the step's notes: white statement cards, orange jokers, yellow post-its."""
 

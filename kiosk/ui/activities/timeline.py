@@ -166,6 +166,8 @@ class TimelineView(WallView):
             name = self.pending["name"]
             self.hint = (tr("Tap the first year of “{name}”").format(name=name) if self.pending.get("first") is None
                          else tr("Now tap the last year of “{name}”").format(name=name))
+        elif not line.notes():
+            self.hint = tr("No post-its yet: tap “+ Write a post-it”, then drag it up onto its year")
         elif unplaced:
             self.hint = tr("{placed} on the timeline · {left} to place: drag each one up onto its year").format(
                 placed=placed, left=len(unplaced))
@@ -197,12 +199,12 @@ class TimelineView(WallView):
         if future < len(line.years):
             x = ox + future * col_w
             g.add(Color(*theme.ACCENT))
-            g.add(Line(points=[x, oy + tray_top, x, oy + board.height - BAND_H * s], width=3 * s,
+            g.add(Line(points=[x, oy + tray_top, x, oy + board.height], width=3 * s,
                        dash_length=12 * s, dash_offset=8 * s))
             label.font_size = 28 * s
             label.texture_update()
             label.size = label.texture_size
-            label.pos = (x + 6 * s, oy + board.height - BAND_H * s - label.height)
+            label.pos = (x - label.width - 8 * s, oy + board.height - label.height - 6 * s)  # in the headings' row
             label.opacity = 1
         else:
             label.opacity = 0
