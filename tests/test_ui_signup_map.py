@@ -178,7 +178,7 @@ def test_map_centre_place_link_unlink_delete_and_undo(kiosk):
     assert fresh(k).item(c).kind == "udfordring" and fresh(k).item(c).map_at is not None
 
     k.tap_card(board, a)                                           # tap one, then the other: linked
-    assert view.selected == a and board.cards[a].selected and "Linking" in view.hint
+    assert view.selected == a and board.cards[a].selected and "Now tap" in view.hint
     k.tap_card(board, b)
     assert maps.links(fresh(k)) == [maps.pair(a, b)] and view.selected == ""
     assert board.cards[a].badge == "↔ 1"

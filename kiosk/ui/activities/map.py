@@ -48,6 +48,8 @@ CENTRE_W, CENTRE_H = 380, 150
 LINK_W = 7
 """A link's line width at 1080p: readable from across the room."""
 LINK = "↔"
+TRAY_HEAD = 84
+"""Room for the tray's heading: two lines of small bold text at 1080p."""
 
 
 class MapView(WallView):
@@ -134,7 +136,7 @@ class MapView(WallView):
             self.selected = ""
         cards: list[Card] = []
         tx, ty, tw, th = self.tray_rect
-        head = 64 * s
+        head = TRAY_HEAD * s
         cards += grid_cards(wall, waiting, self.styles, (tx + 10 * s, ty + 10 * s, tw - 20 * s, th - head - 10 * s), s)
         centre = self.board.centre
         button = self.ids.centre
@@ -152,16 +154,14 @@ class MapView(WallView):
         self._draw_back(links, centres)
         self.can_edit = bool(self.selected) and self.selected.startswith("n")
         self.status = tr("{placed} on the map · {links} links").format(placed=len(placed), links=len(links))
-        if self.selected:
-            label = wall.label(self.selected)
-            label = label if len(label) <= 30 else label[:28] + "…"
-            self.hint = tr("Linking “{text}”: tap the other post-it (this one again: stop)").format(text=label)
+        if self.selected:  # the framed card says which one: the line says only what to do
+            self.hint = tr("Now tap the post-it to link it with")
         elif not centre:
             self.hint = tr("Tap the middle to write the central theme")
         else:
             self.hint = tr("Drag post-its around the theme · tap two, one after the other, to link them")
         self.ids.tray_label.text = tr("Not on the map ({n})").format(n=len(waiting)) if waiting else \
-            tr("Drag here to take a post-it off the map")
+            tr("Off the map: drag here")
 
     def _draw_back(self, links, centres):
         """The tray and the map as panels, and the links as thick lines, under the cards."""
@@ -188,8 +188,8 @@ class MapView(WallView):
             RoundedRectangle(pos=(cx + ox - 6 * s, cy + oy - 6 * s), size=(cw + 12 * s, ch + 12 * s),
                              radius=[18 * s])
         label = self.ids.tray_label
-        label.pos = (tx + ox + 14 * s, ty + oy + th - 64 * s)
-        label.size = (tw - 28 * s, 64 * s)
+        label.pos = (tx + ox + 14 * s, ty + oy + th - TRAY_HEAD * s)
+        label.size = (tw - 28 * s, TRAY_HEAD * s)
         label.text_size = label.size
 
     # -- intents ---------------------------------------------------------------------------
