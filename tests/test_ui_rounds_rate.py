@@ -169,3 +169,64 @@ def test_a_custom_scale_reads_its_own_words_with_shapes(kiosk):
     k.tap(tile(view, 0, 1))
     k.tap(tile(view, 0, 1))
     assert tile(view, 0, 1).count == 2 and view.rows[0].summary == "2 marks · all agree"
+
+
+# -- screenshots: python tests/test_ui_rounds_rate.py 1920x1080 (or 3840x2160) -----------------
+
+def _shoot(size: str) -> list:
+    """The rounds and rate steps of NED and APU with a realistic state, in Norwegian."""
+    import random
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root))
+    from kiosk import testing
+
+    w, h = (int(x) for x in size.split("x"))
+    testing.virtual_display(w + 80, h + 80)
+    testing.prepare_kivy(w, h)
+    from kiosk.core.clock import FakeClock
+    from kiosk.testing import Driver
+
+    clock = FakeClock(1_800_000_000.0)
+    k = Driver(Path(tempfile.mkdtemp()) / "data", clock=clock, lang="nb")
+    out = root / "screenshots" / "rounds_rate"
+    shots = []
+    try:
+        start(k, "ned-dialogduk")
+        go_to(k, "hvorfor")
+        k.tap("round_toggle")
+        k.advance(75)
+        shots.append(k.screenshot(out / f"rounds-igp-{size}.png"))
+        v = go_to(k, "paastander")
+        rnd = random.Random(3)
+        for i in range(10):
+            for _ in range(rnd.randint(0, 5)):
+                v.rating.mark(i, rnd.choice([0, 0, 1, 2]))
+        v.refresh()
+        shots.append(k.screenshot(out / f"rate-statements-{size}.png"))
+        k.tap("page_next")
+        shots.append(k.screenshot(out / f"rate-statements-page2-{size}.png"))
+        v = go_to(k, "terskel")
+        for value in (1, 1, 2, 1):
+            v.rating.mark(0, value)
+        v.refresh()
+        shots.append(k.screenshot(out / f"rate-threshold-{size}.png"))
+        k.app.end_workshop()
+        start(k, "apu", "Team Nord")
+        go_to(k, "intervju")
+        k.tap("round_toggle")
+        k.advance(600 + 125)
+        shots.append(k.screenshot(out / f"rounds-apu-interview-{size}.png"))
+    finally:
+        k.close()
+    return shots
+
+
+if __name__ == "__main__":
+    import sys
+
+    for p in _shoot(sys.argv[1] if len(sys.argv) > 1 else "1920x1080"):
+        print(p)

@@ -25,7 +25,7 @@ from kiosk.core.rounds import Rounds
 from kiosk.core.timer import format_clock
 from kiosk.i18n import tr
 from kiosk.store import StoreError
-from kiosk.ui import messages, sound
+from kiosk.ui import messages, sound, theme
 from kiosk.ui.widgets import sym
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
@@ -117,8 +117,12 @@ class RoundsView(BoxLayout):
         box = self.ids.list
         box.clear_widgets()
         self._rows = []
-        for i, rnd in enumerate(self.rounds.rounds):
+        many = len(self.rounds.rounds) > 4  # more than fit at full size: share the column
+        for _ in self.rounds.rounds:
             row = RoundRow()
+            if many:
+                row.size_hint_y = 1
+                row.font_size = theme.SMALL * self.app.s
             self._rows.append(row)
             box.add_widget(row)
 
