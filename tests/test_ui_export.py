@@ -101,6 +101,10 @@ def test_board_export_qr_decodes_from_a_screenshot_and_opens_the_page(kiosk):
     assert "<script>alert" not in page
     status, ics = fetch(found[0] + "/ics")
     assert status == 200 and "BEGIN:VCALENDAR" in ics
+    k.tap("done")                     # Done leaves the link open for the rest of its time
+    assert k.app.sm.current == "board"
+    assert k.app.export_server.seconds_left(screen.share.token.value) == 15 * 60
+    assert fetch(found[0])[0] == 200
 
 
 def admin_export(k, ws):

@@ -18,8 +18,9 @@ served (others: 405). The request head is read with a deadline and a size bound
 (an over-long request line: 414; too many or too long headers: 431; too slow: 408),
 the number of connections is bounded in all and per client, each client has a
 token bucket (429 with Retry-After when it floods), path tricks are refused, every
-response carries strict security headers, every refusal is logged, and a failure
-while rendering is a 500 page — the server keeps running.
+response carries strict security headers, every refusal is logged (a flood from one
+client as one line every 5 seconds with the count, so it cannot fill the disk), and a
+failure while rendering is a 500 page — the server keeps running.
 """
 
 from __future__ import annotations
@@ -123,6 +124,22 @@ class RateLimiter:
         self.rate, self.burst, self.now = rate, burst, now
         self._lock = threading.Lock()
         self._buckets: dict[str, tuple[float, float]] = {}
+        self._logged: dict[str, tuple[float, int]] = {}
+
+    def quiet(self, client: str, every: float = 5.0) -> Optional[str]:
+        """For the log during a flood: a suffix to log now (with how many refusals went
+        unlogged since the last line), or None to count this one silently. One line per
+        client every few seconds, so a flood cannot fill the disk with log lines."""
+        now = self.now()
+        with self._lock:
+            last, skipped = self._logged.get(client, (float("-inf"), 0))
+            if now - last >= every:
+                self._logged[client] = (now, 0)
+                if len(self._logged) > 4096:
+                    self._logged = {k: v for k, v in self._logged.items() if now - v[0] < every}
+                return f" (and {skipped} more refused since the last line)" if skipped else ""
+            self._logged[client] = (last, skipped + 1)
+            return None
 
     def allow(self, client: str) -> tuple[bool, float]:
         """(allowed, seconds until the next request would be)."""
@@ -306,6 +323,9 @@ class ExportHandler(BaseHTTPRequestHandler):
             if (line_end if line_end >= 0 else len(buf)) > MAX_REQUEST_LINE:
                 self.refuse(HTTPStatus.REQUEST_URI_TOO_LONG, "request line too long")
                 return None
+            if end > MAX_HEAD:
+                self.refuse(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request head too large")
+                return None
             if end >= 0:
                 return bytes(buf[:end])
             if len(buf) > MAX_HEAD:
@@ -338,7 +358,9 @@ class ExportHandler(BaseHTTPRequestHandler):
         allowed, wait = self.server.export.limiter.allow(self.client_address[0])
         self.raw_requestline = self.rfile.readline(MAX_REQUEST_LINE + 1)
         if not allowed:
-            self.refuse(HTTPStatus.TOO_MANY_REQUESTS, "rate limit", extra=(("Retry-After", str(max(1, round(wait)))),))
+            quiet = self.server.export.limiter.quiet(self.client_address[0])
+            self.refuse(HTTPStatus.TOO_MANY_REQUESTS, f"rate limit{quiet}",
+                        extra=(("Retry-After", str(max(1, round(wait)))),), log_it=quiet is not None)
             return
         if not self.raw_requestline.strip():
             self.refuse(HTTPStatus.BAD_REQUEST, "empty request line")
@@ -422,9 +444,11 @@ class ExportHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def refuse(self, code: int, reason: str, extra=(), token: Optional[Token] = None, key=None) -> None:
-        log.warning("refused %s %s from %s: %d %s", (self.command or "-")[:10], redact(self.path or "-"),
-                    self.client_address[0], int(code), reason)
+    def refuse(self, code: int, reason: str, extra=(), token: Optional[Token] = None, key=None,
+               log_it: bool = True) -> None:
+        if log_it:
+            log.warning("refused %s %s from %s: %d %s", (self.command or "-")[:10], redact(self.path or "-"),
+                        self.client_address[0], int(code), reason)
         try:
             self.page(int(code), extra=extra, token=token, key=key)
         except OSError:
