@@ -79,22 +79,24 @@ def links(wall: Wall) -> list[Pair]:
 
 
 def free_spot(spots: list[tuple[float, float]], *, radius: float = 0.34) -> tuple[float, float]:
-    """Where a newly written point goes: on a ring around the centre, the first of 16
-    places (every 90°, then the diagonals, then a wider ring) with room around it, else
-    the one furthest from the points already there, so a new note does not land on another."""
-    candidates = []
-    for r in (radius, radius + 0.1):
+    """Where a newly written point goes: the first place on a ring around the centre
+    (above, below, left, right, then the diagonals; then a wider ring) with room around
+    it; when the rings are full, the place of a grid over the whole map that is furthest
+    from every point already there, so a new note does not land on another."""
+    ring = []
+    for r, turn in ((radius, 0.0), (radius + 0.1, math.pi / 8)):
         for k in (0, 4, 2, 6, 1, 5, 3, 7):
-            a = math.pi / 2 - k * math.pi / 4
-            candidates.append((0.5 + r * math.cos(a), 0.5 + r * math.sin(a)))
+            a = math.pi / 2 - k * math.pi / 4 + turn
+            ring.append((0.5 + r * math.cos(a), 0.5 + r * math.sin(a)))
+    grid = [(0.06 + 0.88 * i / 6, 0.08 + 0.84 * j / 4) for j in range(5) for i in range(7)]
+    grid = [g for g in grid if not (abs(g[0] - 0.5) < 0.2 and abs(g[1] - 0.5) < 0.2)]  # not on the centre
+    places = [(min(1.0, max(0.0, x)), min(1.0, max(0.0, y))) for x, y in ring + grid]
     if not spots:
-        return candidates[0]
+        return places[0]
 
     def room(c):
         return min(math.dist(c, p) for p in spots)
-    # the first place in the ring's order with a card's room around it, else the emptiest
-    best = next((c for c in candidates if room(c) >= ROOM), None) or max(candidates, key=room)
-    return (min(1.0, max(0.0, best[0])), min(1.0, max(0.0, best[1])))
+    return next((c for c in places if room(c) >= ROOM), None) or max(places, key=room)
 
 
 def linked(wall: Wall, a: str, b: str) -> bool:

@@ -20,6 +20,7 @@ The rules are the core's (``kiosk.core.map``): this view only asks and shows.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Optional
 
@@ -50,6 +51,8 @@ LINK_W = 7
 LINK = "↔"
 TRAY_HEAD = 84
 """Room for the tray's heading: two lines of small bold text at 1080p."""
+ROOMY = 12
+"""Cards on the map at full size; more share the room."""
 
 
 class MapView(WallView):
@@ -72,14 +75,18 @@ class MapView(WallView):
         self.map_rect = (0.0, 0.0, 1.0, 1.0)
         self.tray_rect = (0.0, 0.0, 0.0, 0.0)
         self.centre_rect = (0.0, 0.0, 0.0, 0.0)
+        self._on_map = 0
         board = self.ids.board
         board.bind(on_tap=lambda _b, key: self.tap(key), on_drop=self._dropped,
                    size=lambda *_: self.refresh(), pos=lambda *_: self.refresh())
 
     @property
     def card_size(self) -> tuple[float, float]:
+        """A card on the map; with more than ROOMY of them they shrink together (to 80 %
+        at most, where two lines of text still show) so the story stays in sight."""
         s = self.app.s
-        return CARD_W * s, card_height(3, badge=True) * s
+        fit = 1.0 if self._on_map <= ROOMY else max(0.8, math.sqrt(ROOMY / self._on_map))
+        return CARD_W * s * fit, card_height(3, badge=True) * s * fit
 
     # -- geometry ------------------------------------------------------------------------
 
@@ -131,6 +138,7 @@ class MapView(WallView):
         wall = self.wall
         self._layout()
         placed, waiting = rules.placed(wall), rules.tray(wall)
+        self._on_map = len(placed)
         links, degree = rules.links(wall), rules.degree(wall)
         if self.selected and self.selected not in degree:
             self.selected = ""
