@@ -37,7 +37,9 @@ def length_text(method) -> str:
 def facts(method) -> list[str]:
     out = [length_text(method)]
     if method.group_size:
-        out.append(tr("Group: {size}").format(size=method.group_size))
+        group = tr("Group: {size}").format(size=method.group_size)
+        head, _, tail = group.rpartition(" ")  # no lone word ("4") on a line of its own
+        out.append(f"{head}\u00a0{tail}" if head else group)
     return out
 
 
