@@ -47,8 +47,10 @@ COL_GAP = 14
 PAD = 10
 CHIP_H = 80
 """A name note is a touch target: ≥ 80 px at 1080p."""
-CHIP_MIN_W = 170
+CHIP_MIN_W = 140
 ADD_H = 84
+ADD_H_TIGHT = 80
+"""The add card when the columns wrap into rows: still a finger's target."""
 ADD = "add:"
 """The key prefix of a column's "+ Add my name" card."""
 
@@ -74,22 +76,43 @@ class Column:
 
 def chip_rects(n: int, box: Rect, scale: float) -> list[Rect]:
     """n name notes in a box, one column while they fit, then side by side; when even
-    that is too few rows, the rows overlap like a fanned stack (each name's line stays
-    in sight) rather than shrinking below a finger's size."""
+    that is too few rows, the rows overlap like a fanned stack (the name on each note's
+    first line stays in sight) rather than shrinking below a finger's size. The notes
+    never leave the box: a column full to the brim still shows its count on the theme."""
     if n == 0:
         return []
     bx, by, bw, bh = box
+    bh = max(bh, 1.0)
     gap = 8 * scale
-    h = CHIP_H * scale
+    h = min(CHIP_H * scale, bh)
     rows_fit = max(1, int((bh + gap) // (h + gap)))
     cols = min(max(1, math.ceil(n / rows_fit)), max(1, int((bw + gap) // (CHIP_MIN_W * scale + gap))))
     rows = math.ceil(n / cols)
     w = (bw - (cols - 1) * gap) / cols
     step = h + gap
     if rows > 1 and rows * step - gap > bh:
-        step = max(44 * scale, (bh - h) / (rows - 1))
+        step = max(0.0, (bh - h) / (rows - 1))
     top = by + bh
     return [(bx + (i % cols) * (w + gap), top - h - (i // cols) * step, w, h) for i in range(n)]
+
+
+def share_row(names: list[list], per_row: int, width: float, gap: float) -> list[tuple[float, float]]:
+    """(x, width) of each column: the columns of a row share its width by how many names
+    they hold (one more for every four), so a popular theme gets room for its names side
+    by side instead of a stack too deep to read."""
+    out: list[tuple[float, float]] = []
+    for start in range(0, len(names), per_row):
+        row = names[start:start + per_row]
+        weights = [1 + len(people) / 4 for people in row]
+        room = width - (per_row - 1) * gap
+        if len(row) < per_row:  # a last, shorter row keeps the columns' usual width
+            room = room * len(row) / per_row
+        x = 0.0
+        for wt in weights:
+            w = room * wt / sum(weights)
+            out.append((x, w))
+            x += w + gap
+    return out
 
 
 class SignupView(WallView):
@@ -140,22 +163,24 @@ class SignupView(WallView):
         gap = COL_GAP * s
         per_row = min(n, max(1, int((board.width + gap) // (COL_MIN * s + gap))))
         rows = math.ceil(n / per_row)
-        cw = (board.width - (per_row - 1) * gap) / per_row
         ch = (board.height - (rows - 1) * gap) / rows
-        head_h = card_height(3 if rows == 1 else 2, badge=True) * s
+        spans = share_row(names, per_row, board.width, gap)
+        head_h = card_height(3 if rows == 1 else 1, badge=True) * s  # wrapped: room for the names
+        add_h = (ADD_H if rows == 1 else ADD_H_TIGHT) * s
         pad = PAD * s
         cards: list[Card] = []
         for i, (col, people) in enumerate(zip(self.columns, names)):
-            r, c = divmod(i, per_row)
-            x, y = c * (cw + gap), board.height - (r + 1) * ch - r * gap
+            r = i // per_row
+            x, cw = spans[i]
+            y = board.height - (r + 1) * ch - r * gap
             col.rect = (x, y, cw, ch)
             count = tr("{n} signed up").format(n=len(people))
             head = (x + pad, y + ch - pad - head_h, cw - 2 * pad, head_h)
             if col.key is not None:
                 cards.append(self._theme_card(col, head, count))
                 cards.append(Card(key=ADD + col.key, text="+ " + tr("Add my name"), colour=ADD_COLOUR,
-                                  rect=(x + pad, y + pad, cw - 2 * pad, ADD_H * s), draggable=False))
-                bottom = y + pad + ADD_H * s + 8 * s
+                                  rect=(x + pad, y + pad, cw - 2 * pad, add_h), draggable=False))
+                bottom = y + pad + add_h + 8 * s
             else:
                 cards.append(Card(key="elsewhere", text=col.label, colour=(0.75, 0.75, 0.75, 1), rect=head,
                                   badge=count, draggable=False))
