@@ -60,6 +60,15 @@ def decode(k, name: str) -> list[str]:
     return [r.text for r in zxingcpp.read_barcodes(Image.open(path)) if r.format == zxingcpp.BarcodeFormat.QRCode]
 
 
+def decode_far(path: Path, shrink: int) -> list[str]:
+    """The screenshot as a phone 1–2 m away might see it: shrunk, slightly blurred, grey."""
+    from PIL import ImageFilter
+
+    im = Image.open(path).convert("L")
+    im = im.resize((im.width // shrink, im.height // shrink), Image.BILINEAR).filter(ImageFilter.GaussianBlur(0.6))
+    return [r.text for r in zxingcpp.read_barcodes(im)]
+
+
 def fetch(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=10) as r:
@@ -94,6 +103,7 @@ def test_board_export_qr_decodes_from_a_screenshot_and_opens_the_page(kiosk):
 
     found = decode(k, "export-board-1920x1080.png")
     assert found == [screen.share.url]
+    assert decode_far(SHOTS / "export-board-1920x1080.png", 5) == found  # ~5 px a module
     status, page = fetch(found[0])
     assert status == 200
     for theme in THEMES:
@@ -179,6 +189,7 @@ def test_offline_fallback_mail_and_text_codes_decode_from_the_screen(kiosk):
 
     found = decode(k, "export-offline-mail-1920x1080.png")
     assert len(found) == 1 and found[0].startswith("mailto:?subject=")
+    assert decode_far(SHOTS / "export-offline-mail-1920x1080.png", 3) == found  # ~3 px a module
     query = parse_qs(urlsplit(found[0]).query)
     assert "åbne" in query["subject"][0] or "Statuspil" in query["subject"][0]
     body = query["body"][0]
