@@ -171,7 +171,7 @@ def test_a_custom_scale_reads_its_own_words_with_shapes(kiosk):
     assert tile(view, 0, 1).count == 2 and view.rows[0].summary == "2 marks · all agree"
 
 
-# -- screenshots: python tests/test_ui_rounds_rate.py 1920x1080 (or 3840x2160) -----------------
+# -- screenshots: python -m tests.test_ui_rounds_rate 1920x1080 (or 3840x2160) ----------------
 
 def _shoot(size: str) -> list:
     """The rounds and rate steps of NED and APU with a realistic state, in Norwegian."""

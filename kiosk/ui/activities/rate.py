@@ -94,6 +94,10 @@ class RateView(BoxLayout):
     pages = NumericProperty(1)
     page_text = StringProperty("")
     hint = StringProperty("")
+    task = StringProperty("")
+    """The step's first prompt: what the group does now."""
+    prompts_text = StringProperty("")
+    room_for_prompts = BooleanProperty(False)
 
     def __init__(self, **kw):
         super().__init__(**kw)
@@ -103,12 +107,15 @@ class RateView(BoxLayout):
         self.rows: dict[int, StatementRow] = {}
         self.tiles: dict[tuple[int, int], RateTile] = {}
         self._per_page = 0
-        self.ids.rows.bind(size=lambda *_: self._layout())
+        prompts = list(self.step.prompts)
+        self.task = escape_markup(prompts[0]) if prompts else ""
+        self.prompts_text = "\n".join(f"•  {escape_markup(p)}" for p in prompts[1:])
+        self.ids.body.bind(size=lambda *_: self._layout())
 
     # -- paging ------------------------------------------------------------------------
 
     def per_page(self) -> int:
-        h = self.ids.rows.height
+        h = self.ids.body.height
         return max(1, int(h // (ROW_MIN * self.app.s))) if h > 1 else 5
 
     def _layout(self):
@@ -134,7 +141,13 @@ class RateView(BoxLayout):
         box.clear_widgets()
         self.rows, self.tiles = {}, {}
         s = self.app.s
-        row_h = min(ROW_MAX * s, max(ROW_MIN * s, (box.height - (len(shown) - 1) * box.spacing) / max(1, len(shown))))
+        room = self.ids.body.height
+        row_h = min(ROW_MAX * s, max(ROW_MIN * s, (room - (len(shown) - 1) * box.spacing) / max(1, len(shown))))
+        box.height = len(shown) * row_h + (len(shown) - 1) * box.spacing
+        self.room_for_prompts = room - box.height - self.ids.body.spacing >= 120 * s
+        self.ids.rate_prompts.size_hint_y = 1 if self.room_for_prompts else None
+        if not self.room_for_prompts:
+            self.ids.rate_prompts.height = 0
         for i in shown:
             row = StatementRow(number=f"{i + 1}.", text=escape_markup(self.rating.statements[i]), height=row_h)
             for v, (shape, colour, word) in enumerate(self.looks):
@@ -144,7 +157,6 @@ class RateView(BoxLayout):
                 self.tiles[(i, v)] = tile
             self.rows[i] = row
             box.add_widget(row)
-        box.add_widget(Widget())  # rows sit at the top when few
         self.refresh()
 
     # -- drawing -----------------------------------------------------------------------
@@ -163,7 +175,7 @@ class RateView(BoxLayout):
             spread = spread_of(counts)
             marks = tr("1 mark") if total == 1 else tr("{n} marks").format(n=total)
             row.summary = tr(SPREAD[spread]) if spread == "none" else f"{marks} · {tr(SPREAD[spread])}"
-        self.hint = tr("Each table taps its answer for every statement: one tap is one mark. A wrong tap: Undo.")
+        self.hint = tr("One tap = one mark · a wrong tap: Undo")
 
     # -- intents -----------------------------------------------------------------------
 
