@@ -39,6 +39,7 @@ from kiosk.core.workshop import Workshop
 from kiosk.paths import methods_dirs
 from kiosk.store import Store, StoreError
 from kiosk.ui import messages, theme, widgets  # noqa: F401  (widgets: registers KButton)
+from kiosk.ui import memory
 
 log = logging.getLogger("kiosk")
 IDLE_SECONDS = 120
@@ -120,6 +121,7 @@ class KioskApp(App):
 
     def build(self):
         widgets.register_fonts()
+        memory.tune()  # weeks on the wall: large freed buffers go back to the system
         Window.clearcolor = theme.BG  # the screens' background: a clear, not a full-screen fill
         if str(HERE / "common.kv") not in Builder.files:  # a second app in one process (tests)
             Builder.load_file(str(HERE / "common.kv"))

@@ -51,7 +51,7 @@ from kiosk.core.actions import ActionError, ActionPlan, measure_question, parse_
 from kiosk.core.idle import IdleError, burn_in_offset, night_dim
 from kiosk.core.statuspil import Arrow, Board
 from kiosk.i18n import tr
-from kiosk.ui import theme
+from kiosk.ui import memory, theme
 from kiosk.ui.app import FAILED
 from kiosk.ui.widgets import SYMBOLS, KButton, sym
 
@@ -668,6 +668,8 @@ class BoardScreen(Screen):
                 and self._panel_closed()):
             self.archive_mode, self.team, self.page = False, "", 0
             self._dirty = True
+        if self._panel_closed():
+            memory.maybe_trim(now)  # weeks on the wall: freed text textures back to the system
         scanned = self._scanned_at
         if (self._dirty or scanned is None or now - scanned >= RESCAN_SECONDS or now < scanned):
             self.refresh()
