@@ -44,7 +44,8 @@ def test_ned_dialogduk_start_to_finish(kiosk):
     k = kiosk
     session = pick(k, "ned-dialogduk", "Hjemmetjenesten Sør")
     phases = session.method.phases()
-    assert [p.minutes for p in phases] == [10, 10, 10, 30, 30, 40]      # the guide's 10 · 10 · 30 · 30
+    assert [p.minutes for p in phases] == [15, 10, 10, 10, 30, 30, 45, 10]  # the guide's 10 · 10 · 30 · 30
+    assert session.method.minutes == 160                                  # in the guide's 2.5–3 hours
     k.tap("toggle")
 
     # Oppgave 1a: IGP — one silent minute, then the group, then plenary
@@ -77,6 +78,8 @@ def test_ned_dialogduk_start_to_finish(kiosk):
     assert keys, "the sort step shows nothing to sort"
     drop_in(k, v, keys[0], "begge")
     assert wall(k).item(keys[0]).column == "begge"
+
+    next_step(k, "plenum-1-2")
 
     # Oppgave 3: ten statements, green / yellow / red, two pages
     v = next_step(k, "paastander")
@@ -143,6 +146,8 @@ def test_ned_dialogduk_start_to_finish(kiosk):
     k.tap(v.ids.follow_up)
     k.tap(v.picker.ids.month_ahead)
     k.tap(v.picker.ids.save)
+    next_step(k, "avslutning")
+    assert k.find("next").disabled
 
     sid = end_workshop(k)
 
