@@ -106,8 +106,10 @@ def test_perspektivsamtale_start_to_finish(kiosk):
     k.advance(10 * 60)
 
     v = next_step(k, "samtale")
-    assert type(v).__name__ == "CardsView" and len(v.deck_buttons) == 6
+    assert type(v).__name__ == "CardsView" and len(v.cards.decks) == 6
     assert all(10 <= len(d["cards"]) <= 12 for d in v.cards.decks)
+    k.tap(v.ids.deck)
+    assert len(v.deck_buttons) == 6
     k.tap(v.deck_buttons["samarbejde"])          # the TRIO chose the theme
     for _ in range(3):
         k.tap(v.ids.pile)                        # persons 1, 2, 3 draw in turn

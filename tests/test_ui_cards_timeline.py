@@ -105,11 +105,13 @@ def test_draw_in_turn_put_back_undo_people_and_deck(kiosk):
     k.tap(v.ids.pile)
     assert v.turn_text == "Person 1's turn"  # 5 drawn round a table of 5: round again
 
-    other = v.deck_buttons["nye-kolleger"]
-    k.tap(other)
+    k.tap(v.ids.deck)                        # the theme chooser: six big buttons
+    assert len(v.deck_buttons) == 6 and "Hård tone" in v.deck_buttons["haard-tone"].text
+    k.tap(v.deck_buttons["nye-kolleger"])
     c = fresh_cards(k)
     assert c.state.deck == "nye-kolleger" and len(c.remaining()) == 11
-    assert "Introduktion" in other.text and v.ids.pile.label == "11 cards"
+    assert v.chooser.get_parent_window() is None
+    assert "Introduktion" in v.deck_text and v.ids.pile.label == "11 cards"
     k.tap("undo")                            # back to the first deck, its five cards still drawn
     assert fresh_cards(k).state.deck == "haard-tone" and v.ids.pile.label == "7 cards"
 
@@ -371,6 +373,9 @@ def shots(size: str) -> list[Path]:
         v = go_to(k, "samtale")
         k.tap("toggle")
         written.append(k.screenshot(out / "cards-1-face-down.png"))
+        k.tap(v.ids.deck)
+        written.append(k.screenshot(out / "cards-0-choose-theme.png"))
+        k.tap(v.deck_buttons["haard-tone"])
         for _ in range(4):
             k.tap(v.ids.pile)
         v.cards.point("Tonen er hårdest ved vagtskiftet om morgenen")

@@ -20,6 +20,7 @@ from kivy.clock import Clock
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.modalview import ModalView
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
@@ -53,6 +54,10 @@ class DeckPile(ButtonBehavior, Widget):
     enabled = BooleanProperty(True)
 
 
+class DeckChooser(ModalView):
+    """The decks of the step, one big button each."""
+
+
 class BigCard(Widget):
     """The drawn card, big enough to read aloud from across the room."""
 
@@ -72,6 +77,7 @@ class CardsView(WallView):
     people_text = StringProperty("")
     flipped = BooleanProperty(False)
     jokers_text = StringProperty("")
+    deck_text = StringProperty("")
 
     def __init__(self, **kw):
         super().__init__(**kw)
@@ -80,17 +86,10 @@ class CardsView(WallView):
         self.styles = {**self.styles, **{k: Style(v.colour, v.mark, tr(v.title)) for k, v in STYLES.items()}}
         self.cards = Cards(app.store, ws.session.id, app.clock, self.wall, self.step.id, self.step.params)
         self.composer = None
-        bar = self.ids.decks
-        self.deck_buttons = {}
-        for deck in self.cards.decks:
-            b = KButton(text=deck["title"], height=90 * app.s, markup=True, font_size=theme.SMALL * app.s)
-            b.deck = deck["id"]
-            b.bind(on_release=lambda btn: self.choose_deck(btn.deck))
-            self.deck_buttons[deck["id"]] = b
-            bar.add_widget(b)
-        if len(self.cards.decks) < 2:
-            bar.height = 0
-            bar.opacity = 0
+        self.chooser = None
+        self.deck_buttons: dict[str, KButton] = {}
+        """The theme buttons of the open chooser, by deck id."""
+        self.ids.deck.disabled = len(self.cards.decks) < 2
         self.ids.table.bind(on_tap=lambda _b, key: self.pick(key), size=lambda *_: self.refresh())
         self.ids.drawn.bind(size=lambda *_: self.refresh())
         self.ids.big.bind(size=lambda *_: self.refresh())
@@ -123,11 +122,9 @@ class CardsView(WallView):
         self.flipped = c.flipped(self.remaining())
         left = c.remaining()
         drawn = c.drawn()
-        for deck_id, b in self.deck_buttons.items():
-            on = deck_id == c.state.deck
-            b.face = theme.ACCENT_DARK if on else theme.PANEL_HI
-            title = escape_markup(next(d["title"] for d in c.decks if d["id"] == deck_id))
-            b.text = f"{sym('▶')} {title}" if on else title
+        title = escape_markup(c.deck.get("title", ""))
+        self.deck_text = (tr("Theme: {title}").format(title=title)
+                          + ("  " + sym("▼") if len(c.decks) > 1 else ""))
         pile = self.ids.pile
         pile.count = len(left)
         pile.enabled = bool(left) and not self.flipped
@@ -213,7 +210,25 @@ class CardsView(WallView):
     def people(self, by: int):
         self._act(self.cards.set_people, self.cards.people + by, undo=self.cards)
 
+    def open_decks(self):
+        """The themes as big buttons in a panel: chosen once, so it need not take room on the wall."""
+        self.chooser = DeckChooser()
+        self.deck_buttons = {}
+        s = self.app.s
+        for deck in self.cards.decks:
+            on = deck["id"] == self.cards.state.deck
+            title = escape_markup(deck["title"])
+            b = KButton(text=f"{sym('▶')} {title}" if on else title, markup=True, size_hint_y=1,
+                        face=theme.ACCENT_DARK if on else theme.PANEL_HI, font_size=36 * s)
+            b.deck = deck["id"]
+            b.bind(on_release=lambda btn: self.choose_deck(btn.deck))
+            self.deck_buttons[deck["id"]] = b
+            self.chooser.ids.grid.add_widget(b)
+        self.chooser.open()
+
     def choose_deck(self, deck_id: str):
+        if self.chooser is not None:
+            self.chooser.dismiss()
         self._act(self.cards.choose_deck, deck_id, undo=self.cards)
 
     def joker(self):
