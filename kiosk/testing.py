@@ -164,6 +164,21 @@ class Driver:
         t.touch_up()
         self.frames(frames)
 
+    def pick_method(self, method_id: str) -> None:
+        """On the picker: bring the method's card into view and tap it, as a finger does
+        (a tap in a scroll list is released a moment later: wait for the team screen)."""
+        import time
+
+        assert self.app.sm.current == "picker", self.app.sm.current
+        card = self.app.screen("picker").card_for(method_id)
+        self.frames(2)  # the scroll settles before the finger comes
+        self.tap(card)
+        deadline = time.monotonic() + 2
+        while self.app.sm.current == "picker" and time.monotonic() < deadline:
+            time.sleep(0.02)
+            self.frames(1)
+        assert self.app.sm.current == "team", f"tapping {method_id} left the picker showing"
+
     def drag(self, start: tuple[float, float], end: tuple[float, float], steps: int = 10) -> None:
         t = self.touch(*start)
         t.touch_down()

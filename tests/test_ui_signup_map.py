@@ -28,8 +28,7 @@ TODAY = date.fromtimestamp(1_800_000_000.0)
 def start(k, method_id, team="Lageret"):
     """Picker → the method's card → the team's name on the keyboard → Start."""
     k.tap("start")
-    card = next(c for c in k.find("grid").children if c.method.id == method_id)
-    k.tap(card)
+    k.pick_method(method_id)
     k.type(k.find("keyboard"), team)
     k.tap("start")
     assert k.app.sm.current == "workshop", k.app.notice

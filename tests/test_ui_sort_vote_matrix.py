@@ -20,8 +20,7 @@ SCREENSHOTS_DIR = "screenshots/tests"
 
 def start_workshop(k, team="A"):
     k.tap("start")
-    card = next(c for c in k.find("grid").children if c.method.id == "trivselsdialog")
-    k.tap(card)
+    k.pick_method("trivselsdialog")
     k.type(k.find("keyboard"), team)
     k.tap("start")
     assert k.app.sm.current == "workshop", k.app.notice

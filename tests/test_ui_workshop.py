@@ -16,8 +16,7 @@ pytestmark = pytest.mark.window
 def start_workshop(k, team="Hjemmeplejen Nord"):
     k.tap("start")
     assert k.app.sm.current == "picker"
-    card = next(c for c in k.find("grid").children if c.method.id == "trivselsdialog")
-    k.tap(card)
+    k.pick_method("trivselsdialog")
     assert k.app.sm.current == "team"
     k.type(k.find("keyboard"), team)
     k.tap("start")
@@ -152,7 +151,7 @@ def test_undo_takes_back_the_last_tap(kiosk):
 def test_a_team_name_is_required(kiosk):
     k = kiosk
     k.tap("start")
-    k.tap(k.find("grid").children[0])
+    k.pick_method("trivselsdialog")
     k.tap("start")                        # nothing typed
     assert k.app.sm.current == "team"
     assert "team's name" in k.app.notice
@@ -164,7 +163,7 @@ def test_a_team_name_is_required(kiosk):
 def test_an_over_long_team_name_is_cut_at_the_limit_with_a_counter(kiosk):
     k = kiosk
     k.tap("start")
-    k.tap(k.find("grid").children[0])
+    k.pick_method("trivselsdialog")
     field = k.find("name")
     field.text = "x" * 80                  # e.g. pasted from a physical keyboard
     k.frames(2)

@@ -113,12 +113,7 @@ class Shooter:
     # -- the way through the app, as a facilitator goes ----------------------------
 
     def pick_method(self, method_id: str = "trivselsdialog"):
-        d = self.driver
-        grid = d.find("grid")
-        card = next((c for c in grid.children if getattr(c.method, "id", None) == method_id), None)
-        if card is None:
-            card = grid.children[-1]
-        self.tap(card)
+        self.driver.pick_method(method_id)
 
     def type_team(self, text: str):
         d = self.driver
