@@ -147,3 +147,24 @@ def test_attention_points_are_post_its_for_later_steps(store, clock, wall):
     p = cards.point("Tonen er hårdest om morgenen")
     assert p.kind == POINT_KIND and cards.points() == [p]
     assert {n.kind for n in Wall(store, SID, clock).items()} == {CARD_KIND, POINT_KIND}
+
+
+def test_a_full_disk_at_first_opening_still_shows_the_deck_and_saves_it_later(store, clock, wall, monkeypatch):
+    from kiosk.core.cards import DECKS
+    from kiosk.store import StoreError
+
+    real = store.insert
+
+    def full(sid, table, doc):
+        if table == DECKS:
+            raise StoreError("full", "/data", "disk full")
+        return real(sid, table, doc)
+    monkeypatch.setattr(store, "insert", full)
+    cards = make(store, clock, wall, seed=7)
+    assert cards.order() == shuffled(10, 7) and store.all(SID, DECKS) == []
+    monkeypatch.setattr(store, "insert", real)
+    cards.set_people(4)                      # the first stored change saves the whole deck state
+    [doc] = store.all(SID, DECKS)
+    assert (doc["seed"], doc["people"]) == (7, 4)
+    assert make(store, clock).order() == shuffled(10, 7)
+    assert cards.undo() and store.all(SID, DECKS)[0]["people"] == 7

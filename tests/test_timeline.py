@@ -115,3 +115,15 @@ def test_forty_notes_stack_per_year(store, clock, wall):
         line.write("begivenhed", f"Note {i}", line.years[i % 15])
     counts = line.counts()
     assert sum(counts.values()) == 40 and max(counts.values()) == 3 and len(counts) == 15
+
+
+def test_a_full_disk_at_first_opening_still_shows_the_line(store, clock, wall, monkeypatch):
+    from kiosk.core.timeline import TIMELINES
+    from kiosk.store import StoreError
+
+    real = store.insert
+    monkeypatch.setattr(store, "insert", lambda *a: (_ for _ in ()).throw(StoreError("full", "/d", "full")))
+    line = make(store, clock, wall)
+    assert len(line.years) == 10 and store.all(SID, TIMELINES) == []
+    monkeypatch.setattr(store, "insert", real)
+    assert make(store, clock).years == line.years and len(store.all(SID, TIMELINES)) == 1

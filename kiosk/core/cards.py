@@ -26,6 +26,8 @@ import random
 from dataclasses import dataclass, replace
 from typing import Any, Optional
 
+from kiosk.store import StoreError
+
 from .wall import NOTE_MAX, Note, Wall, WallError
 
 DECKS = "decks"
@@ -120,9 +122,12 @@ class Cards:
         if seed is None:
             seed = random.SystemRandom().randrange(1, 2 ** 31)
         first = self.decks[0]["id"] if self.decks else ""
-        doc = DeckState(0, self.step_id, first, int(seed)).to_dict()
-        doc_id = self.store.insert(self.session_id, DECKS, doc)
-        return DeckState.from_dict({**doc, "doc_id": doc_id})
+        state = DeckState(0, self.step_id, first, int(seed))
+        try:
+            doc_id = self.store.insert(self.session_id, DECKS, state.to_dict())
+        except StoreError:  # a full disk: the deck still shows; its first stored change saves it
+            return state
+        return replace(state, doc_id=doc_id)
 
     # -- reading ---------------------------------------------------------------------
 
@@ -230,8 +235,11 @@ class Cards:
         if state == self.state:
             return state
         with self.store.batch(self.session_id):
-            self.store.update(self.session_id, DECKS, state.doc_id, state.to_dict())
-        self._undo.append(self.state)
+            if state.doc_id == 0:   # never stored (see _load_or_create): store it now
+                state = replace(state, doc_id=self.store.insert(self.session_id, DECKS, state.to_dict()))
+            else:
+                self.store.update(self.session_id, DECKS, state.doc_id, state.to_dict())
+        self._undo.append(replace(self.state, doc_id=state.doc_id))
         del self._undo[:-UNDO_DEPTH]
         self.state = state
         return state

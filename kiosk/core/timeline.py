@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any, Optional
 
+from kiosk.store import StoreError
+
 from .wall import NOTE_MAX, Note, Wall, WallError
 
 TIMELINES = "timelines"
@@ -89,7 +91,10 @@ class Timeline:
             if d.get("step") == self.step_id:
                 return int(d["year"])
         year = this_year(self.clock.now())
-        self.store.insert(self.session_id, TIMELINES, {"step": self.step_id, "year": year})
+        try:
+            self.store.insert(self.session_id, TIMELINES, {"step": self.step_id, "year": year})
+        except StoreError:  # a full disk: the line still shows; the next opening stores it
+            pass
         return year
 
     # -- reading -----------------------------------------------------------------------
