@@ -10,9 +10,9 @@ KINDS = [{"id": "good", "title": "Works well", "colour": "yellow"},
          {"id": "bad", "title": "Works less well", "colour": "yellow"}]
 
 
-def test_the_catalogue_has_the_thirteen_activities_of_the_design():
+def test_the_catalogue_has_the_activities_of_the_design_plus_signup_and_map():
     assert ACTIVITIES == ("talk", "rounds", "write", "present", "group", "sort", "vote",
-                          "matrix", "rate", "cards", "timeline", "actions", "statuspil")
+                          "matrix", "rate", "cards", "timeline", "actions", "signup", "map", "statuspil")
     assert set(CATALOGUE) == set(ACTIVITIES)
 
 
@@ -33,7 +33,10 @@ GOOD = {
     "cards": {"decks": [{"id": "work", "title": "Work", "cards": ["A card"]}], "jokers": 2,
               "flip_at_minutes": 20},
     "timeline": {"span_years": 15},
-    "actions": {"questions": [{"id": "what", "title": "What?"}], "iglo": True, "follow_up": True},
+    "actions": {"questions": [{"id": "what", "title": "What?"}], "iglo": True, "follow_up": True,
+                "trial": True, "review_weeks": 6},
+    "signup": {"themes": "clusters", "one_per_person": False},
+    "map": {"centre": "Hård tone", "write": True, "kind": "point", "max_length": 100},
     "statuspil": {"stages": ["agreed", "started", "done"]},
 }
 
