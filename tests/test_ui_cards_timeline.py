@@ -334,6 +334,11 @@ def test_forty_notes_stay_usable_fifteen_years_readable(kiosk):
         for c in mine:
             x, y, w, h = c.rect
             assert i * col_w <= x and x + w <= (i + 1) * col_w + 0.5 and y >= bottom - 0.5 and y + h <= top + 0.5
+        if len(mine) < n:                         # some do not fit: "+n" says how many, over the lane
+            assert v.more_labels[year].text == f"+{n - len(mine)}" and v.more_labels[year].opacity == 1
+        else:
+            assert v.more_labels[year].opacity == 0
+    assert any(v.more_labels[y].opacity == 1 for y in line.years)      # the heaped years do overflow
     tray = [c for c in board.cards.values() if fresh_year(line, c.key) is None]
     assert len(tray) == 4 and all(c.rect[1] + c.rect[3] <= tray_top for c in tray)
     # the fullest year still takes one more by a drag, and its label counts it

@@ -91,6 +91,8 @@ class TimelineView(WallView):
         self.composer = None
         self.sheet = None
         self.year_buttons: dict[int, KButton] = {}
+        self.more_labels: dict[int, Label] = {}
+        """Per year: "+n" over a lane whose oldest notes do not fit (the label counts them all)."""
         self.period_buttons: dict[int, KButton] = {}
         self._lanes = InstructionGroup()
         self.ids.lanes.canvas.add(self._lanes)
@@ -102,6 +104,9 @@ class TimelineView(WallView):
             b.bind(on_release=lambda btn: self.tap_year(btn.year))
             self.year_buttons[year] = b
             self.ids.marks.add_widget(b)
+            more = Label(bold=True, color=theme.TEXT, opacity=0)
+            self.more_labels[year] = more
+            self.ids.marks.add_widget(more)
         board = self.ids.board
         board.bind(on_drop=self._dropped, size=lambda *_: self.refresh(), pos=lambda *_: self.refresh())
 
@@ -141,6 +146,18 @@ class TimelineView(WallView):
             x = i * col_w
             notes = line.on(year)
             rects, covered, hidden = lane_rects(len(notes), x + 4 * s, lane_bottom, lane_top, col_w - 8 * s, s)
+            more = self.more_labels[year]
+            if hidden:  # room at the top of the lane for "+n": the oldest that no longer show
+                rects, covered, hidden = lane_rects(len(notes), x + 4 * s, lane_bottom, lane_top - 40 * s,
+                                                    col_w - 8 * s, s)
+                more.text = f"+{hidden}"
+                more.font_size = 30 * s
+                more.texture_update()
+                more.size = more.texture_size
+                more.pos = (ox + x + (col_w - more.width) / 2, oy + lane_top - 38 * s)
+                more.opacity = 1
+            else:
+                more.text, more.opacity = "", 0
             shown = notes[hidden:]
             for j, (note, rect) in enumerate(zip(shown, rects)):
                 cards.append(self._card(note, rect, narrow, text_h=covered if j < len(shown) - 1 else None))
