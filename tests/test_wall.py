@@ -413,3 +413,22 @@ def test_a_failed_write_leaves_memory_and_disk_unchanged(wall, monkeypatch, reop
     assert wall.can_undo  # the failed undo stayed on the stack
     again = reopen(wall)
     assert snapshot(again) == before
+
+
+def test_a_step_seeds_its_own_items_once(wall, store, clock):
+    """NED's puzzle: the method's factors appear on the wall the first time the step
+    opens; a piece the group deletes stays deleted; nothing of it is on the Undo."""
+    from kiosk.core.wall import SEEDED
+
+    mine = wall.add_note("gul", "Our own note", step="skriv")
+    pieces = wall.seed("ansvar", ["Tillit", "Arbeidsmengde", "Annet"])
+    assert [n.text for n in pieces] == ["Tillit", "Arbeidsmengde", "Annet"]
+    assert {n.kind for n in pieces} == {SEEDED}
+    assert wall.can_undo and wall.undo()            # the undo takes the group's note, not the pieces
+    assert not wall.can_undo
+    assert [n.text for n in wall.seeded("ansvar")] == ["Tillit", "Arbeidsmengde", "Annet"]
+    assert mine.key not in {n.key for n in wall.notes()}
+    wall.delete_note(pieces[1].id)
+    again = Wall(store, SID, clock).seed("ansvar", ["Tillit", "Arbeidsmengde", "Annet"])
+    assert [n.text for n in again] == ["Tillit", "Annet"]  # reopened later: not seeded twice
+    assert [n.text for n in Wall(store, SID, clock).seeded("ansvar")] == ["Tillit", "Annet"]

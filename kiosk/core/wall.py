@@ -29,6 +29,8 @@ PARKING = "parking"
 """The column id of the parking lot (P-plads): matters, but not now."""
 
 NOTE_MAX = 140
+SEEDED = "item"
+"""The kind of the notes a method puts on the wall itself (``Wall.seed``)."""
 """The catalogue's default for write.max_length; a method may set 10–500."""
 NAME_MAX = 60
 """A cluster name is a heading on a post-it, not a sentence."""
@@ -413,6 +415,28 @@ class Wall:
         return self._change(lambda c: c.insert_note(
             kind=kind, text=text, step=step, created_at=now, face_down=bool(face_down),
             card=card, year=year))
+
+    def seed(self, step: str, texts: Iterable[str], *, kind: str = SEEDED) -> list[Note]:
+        """A step's own items on the wall (a sort step's puzzle pieces, e.g. NED's 16
+        factors), put there the first time the step opens and never again: a piece the
+        group deleted stays deleted. Part of the method, not of what the group did, so
+        there is nothing to undo."""
+        have = [n for _, n in sorted(self._notes.items()) if n.step == step and n.kind == kind]
+        if have:
+            return [n for n in have if not n.deleted]
+        texts = [clean_text(t) for t in texts]
+        now = float(self.clock.now())
+
+        def build(c: _Change) -> list[Note]:
+            out = [c.insert_note(kind=kind, text=t, step=step, created_at=now) for t in texts]
+            c.before = []
+            return out
+
+        return self._change(build)
+
+    def seeded(self, step: str, *, kind: str = SEEDED) -> list[Note]:
+        """The live items a step seeded, in the method's order."""
+        return [n for n in self.notes(kinds=[kind]) if n.step == step]
 
     def set_year(self, note_id: int, year: Optional[int]) -> Note:
         """Put a note on a year of the timeline (None takes it off); the timeline step

@@ -227,8 +227,20 @@ class SortView(WallView):
         for z in self.zones:
             layer.add_widget(z.label)
         self._hot: Optional[Zone] = None
+        self._seeded = False
         board = self.ids.board
         board.bind(on_drop=self._dropped, size=lambda *_: self.refresh(), pos=lambda *_: self.refresh())
+
+    def sort_items(self, wall) -> list:
+        """What this step sorts: its own seeded items when the method gives them (NED's
+        puzzle), else everything on the wall."""
+        texts = self.step.params.get("items")
+        if not texts:
+            return wall.items()
+        if not self._seeded:  # once per view (act redraws, which comes back here)
+            self._seeded = True
+            self.app.act(wall.seed, self.step.id, texts)  # a failed write is said on screen
+        return [n for n in wall.seeded(self.step.id) if n.cluster is None]
 
     def zone_of(self, item) -> Zone:
         for z in self.zones[1:]:
@@ -245,7 +257,7 @@ class SortView(WallView):
         board.scale = s
         wall = self.wall
         members: dict[int, list] = {id(z): [] for z in self.zones}
-        for item in wall.items():
+        for item in self.sort_items(wall):
             members[id(self.zone_of(item))].append(item)
         counts = [len(members[id(z)]) for z in self.zones]
         head, pad = self.HEAD * s, ZONE_PAD * s
