@@ -62,8 +62,17 @@ def test_undo_takes_back_the_newest_mark_and_take_back_a_chosen_one(store, clock
     r.mark(1, 0)
     assert r.undo() and r.tally()[1] == [0, 0, 0] and r.tally()[0] == [0, 0, 1]
     assert r.take_back(0, 2) == 0
-    assert not r.undo()                              # the mark undo knew is gone already
     refused("no_mark_here", r.take_back, 0, 2)
+    assert r.undo() and r.tally()[0] == [0, 0, 1]   # the mark taken back is back
+    assert not r.undo()                              # the first mark was taken back already: passed over
+    assert r.tally()[0] == [0, 0, 1]
+
+
+def test_take_back_works_after_a_restart(store, clock):
+    rating(store, clock).mark(2, 1)
+    again = rating(store, clock)                     # a new Rating: no undo history
+    assert not again.can_undo
+    assert again.take_back(2, 1) == 0 and again.tally()[2] == [0, 0, 0]
 
 
 def test_bad_marks_are_refused_and_nothing_is_stored(store, clock):

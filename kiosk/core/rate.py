@@ -67,7 +67,7 @@ class Rating:
             raise RateError("no_statements")
         if len(self.scale) < 2:
             raise RateError("bad_scale")
-        self._undo: list[int] = []  # doc ids of marks made here, newest last
+        self._undo: list[tuple[str, object]] = []  # ('added', doc id) / ('removed', doc), newest last
 
     @classmethod
     def for_step(cls, store, session_id: str, step, clock=None) -> Rating:
@@ -119,33 +119,41 @@ class Rating:
         at = self.clock.now() if self.clock is not None else 0.0
         doc_id = self.store.insert(self.session_id, TABLE,
                                    {"step": self.step_id, "statement": statement, "value": value, "at": at})
-        self._undo.append(doc_id)
-        del self._undo[:-UNDO_DEPTH]
+        self._remember(("added", doc_id))
         return have + 1
 
     def take_back(self, statement: int, value: int) -> int:
-        """Remove the newest mark on a statement's value; returns the count now."""
+        """Remove the newest mark on a statement's value (a mis-tap noticed later, even
+        after a restart); returns the count now. The kiosk's Undo puts it back."""
         self._check(statement, value)
         mine = [d for d in self.marks() if d.get("statement") == statement and d.get("value") == value]
         if not mine:
             raise RateError("no_mark_here")
         newest = max(mine, key=lambda d: (d.get("at", 0.0), d["doc_id"]))
         self.store.remove(self.session_id, TABLE, newest["doc_id"])
-        if newest["doc_id"] in self._undo:
-            self._undo.remove(newest["doc_id"])
+        self._remember(("removed", {k: v for k, v in newest.items() if k != "doc_id"}))
         return len(mine) - 1
+
+    def _remember(self, op) -> None:
+        self._undo.append(op)
+        del self._undo[:-UNDO_DEPTH]
 
     @property
     def can_undo(self) -> bool:
         return bool(self._undo)
 
     def undo(self) -> bool:
-        """Take back the newest mark made here; False when there is none."""
+        """Take back the newest change made here (a mark added or taken back); False when
+        there is none. A mark already gone another way is passed over."""
         while self._undo:
-            doc_id = self._undo[-1]
-            if self.store.get(self.session_id, TABLE, doc_id) is not None:
-                self.store.remove(self.session_id, TABLE, doc_id)
-                self._undo.pop()
-                return True
-            self._undo.pop()  # already taken back another way
+            kind, what = self._undo[-1]
+            if kind == "added":
+                if self.store.get(self.session_id, TABLE, what) is None:
+                    self._undo.pop()
+                    continue
+                self.store.remove(self.session_id, TABLE, what)
+            else:
+                self.store.insert(self.session_id, TABLE, what)
+            self._undo.pop()
+            return True
         return False
