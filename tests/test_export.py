@@ -517,6 +517,11 @@ def test_the_map_with_its_centre_and_links_is_exported(store, clock):
     page = "".join(parsed(export.page(doc, {})).text)
     assert "Travlhed i supporten" in page and "Mange opkald — Ingen pauser" in page
 
+    later = [s for s in method.steps if s.activity == "map"][-1]
+    assert later.id != step.id, "the method retells the story in a second map step"
+    MapBoard(wall, store, sid, later.id).set_centre("Travlhed — og hvad vi gør")
+    assert export.document(store, sid, clock=clock)["map"]["centre"] == "Travlhed — og hvad vi gør"
+
 
 def test_summary_text_fits_a_byte_budget_for_a_qr_code(doc):
     full = export.summary_text(doc)

@@ -385,7 +385,7 @@ def _activities(store, sid: str, method: dict, wall: Wall, items: list[dict]) ->
     if placed:
         steps = _steps(method, "map")
         centre = ""
-        for step in steps:
+        for step in reversed(steps):  # the latest map step's centre: a later step may retell it
             typed = next((d.get("centre") for d in store.all(sid, "maps") if d.get("step") == step.get("id")), None)
             centre = str(typed or (step.get("params") or {}).get("centre") or "")
             if centre:
