@@ -307,3 +307,23 @@ def test_a_hand_edited_document_reads_with_defaults():
                           "finished_at": True}, "s")
     assert (a.stage, a.stages, a.answers, a.iglo, a.follow_up, a.verdict, a.history, a.finished_at) == \
         (4, DEFAULT_STAGES, {}, None, None, None, ({"at": 1},), None)
+
+
+def test_a_trial_action_from_the_start_is_one_undo(tmp_path):
+    """In a step of prøvehandlinger the new action is a trial at once, so a single
+    Undo takes it away (not first the trial, then the action)."""
+    from kiosk.core.actions import ActionPlan
+    from kiosk.core.clock import FakeClock
+    from kiosk.store import Store
+
+    clock = FakeClock(1_800_000_000.0)
+    store = Store(tmp_path / "data", clock=clock)
+    try:
+        store.save_session({"id": "s1", "team": "T", "status": "running", "created_at": 1.0})
+        plan = ActionPlan(store, "s1", clock, questions=[{"id": "hvad", "title": "Hvad?"}])
+        made = plan.add(None, "Faste pauser", trial=True)
+        assert plan.get(made.id).trial and "review" in plan.missing(plan.get(made.id))
+        plan.undo()
+        assert [a.id for a in plan.actions()] == []
+    finally:
+        store.close()

@@ -498,14 +498,16 @@ class ActionPlan:
 
     # -- intents ---------------------------------------------------------------------
 
-    def add(self, theme_key: Optional[str], theme_label: str) -> Action:
-        """A new action for a theme (several per theme are fine), at the first stage."""
+    def add(self, theme_key: Optional[str], theme_label: str, *, trial: bool = False) -> Action:
+        """A new action for a theme (several per theme are fine), at the first stage;
+        ``trial``: a trial action from the start (a step of prøvehandlinger), in one write
+        and so one Undo."""
         key, label = clean_theme(theme_key, theme_label)
         docs = self._docs()
         if len(docs) >= DOCS_MAX or sum(1 for d in docs if not d.get("deleted")) >= ACTIONS_MAX:
             raise ActionError("too_many_actions")
         fresh = Action(id=0, session_id=self.session_id, theme_key=key, theme_label=label,
-                       stages=self.stages, created_at=float(self.clock.now()))
+                       stages=self.stages, created_at=float(self.clock.now()), trial=bool(trial))
         doc = fresh.to_dict()
         with self.store.batch(self.session_id):
             new_id = self.store.insert(self.session_id, ACTIONS, doc)

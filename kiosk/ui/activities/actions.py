@@ -494,7 +494,7 @@ class ActionsView(WallView):
         plan = self.plan
 
         def add():
-            made = plan.add(theme_.key, theme_.label)
+            made = plan.add(theme_.key, theme_.label, trial=self.trial_step)
             self.selected_action = made.id
             return made
         made = self._act(add)
@@ -505,7 +505,7 @@ class ActionsView(WallView):
         plan = self.plan
 
         def add(text: str):
-            made = plan.add(None, text)
+            made = plan.add(None, text, trial=self.trial_step)
             self.selected_theme, self.selected_action = f"t:{made.theme_label}", made.id
             return made
 
@@ -559,9 +559,9 @@ class ActionsView(WallView):
                    lambda iso: self._act(plan.set_follow_up, action.id, iso))
 
     def _make_trial(self, made):
-        """In a step of trial actions a new action is one at once (a second Undo makes it
-        plain), and the review date is asked for straight away."""
-        if self.trial_step and self._act(self.plan.set_trial, made.id, True) is not FAILED:
+        """In a step of trial actions a new action is one from the start (``add``), and
+        its review date is asked for straight away."""
+        if self.trial_step:
             self.pick_review()
 
     def pick_review(self):
