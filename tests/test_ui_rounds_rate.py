@@ -149,6 +149,18 @@ def test_rate_by_tapping_shows_the_spread_undo_and_pages(kiosk):
     assert [(d["statement"], d["value"]) for d in k.app.store.all(sid, RATES)][-1] == (1, 1)
     assert tile(view, 1, 2).count == 0
 
+    k.tap("take_back")                                             # a slip noticed later:
+    assert view.removing and tile(view, 0, 2).removing and view.hint.startswith("Tap the answer")
+    k.tap(tile(view, 0, 2))                                        # one mark off "rød"
+    assert not view.removing and tile(view, 0, 2).count == 0
+    assert sum(1 for d in k.app.store.all(sid, RATES) if (d["statement"], d["value"]) == (0, 2)) == 0
+    k.tap("undo")                                                  # and Undo puts it back
+    assert tile(view, 0, 2).count == 1
+    k.tap("take_back")
+    k.tap(tile(view, 2, 0))                                        # nothing there: said, nothing changes
+    assert "no mark there" in k.app.notice and tile(view, 2, 0).count == 0
+    k.tap(k.app.root.ids.banner.ids.dismiss)                       # the banner's OK
+    assert sorted(view.rows) == [0, 1, 2, 3, 4]
     k.tap("page_next")
     assert view.page == 1 and sorted(view.rows) == [5, 6, 7, 8, 9]
     assert k.find("page_next").disabled

@@ -6,7 +6,8 @@ mark, stored before the count grows. Every value of every statement is a big til
 with a shape, its word and its count, and a bar whose length is that value's share
 of the statement's marks — so a unanimous green and a split between green and red
 look different at a glance, without relying on colour. A wrong tap: the kiosk's
-Undo takes the newest mark back. More statements than fit turn into pages with big
+Undo takes the newest mark back; "Take back" then a tap on an answer removes one of
+its marks (a slip noticed later, even after a restart). More statements than fit turn into pages with big
 ◀ ▶ buttons (no scroll bars).
 
 The rules (what a mark is, the tally, the spread) are ``kiosk.core.rate``'s.
@@ -77,6 +78,8 @@ class RateTile(KButton):
     share = NumericProperty(0.0)
     tone = ColorProperty(theme.GO)
     most = BooleanProperty(False)
+    removing = BooleanProperty(False)
+    """The view is in take-back mode: a tap takes one mark away (the count shows '−')."""
 
 
 class StatementRow(BoxLayout):
@@ -98,6 +101,8 @@ class RateView(BoxLayout):
     """The step's first prompt: what the group does now."""
     prompts_text = StringProperty("")
     room_for_prompts = BooleanProperty(False)
+    removing = BooleanProperty(False)
+    """Take-back mode: the next tap on an answer takes one of its marks away."""
 
     def __init__(self, **kw):
         super().__init__(**kw)
@@ -121,7 +126,9 @@ class RateView(BoxLayout):
     def _layout(self):
         n = self.per_page()
         if n != self._per_page:
+            first = self.page * self._per_page  # keep the statement at the top in view
             self._per_page = n
+            self.page = first // n
             self._build()
 
     def turn(self, delta: int):
@@ -170,17 +177,29 @@ class RateView(BoxLayout):
             for v, n in enumerate(counts):
                 tile = self.tiles[(i, v)]
                 tile.count = n
+                tile.removing = self.removing
                 tile.share = n / total if total else 0.0
                 tile.most = most == v
             spread = spread_of(counts)
             marks = tr("1 mark") if total == 1 else tr("{n} marks").format(n=total)
             row.summary = tr(SPREAD[spread]) if spread == "none" else f"{marks} · {tr(SPREAD[spread])}"
-        self.hint = tr("One tap = one mark · a wrong tap: Undo")
+        self.hint = (tr("Tap the answer that has one mark too many") if self.removing
+                     else tr("One tap = one mark · a wrong tap: Undo"))
 
     # -- intents -----------------------------------------------------------------------
 
     def mark(self, statement: int, value: int):
-        self.app.act(self.rating.mark, statement, value, undo=self.rating)
+        """A tap on an answer: one more mark, or in take-back mode one mark less (then
+        the mode ends, so a second tap cannot take away more than was meant)."""
+        if self.removing:
+            self.removing = False
+            self.app.act(self.rating.take_back, statement, value, undo=self.rating)
+        else:
+            self.app.act(self.rating.mark, statement, value, undo=self.rating)
+        self.refresh()
+
+    def toggle_removing(self):
+        self.removing = not self.removing
         self.refresh()
 
 
