@@ -83,7 +83,6 @@ class CardsView(WallView):
         super().__init__(**kw)
         app = self.app
         ws = self.workshop
-        self.styles = {**self.styles, **{k: Style(v.colour, v.mark, tr(v.title)) for k, v in STYLES.items()}}
         self.cards = Cards(app.store, ws.session.id, app.clock, self.wall, self.step.id, self.step.params)
         self.composer = None
         self.chooser = None

@@ -48,6 +48,25 @@ def kind_styles(method) -> dict[str, Style]:
                 mark = MARKS[min(plain, len(MARKS) - 1)]
                 plain += 1
             out[kind["id"]] = Style(COLOURS.get(kind.get("colour"), theme.NOTE_YELLOW), mark, kind["title"])
+    return {**_made_by_activities(method), **out}
+
+
+def _made_by_activities(method) -> dict[str, Style]:
+    """The looks of notes an activity makes itself (a cards step's statement cards,
+    jokers and points), so they look the same in every later step."""
+    import importlib
+
+    from kiosk.i18n import tr
+    from kiosk.ui.activities import MODULES
+
+    out: dict[str, Style] = {}
+    for activity in dict.fromkeys(s.activity for s in method.steps if s.activity != "write"):
+        name = MODULES.get(activity)
+        if name is None or name == "notes":
+            continue
+        styles = getattr(importlib.import_module(f"kiosk.ui.activities.{name}"), "STYLES", None)
+        for kind, style in (styles or {}).items():
+            out.setdefault(kind, Style(style.colour, style.mark, tr(style.title)))
     return out
 
 
