@@ -183,6 +183,26 @@ def test_a_custom_scale_reads_its_own_words_with_shapes(kiosk):
     assert tile(view, 0, 1).count == 2 and view.rows[0].summary == "2 marks · all agree"
 
 
+def test_readable_at_three_metres_and_finger_sized(kiosk):
+    k = kiosk
+    start(k, "apu", "Team Nord")
+    s = k.app.s
+    v = go_to(k, "intervju")
+    assert k.find("round_name").font_size >= 60 * s                 # the round's name, huge
+    assert k.find("round_clock").font_size >= 140 * s
+    assert k.find("round_prompts").font_size >= 28 * s              # the five questions, all of them
+    assert v.prompts_text.count("\n") == 4
+    for name in ("round_prev", "round_toggle", "round_next", "round_minus", "round_plus"):
+        w = k.find(name)
+        assert w.height >= 80 * s and w.width >= 80 * s, name
+    k.app.end_workshop()
+    start(k)
+    v = go_to(k, "paastander")
+    for t in v.tiles.values():
+        assert t.height >= 80 * s and t.width >= 80 * s
+    assert k.find("page_next").height >= 80 * s and k.find("take_back").height >= 80 * s
+
+
 # -- screenshots: python -m tests.test_ui_rounds_rate 1920x1080 (or 3840x2160) ----------------
 
 def _shoot(size: str) -> list:
