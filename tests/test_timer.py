@@ -71,3 +71,16 @@ def test_ends_at_when_running_and_over_time():
 ])
 def test_format_clock(seconds, text):
     assert format_clock(seconds) == text
+
+
+def test_the_big_count_of_a_narrow_timer():
+    from kiosk.core.timer import format_big
+
+    assert format_big(12 * 60 + 5) == ("13", "min")   # rounds up, as the clock does
+    assert format_big(60) == ("1", "min")
+    assert format_big(59.2) == ("1", "min")            # shown as 01:00 by the clock too
+    assert format_big(45) == ("45", "sec")
+    assert format_big(0) == ("0", "sec")
+    assert format_big(-25) == ("+25", "sec")
+    assert format_big(-3 * 60 - 10) == ("+3", "min")  # over time counts whole minutes gone
+    assert format_big(125 * 60) == ("125", "min")

@@ -89,3 +89,17 @@ def format_clock(seconds: float) -> str:
     m, sec = divmod(rest, 60)
     text = f"{h}:{m:02d}:{sec:02d}" if h else f"{m:02d}:{sec:02d}"
     return ("+" if over else "") + text
+
+
+def format_big(seconds: float) -> tuple[str, str]:
+    """The count for a narrow timer column (wall steps): whole minutes, or seconds in
+    the last minute, so two digits can be a fifth of the screen high. Returns the
+    number ('13', '45', '+3') and its unit, 'min' or 'sec'. Counting down, minutes
+    round up like ``format_clock`` (12:05 left reads 13)."""
+    over = seconds < 0
+    s = int(abs(seconds)) if over else math.ceil(seconds - 1e-9)
+    if s < 60:
+        number, unit = s, "sec"
+    else:
+        number, unit = (s // 60 if over else math.ceil(s / 60)), "min"
+    return ("+" if over else "") + str(number), unit

@@ -22,7 +22,7 @@ from kivy.uix.screenmanager import Screen
 from kivy.utils import escape_markup
 
 from kiosk.core.actions import today
-from kiosk.core.timer import format_clock
+from kiosk.core.timer import format_big, format_clock
 from kiosk.i18n import tr
 from kiosk.ui import sound
 from kiosk.ui.activities import view_for
@@ -36,6 +36,10 @@ class AgendaItem(Label):
 
 class WorkshopScreen(Screen):
     timer_text = StringProperty("00:00")
+    big_text = StringProperty("0")
+    """On wall steps: whole minutes (seconds in the last one), big enough in the narrow column."""
+    caption_text = StringProperty("")
+    """On wall steps, under the big count: its unit, the exact clock and the timer's state."""
     state_text = StringProperty("")
     """A word for the timer's state, so colour is never the only signal."""
     over = BooleanProperty(False)
@@ -137,6 +141,13 @@ class WorkshopScreen(Screen):
             self.state_text = tr("Paused")
         else:
             self.state_text = tr("Ready: tap Start")
+        self.big_text, unit = format_big(remaining)
+        if unit == "min":
+            unit_text = tr("min over time") if self.over else tr("min left")
+        else:
+            unit_text = tr("sec over time") if self.over else tr("sec left")
+        state = "" if self.over else f"  ·  {self.state_text}"  # the unit already says "over time"
+        self.caption_text = f"[b]{unit_text}[/b]\n{self.timer_text}{state}"
         end = time.strftime("%H:%M", time.localtime(ws.session.planned_end(now)))
         self.end_text = f"{tr('Ends about')}\n[size={int(48 * app.s)}]{end}[/size]"
         # The chime sounds once, when this screen sees the count pass zero while running.
