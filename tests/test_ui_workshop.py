@@ -303,10 +303,16 @@ def test_a_second_kiosk_on_the_same_folder_is_refused_on_screen(display, data_di
         holder.close()
 
 
-def test_timer_digits_are_at_least_a_fifth_of_the_screen(kiosk):
-    """Measured on the drawn frame: the rows that hold the digits' near-white pixels."""
+@pytest.mark.parametrize("step_id", ["velkomst", "gruppering"])
+def test_timer_digits_are_at_least_a_fifth_of_the_screen(kiosk, step_id):
+    """Measured on the drawn frame: the rows that hold the digits' near-white pixels.
+    Also on a wall step, where the timer column is narrow (it shows whole minutes)."""
     k = kiosk
     start_workshop(k)
+    ws = k.app.workshop
+    k.app.act(ws.go_to, ws.session.method.step_index(step_id), undo=ws)
+    k.frames(3)
+    assert k.screen().wide == (step_id == "gruppering")
     w, h, rgb = k.pixels()
     timer = k.find("timer")
     x0, y0 = (int(v) for v in timer.to_window(timer.x, timer.y))
