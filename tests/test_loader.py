@@ -101,7 +101,7 @@ EXPECTED = {
          "one of: yellow, pink, blue, green, orange, purple, grey, white (missing)"),
         ("steps[1] (id 'vote').params.budgett",
          "a known parameter of vote (budget, mode, winners, winners_max, max_per_note, "
-         "rest_to_parking, from_prepared)")],
+         "rest_to_parking, from_prepared, kinds)")],
     "steps_empty.toml": [("steps", "a non-empty list of [[steps]] tables (got an empty list)")],
     "wrong_types.toml": [
         ("method.id", "an id of a–z, 0–9, '-' or '_', starting with a letter, at most 40 long "
@@ -437,3 +437,14 @@ def test_bad_when_tables_name_the_language_and_what_was_expected(tmp_path):
 def test_the_trivselsdialog_file_says_when_in_every_language():
     m = load_method(Path(__file__).resolve().parents[1] / "methods" / "trivselsdialog.toml")
     assert set(m.when) == {"da", "nb", "en"} and all(0 < len(v) <= 160 for v in m.when.values())
+
+
+@pytest.mark.parametrize("activity, extra", [
+    ("group", 'params = { kinds = ["ideas"] }'),
+    ("vote", 'params = { budget = 3, winners = 3, kinds = ["ideas"] }'),
+    ("matrix", 'params = { x_axis = "X", y_axis = "Y", kinds = ["ideas"] }'),
+])
+def test_a_lens_names_kinds_an_earlier_write_step_made(tmp_path, activity, extra):
+    text = HEAD.format(extra="") + WRITE + step("s", activity, extra=extra)
+    assert problems_of(write(tmp_path, text)) == [
+        ("steps[1] (id 's').params.kinds[0]", 'a note kind of an earlier write step (idea) (got "ideas")')]

@@ -120,6 +120,7 @@ def test_ned_dialogduk_start_to_finish(kiosk):
     v = next_step(k, "poeng")
     board = v.ids.board
     ballot = {rules: 0, tiltak["Ros hver uke"]: 0, tiltak["Fadder"]: 0}
+    assert set(board.cards) == set(ballot)                      # the actions only: no puzzle, no reasons
     plan = [(rules, rules, tiltak["Ros hver uke"]),
             (rules, tiltak["Fadder"], tiltak["Ros hver uke"]),
             (tiltak["Fadder"], rules, rules)]

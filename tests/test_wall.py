@@ -432,3 +432,19 @@ def test_a_step_seeds_its_own_items_once(wall, store, clock):
     again = Wall(store, SID, clock).seed("ansvar", ["Tillit", "Arbeidsmengde", "Annet"])
     assert [n.text for n in again] == ["Tillit", "Annet"]  # reopened later: not seeded twice
     assert [n.text for n in Wall(store, SID, clock).seeded("ansvar")] == ["Tillit", "Annet"]
+
+
+def test_a_lens_on_some_kinds_of_notes(wall):
+    """A step may work on some kinds only (NED's vote on the actions, not the puzzle):
+    notes of those kinds, and the groups that hold one."""
+    a = wall.add_note("tiltak", "Faste møter", step="s")
+    b = wall.add_note("tiltak", "Møter hver uke", step="s")
+    c = wall.add_note("omraade", "Samarbeid", step="s")
+    d = wall.add_note("grunn", "Syk av stress", step="s")
+    group = wall.group(b.key, a.key)
+    wall.group(c.key, group.key)
+    lone = wall.add_note("omraade", "Ledelse", step="s")
+    assert [i.key for i in wall.items(kinds=["tiltak"])] == [group.key]
+    assert [i.key for i in wall.items(kinds=["omraade"])] == [group.key, lone.key]
+    assert [i.key for i in wall.items(kinds=["grunn"])] == [d.key]
+    assert len(wall.items()) == 3 and wall.items(kinds=[]) == []

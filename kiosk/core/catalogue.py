@@ -275,6 +275,8 @@ class Activity:
 FROM_PREPARED = Param("from_prepared", Bool(), default=False)
 """The notes were put on the wall before the workshop (e.g. the trio's), not by a write step."""
 PARKING_LOT = Param("parking_lot", Text(max_len=40))
+LENS_KINDS = Param("kinds", Texts(unique=True, item=Slug()))
+"""Only notes of these kinds (of earlier write steps), and groups holding one; absent: all."""
 """Title of the parking lot (P-plads) for topics that matter but not now; absent = none."""
 
 
@@ -373,7 +375,7 @@ CATALOGUE: dict[str, Activity] = {a.name: a for a in (
         Param("kinds", Texts(unique=True, item=Slug())),
         FROM_PREPARED,
     ), extra=_present_extra, needs_notes=_prepared_off),
-    Activity("group", (FROM_PREPARED,), needs_notes=_prepared_off),
+    Activity("group", (FROM_PREPARED, LENS_KINDS), needs_notes=_prepared_off),
     Activity("sort", (
         Param("columns", Tables(_ID_TITLE, "column"), required=True),
         PARKING_LOT,
@@ -389,6 +391,7 @@ CATALOGUE: dict[str, Activity] = {a.name: a for a in (
         Param("max_per_note", Int(1)),
         Param("rest_to_parking", Bool(), default=False),
         FROM_PREPARED,
+        LENS_KINDS,
     ), extra=_vote_extra, needs_notes=lambda p: _prepared_off(p) and p.get("mode", "dots") == "dots"),
     Activity("matrix", (
         Param("x_axis", Text(max_len=80), required=True),
@@ -400,6 +403,7 @@ CATALOGUE: dict[str, Activity] = {a.name: a for a in (
         Param("continuous", Bool(), default=False),
         PARKING_LOT,
         FROM_PREPARED,
+        LENS_KINDS,
     ), extra=_matrix_extra, needs_notes=_prepared_off),
     Activity("rate", (
         Param("statements", Texts(item=Text(max_len=200)), required=True),

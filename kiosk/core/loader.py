@@ -218,7 +218,7 @@ def _check(doc: dict) -> list[tuple[str, str]]:
         if cat.needs_notes(activity, full) and not notes_made:
             out.append((f"{pre}.activity", f"an earlier step that makes notes (write) for '{activity}' "
                                            f"to work on, or params.from_prepared = true"))
-        if activity == "present" and kinds:
+        if activity in ("present", "group", "vote", "matrix") and kinds:
             for name in ("kinds", "pair_by"):
                 for j, k in enumerate(full.get(name) or ()):
                     if k not in kinds:

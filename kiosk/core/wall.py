@@ -664,17 +664,24 @@ class Wall:
     def cluster_notes(self, cluster_id: int) -> list[Note]:
         return [n for n in self.notes() if n.cluster == cluster_id]
 
-    def items(self, *, column: Any = ...) -> list[Item]:
+    def items(self, *, column: Any = ..., kinds: Optional[Iterable[str]] = None) -> list[Item]:
         """Clusters and the notes in no cluster, in writing order (a cluster where its
-        oldest note was); ``column=`` keeps only those in that column (None: unsorted)."""
+        oldest note was); ``column=`` keeps only those in that column (None: unsorted);
+        ``kinds=`` only notes of those kinds and the clusters that hold one (a step's lens,
+        e.g. NED's vote on the actions, not on the puzzle pieces)."""
+        wanted = None if kinds is None else set(kinds)
         first: dict[int, int] = {}
+        hit: set[int] = set()
         out: list[tuple[int, Item]] = []
         for n in self.notes():
             if n.cluster is None:
-                out.append((n.id, n))
+                if wanted is None or n.kind in wanted:
+                    out.append((n.id, n))
             else:
                 first.setdefault(n.cluster, n.id)
-        out += [(first.get(c.id, 0), c) for c in self.clusters()]
+                if wanted is None or n.kind in wanted:
+                    hit.add(n.cluster)
+        out += [(first.get(c.id, 0), c) for c in self.clusters() if wanted is None or c.id in hit]
         out.sort(key=lambda pair: (pair[0], isinstance(pair[1], Note)))
         return [i for _, i in out if column is ... or i.column == column]
 

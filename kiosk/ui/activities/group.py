@@ -36,7 +36,8 @@ class GroupView(WallView):
         self.composer = None
 
     def items(self):
-        return [i for i in self.wall.items() if isinstance(i, Cluster) or not i.face_down]
+        return [i for i in self.wall.items(kinds=self.step.params.get("kinds"))
+                if isinstance(i, Cluster) or not i.face_down]
 
     def refresh(self):
         board, s = self.ids.board, self.app.s

@@ -98,7 +98,7 @@ class MatrixView(WallView):
 
     def items(self):
         """The themes: clusters and loose notes, except those in the parking lot."""
-        return [i for i in self.wall.items() if i.column != PARKING]
+        return [i for i in self.wall.items(kinds=self.step.params.get("kinds")) if i.column != PARKING]
 
     # -- geometry (board coordinates) --------------------------------------------------
 

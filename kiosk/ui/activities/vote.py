@@ -82,7 +82,7 @@ class VoteView(WallView):
         """The chosen themes, or every theme not parked; plus any already voted for in
         this step, so the result still shows them after the winners were carried on."""
         wall = self.wall
-        items = wall.items()
+        items = wall.items(kinds=self.params.get("kinds"))
         chosen = [i for i in items if i.chosen]
         wanted = {i.key for i in (chosen or [i for i in items if i.column != PARKING])}
         store, sid = self.app.store, self.workshop.session.id
