@@ -29,9 +29,49 @@ from kiosk.ui.activities import view_for
 from kiosk.ui.widgets import sym
 
 
+def _cut_by_letters(text: str, width: float, height: float, size: float, bold: bool) -> str:
+    """The longest start of ``text`` that, with '…', fits the box without a word broken
+    across lines ('7. Oppsumm…' where the word 'Oppsummering' is wider than the box)."""
+    from kiosk.ui.board import _height
+
+    lo, hi = 1, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if _height(text[:mid].rstrip() + "…", width, size, bold) <= height + 0.5:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo].rstrip() + "…"
+
+
 class AgendaItem(Label):
     state = StringProperty("todo")
     """'done', 'now' or 'todo': shown by a mark and a frame, not by colour alone."""
+    title = StringProperty("")
+    """'3. Vores hverdag': cut after a whole word with '…' when the point is narrow."""
+    minutes = StringProperty("")
+
+    def on_size(self, *_):
+        self.fit()
+
+    def on_title(self, *_):
+        self.fit()
+
+    def fit(self):
+        from kiosk.ui.board import fit_text
+
+        if self.width <= 1 or not self.title:
+            return
+        s = App.get_running_app().s
+        mark = {"done": "✓ ", "now": "▶ "}.get(self.state, "")
+        line = self.font_size * 1.15
+        room = max(line, self.height - line - 8 * s)  # the minutes keep their own line
+        args = (self.width - 16 * s, room, self.font_size, self.state == "now")
+        fitted = fit_text(mark + self.title, *args)
+        if len(fitted.rstrip("…").split()) <= len((mark + self.title.split()[0]).split()):
+            fitted = _cut_by_letters(mark + self.title, *args)  # not just "7.…"
+        body = escape_markup(fitted[len(mark):] if fitted.startswith(mark) else fitted)
+        self.text = (sym(mark.strip()) + " " if mark else "") + f"{body}\n{self.minutes}"
 
 
 class WorkshopScreen(Screen):
@@ -118,9 +158,8 @@ class WorkshopScreen(Screen):
                 state = "now"
             else:
                 state = "todo"
-            mark = {"done": sym("✓") + " ", "now": sym("▶") + " ", "todo": ""}[state]
-            strip.add_widget(AgendaItem(
-                text=f"{mark}{i - first + 1}. {escape_markup(p.title)}\n{int(round(p.minutes))} min", state=state))
+            strip.add_widget(AgendaItem(state=state, minutes=f"{int(round(p.minutes))} min",
+                                        title=f"{i - first + 1}. {p.title}"))
 
     def tick(self):
         ws = self.workshop
