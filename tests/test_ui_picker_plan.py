@@ -530,3 +530,17 @@ def _shoot(size: str) -> list[Path]:
 if __name__ == "__main__":
     for p in _shoot(sys.argv[1] if len(sys.argv) > 1 else "3840x2160"):
         print(p)
+
+
+def test_the_picker_keeps_its_cards_between_visits(kiosk):
+    """Each visit used to build new cards whose kv bindings stayed on the app: a kiosk
+    on the wall for months must not grow with every visit to the picker."""
+    k = kiosk
+    k.tap("start")
+    first = {c.method.id: c for c in k.find("grid").children}
+    for _ in range(3):
+        k.tap("back")
+        k.tap("start")
+        assert k.app.sm.current == "picker"
+    again = {c.method.id: c for c in k.find("grid").children}
+    assert again.keys() == first.keys() and all(again[m] is first[m] for m in first)

@@ -121,8 +121,17 @@ class PickerScreen(Screen):
         app = App.get_running_app()
         grid = self.ids.grid
         grid.clear_widgets()
+        # the cards are kept between visits: a new card each time left its kv bindings
+        # (to app.s, app.lang) behind on the app, a little more on every visit
+        cards = getattr(self, "_cards", {})
+        self._cards = {}
         for method in sorted(app.methods, key=lambda m: (m.title.casefold(), m.id)):
-            grid.add_widget(Factory.MethodCard(method=method, text=self.card_text(method)))
+            card = cards.get(method.id)
+            if card is None or card.method is not method:
+                card = Factory.MethodCard(method=method)
+            card.text = self.card_text(method)
+            self._cards[method.id] = card
+            grid.add_widget(card)
         self.ids.empty.opacity = 0 if app.methods else 1
         n = len(app.methods)
         self.count_text = tr("{n} methods").format(n=n) if n > 1 else ""
