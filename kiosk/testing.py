@@ -119,6 +119,13 @@ class Driver:
 
         app = self.app
         app.dispatch("on_stop")
+        # a banner still showing (or fading later) re-evaluates its kv rules, which read
+        # the running app: settle it while there is one
+        event = getattr(app, "_notice_event", None)
+        if event is not None:
+            event.cancel()
+        app.notice = ""
+        self.frames(1)
         for child in list(self.window.children):
             self.window.remove_widget(child)
         if app.root is not None and hasattr(app, "_tick_event"):
