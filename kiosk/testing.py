@@ -119,13 +119,6 @@ class Driver:
 
         app = self.app
         app.dispatch("on_stop")
-        # a banner still showing (or fading later) re-evaluates its kv rules, which read
-        # the running app: settle it while there is one
-        event = getattr(app, "_notice_event", None)
-        if event is not None:
-            event.cancel()
-        app.notice = ""
-        self.frames(1)
         for child in list(self.window.children):
             self.window.remove_widget(child)
         if app.root is not None and hasattr(app, "_tick_event"):
@@ -178,12 +171,16 @@ class Driver:
 
         assert self.app.sm.current == "picker", self.app.sm.current
         card = self.app.screen("picker").card_for(method_id)
-        self.frames(2)  # the scroll settles before the finger comes
-        self.tap(card)
-        deadline = time.monotonic() + 2
-        while self.app.sm.current == "picker" and time.monotonic() < deadline:
-            time.sleep(0.02)
-            self.frames(1)
+        for _ in range(2):  # a tap that lands while the list still settles stops it instead
+            time.sleep(0.3)
+            self.frames(2)
+            self.tap(card)
+            deadline = time.monotonic() + 1.5
+            while self.app.sm.current == "picker" and time.monotonic() < deadline:
+                time.sleep(0.02)
+                self.frames(1)
+            if self.app.sm.current != "picker":
+                break
         assert self.app.sm.current == "team", f"tapping {method_id} left the picker showing"
 
     def drag(self, start: tuple[float, float], end: tuple[float, float], steps: int = 10) -> None:

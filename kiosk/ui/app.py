@@ -30,7 +30,6 @@ from kivy.uix.screenmanager import NoTransition
 from kiosk import i18n
 from kiosk.core.clock import SystemClock
 from kiosk.core.idle import IdleRule
-from kiosk.core.loader import load_methods
 from kiosk.core.actions import ActionError
 from kiosk.core.session import SessionError
 from kiosk.core.wall import Wall, WallError
@@ -164,6 +163,8 @@ class KioskApp(App):
     @property
     def methods(self) -> list:
         if self._methods is None:
+            from kiosk.core.loader import load_methods  # not needed for a restart's first frame
+
             self._methods, self.method_problems = load_methods(methods_dirs())
         return self._methods
 

@@ -16,6 +16,7 @@ import time
 from datetime import timedelta
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
@@ -52,10 +53,17 @@ class AgendaItem(Label):
     minutes = StringProperty("")
 
     def on_size(self, *_):
-        self.fit()
+        self._refit()
 
     def on_title(self, *_):
-        self.fit()
+        self._refit()
+
+    def _refit(self):
+        # once, when the strip's layout is done (in the same frame): measuring text at
+        # every intermediate size cost the first frame tens of milliseconds
+        if not hasattr(self, "_fit_trigger"):
+            self._fit_trigger = Clock.create_trigger(lambda dt: self.fit(), -1)
+        self._fit_trigger()
 
     def fit(self):
         from kiosk.ui.board import fit_text
