@@ -236,3 +236,27 @@ class Driver:
             raise RuntimeError("the window did not give a screenshot")
         made.replace(path)
         return path
+
+
+def exported_texts(store, session_id: str, clock) -> set[str]:
+    """Every text in the session's JSON export, as the manager's phone downloads it
+    (the same document the page, the CSVs and the PDF are made from)."""
+    import json
+
+    from kiosk.core import export
+
+    doc = json.loads(export.render(export.document(store, session_id, clock=clock), "json"))
+    out: set[str] = set()
+
+    def walk(value):
+        if isinstance(value, str):
+            out.add(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(doc)
+    return out
