@@ -688,11 +688,7 @@ def _markdown_wall(doc: dict, t) -> list[str]:
             continue
         out += [f"### {e(title_)}", ""]
         for i in items:
-            extra = []
-            if i["points"]:
-                extra.append(f"{t(N_('Votes'))}: {i['points']}")
-            if i["chosen"]:
-                extra.append(t(N_("chosen")))
+            extra = item_facts(i, t)
             tail = f" ({', '.join(extra)})" if extra else ""
             if i["type"] == "cluster":
                 out.append(f"- **{e(i['label'])}**{tail}")
@@ -742,6 +738,16 @@ QUADRANT_NAMES = {"theirs_important": N_("Important, out of our hands"),
                   "ours_important": N_("Important, and ours to change"),
                   "theirs_minor": N_("Minor, out of our hands"),
                   "ours_minor": N_("Minor, ours to change")}
+
+
+def item_facts(item: dict, t) -> list[str]:
+    """What every format says beside a wall item's text: its votes, and that it went on."""
+    extra = []
+    if item["points"]:
+        extra.append(f"{t(N_('Votes'))}: {item['points']}")
+    if item["chosen"]:
+        extra.append(t(N_("chosen")))
+    return extra
 
 
 def wall_sections(doc: dict, t) -> list[tuple[str, list[dict]]]:
@@ -1189,11 +1195,7 @@ def _page_wall(doc: dict, t, add) -> None:
             continue
         add(f'<section class="card"><h3>{esc(title_)} ({len(items)})</h3><ul class="notes">')
         for i in items:
-            extra = []
-            if i["points"]:
-                extra.append(f"{t(N_('Votes'))}: {i['points']}")
-            if i["chosen"]:
-                extra.append(t(N_("chosen")))
+            extra = item_facts(i, t)
             tail = f' <span class="kind">({esc(", ".join(extra))})</span>' if extra else ""
             if i["type"] == "cluster":
                 add(f'<li><span class="theme">{esc(i["label"])}</span>{tail}<ul>')

@@ -21,7 +21,7 @@ from kiosk.i18n import N_
 
 from . import matrix as matrix_rules
 from .export import (IGLO_LABELS, activity_sections, behind_notes, meetings_text, worth_showing, MISSING_LABELS, QUADRANT_NAMES, VERDICT_LABELS, stage_text, title,
-                     translator, wall_sections, when)
+                     translator, wall_sections, when, item_facts)
 
 
 def font_dir() -> Path:
@@ -357,11 +357,7 @@ def _wall(p, doc, t, width, nl, heading, para) -> None:
             continue
         heading(f"{title_} ({len(items)})", 13)
         for i in items:
-            extra = []
-            if i["points"]:
-                extra.append(f"{t(N_('Votes'))}: {i['points']}")
-            if i["chosen"]:
-                extra.append(t(N_("chosen")))
+            extra = item_facts(i, t)
             tail = f"  ({', '.join(extra)})" if extra else ""
             if i["type"] == "cluster":
                 para(f"{i['label']}{tail}", style="B")
