@@ -158,7 +158,11 @@ class KioskApp(App):
         self.show("workshop" if self.workshop else self.idle_screen())
         # after the first frame: method files matter to the picker, not to a restart
         # (scheduled from the first tick: Kivy's clock counts from its last tick, at import)
-        Clock.schedule_once(lambda dt: Clock.schedule_once(lambda dt: self._report_method_problems(), 0.5))
+        Clock.schedule_once(lambda dt: Clock.schedule_once(lambda dt: self._report_method_problems_later(), 0.5))
+
+    def _report_method_problems_later(self):
+        if not getattr(self, "_stopped", False):
+            self._report_method_problems()
 
     @property
     def methods(self) -> list:
@@ -176,8 +180,15 @@ class KioskApp(App):
             self.say(text, "error")
 
     def on_stop(self):
+        # nothing of ours may fire after the app is gone (a second app in one process)
+        for name in ("_tick_event", "_notice_event"):
+            event = getattr(self, name, None)
+            if event is not None:
+                event.cancel()
+        self._notice_event = None
         if self.store is not None:
             self.store.close()
+        self._stopped = True
 
     def settings_from_cli(self):
         """--lang wins over the saved language, and later saves keep it."""
