@@ -9,19 +9,26 @@ session file's "meta" table, where the statuspil board reads it) and the waiting
 session in one write, then the kiosk has no running workshop; ``waiting_sessions``
 lists the sessions that wait, and ``Workshop.continue_meeting`` opens one again on
 the same session id, so the same wall and the same actions.
+
+Prepared before the workshop: ``Workshop.prepare`` writes a session that waits for its
+*first* meeting (status "between" at step 0, the timers untouched), so the trio can type
+their notes of the method's prepared kind (``prepared_kinds``) onto its wall ahead of
+time; it is listed by ``waiting_sessions`` (``Waiting.prepared`` counts those notes) and
+``Workshop.continue_meeting`` starts it like any waiting session.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Optional
 
 from kiosk.store import StoreError
 
-from .method import Method
+from .method import Method, Step
 from .session import BETWEEN, RUNNING, Session, SessionError
 from .statuspil import next_meeting, set_next_meeting
+from .wall import NOTES
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +49,42 @@ class Waiting:
     """The meeting it opens with (2 after the first)."""
     date: Optional[str]
     """The next meeting's day (ISO) as stored, or None when it was not known."""
+    prepared: Optional[int] = None
+    """Not started yet (made by ``Workshop.prepare``): how many prepared notes wait on its
+    wall; None for a session that has had a meeting."""
+
+    @property
+    def started(self) -> bool:
+        return self.prepared is None
+
+
+def prepared_kinds(method: Method) -> list[tuple[Step, dict]]:
+    """The kinds of note the method lets people type in before the workshop (``prepared
+    = true`` in a write step's kinds, e.g. the trio's pink notes), each with its write
+    step, in the method's order; a kind named by two write steps counts once."""
+    out: list[tuple[Step, dict]] = []
+    seen: set[str] = set()
+    for step in method.steps:
+        if step.activity != "write":
+            continue
+        for kind in step.params.get("kinds", []):
+            if kind.get("prepared") and kind["id"] not in seen:
+                seen.add(kind["id"])
+                out.append((step, kind))
+    return out
+
+
+def not_started(session: Session) -> bool:
+    """A session made by ``Workshop.prepare`` that has not had its first meeting yet.
+    (A meeting's end always leaves a session past step 0, so this cannot be mistaken.)"""
+    return session.status == BETWEEN and session.step_index == 0
+
+
+def count_prepared(store, session: Session) -> int:
+    """The live notes of the method's prepared kinds on the session's wall."""
+    kinds = {kind["id"] for _, kind in prepared_kinds(session.method)}
+    return sum(1 for d in store.all(session.id, NOTES)
+               if d.get("kind") in kinds and not d.get("deleted") and d.get("signup") is None)
 
 
 def waiting_sessions(store) -> list[Waiting]:
@@ -60,9 +103,19 @@ def waiting_sessions(store) -> list[Waiting]:
             continue
         if session is None or session.status != BETWEEN:
             continue
-        out.append(Waiting(sid, session.team, session.method.title, session.meeting, when))
+        prepared = count_prepared(store, session) if not_started(session) else None
+        out.append(Waiting(sid, session.team, session.method.title, session.meeting, when, prepared))
     out.sort(key=lambda w: (w.date or "9999-99-99", w.team.casefold(), w.session_id))
     return out
+
+
+def running_session(store) -> Optional[str]:
+    """The id of the workshop running on the kiosk now, or None."""
+    sid = store.get_state(ACTIVE_KEY)
+    if not sid:
+        return None
+    doc = store.load_session(sid)
+    return sid if doc is not None and doc.get("status") == RUNNING else None
 
 
 class Workshop:
@@ -78,6 +131,25 @@ class Workshop:
         store.save_session(session.to_dict())
         store.set_state(ACTIVE_KEY, session.id)
         return cls(store, clock, session)
+
+    @classmethod
+    def prepare(cls, store, clock, method: Method, team: str, lang: str = "") -> Session:
+        """A session made ahead of the workshop, so the trio can type in their notes: it
+        waits for its first meeting (status "between", step 0, the timers as planned and
+        untouched), written in one store write, and it does NOT become the running one.
+        ``continue_meeting`` starts it later (the home screen offers it).
+
+        Refuses 'no_prepared_kind' (the method has nothing to prepare), 'team_empty' /
+        'team_long', and 'prepare_running' while a workshop runs (end it first): nothing
+        is written then.
+        """
+        if not prepared_kinds(method):
+            raise SessionError("no_prepared_kind")
+        if running_session(store) is not None:
+            raise SessionError("prepare_running")
+        session = replace(Session.create(method, team, clock.now(), lang=lang), status=BETWEEN)
+        store.save_session(session.to_dict())
+        return session
 
     @classmethod
     def resume(cls, store, clock) -> Workshop | None:

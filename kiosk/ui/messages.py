@@ -153,3 +153,10 @@ _REFUSALS.update({
     "period_long": N_("A period heading is at most 40 characters."),
     "unknown_period": N_("That heading is no longer on the timeline."),
 })
+
+# notes prepared before the workshop (kiosk.core.workshop.Workshop.prepare)
+_REFUSALS.update({
+    "prepare_running": N_("A workshop is running. End it in the menu first, then prepare the next one."),
+    "no_prepared_kind": N_("This method has no post-its to prepare before the workshop."),
+    "already_started": N_("This workshop has started: add post-its in its writing step."),
+})
