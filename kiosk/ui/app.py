@@ -51,7 +51,7 @@ HERE = Path(__file__).resolve().parent
 SCREENS = {
     "home": "home", "board": "board_screen", "picker": "picker", "team": "team", "plan": "plan", "workshop": "workshop",
     "pin": "admin", "settings": "admin",
-    "export": "export",
+    "export": "export", "prepare": "prepare",
 }
 
 

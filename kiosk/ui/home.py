@@ -7,6 +7,11 @@ is one big button, "Continue <team> — meeting 2" with the agreed day; a tap as
 first (opening the meeting cannot be taken back with Undo) and then opens the same
 session, its wall and its actions, at the first step of the next meeting. With the
 data folder unusable this screen only says so (``fatal``).
+
+A session prepared ahead of its workshop (the trio's notes typed in, see prepare.py)
+waits for its first meeting: its button says "Start the workshop: <team>" with how many
+post-its are prepared, and a smaller "Edit post-its" beside it opens the prepare screen
+again until the workshop starts.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from datetime import date
 
 from kivy.app import App
 from kivy.properties import BooleanProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 from kivy.utils import escape_markup
 
@@ -56,6 +62,8 @@ class HomeScreen(Screen):
     """Set when the kiosk cannot work at all (locked or unwritable data)."""
     has_waiting = BooleanProperty(False)
     """Sessions wait for their next meeting: their Continue buttons are shown."""
+    any_started = BooleanProperty(True)
+    """False when every waiting session is only prepared (the heading says so)."""
 
     def on_pre_enter(self, *args):
         self.tick()
@@ -83,30 +91,71 @@ class HomeScreen(Screen):
     def refresh(self):
         box = self.ids.waiting
         box.clear_widgets()
-        for name in [n for n in self.ids if n.startswith("continue_")]:
+        for name in [n for n in self.ids if n.startswith(("continue_", "edit_"))]:
             del self.ids[name]
         app = App.get_running_app()
         waiting = self.waiting()
         self.has_waiting = bool(waiting)
+        self.any_started = any(w.started for w in waiting) or not waiting
         day = today(app.clock)
         for i, w in enumerate(waiting[:WAITING_SHOWN]):
-            text = (f"{sym('▶')} " + escape_markup(tr("Continue {team} — meeting {n}").format(team=w.team, n=w.meeting))
-                    + f"\n[size={int(theme.SMALL * app.s)}]"
-                    + escape_markup(f"{w.method_title} · {meeting_day(w.date, day)}") + "[/size]")
+            if w.started:
+                head = tr("Continue {team} — meeting {n}").format(team=w.team, n=w.meeting)
+                under = f"{w.method_title} · {meeting_day(w.date, day)}"
+            else:
+                head = tr("Start the workshop: {team}").format(team=w.team)
+                count = (tr("1 post-it prepared") if w.prepared == 1
+                         else tr("{n} post-its prepared").format(n=w.prepared))
+                under = f"{w.method_title} · {count}"
+            text = (f"{sym('▶')} " + escape_markup(head) + f"\n[size={int(theme.SMALL * app.s)}]"
+                    + escape_markup(under) + "[/size]")
             b = KButton(text=text, markup=True, face=theme.GO, height=140 * app.s, font_size=40 * app.s,
                         halign="center")
             b.bind(size=lambda btn, size: setattr(btn, "text_size", (size[0] - 40 * app.s, None)))
             b.waiting = w
             b.bind(on_release=lambda btn: self.ask_continue(btn.waiting))
             self.ids[f"continue_{i}"] = b  # named, so an outside test (the probe) finds it
-            box.add_widget(b)
+            if w.started:
+                box.add_widget(b)
+                continue
+            row = BoxLayout(size_hint_y=None, height=140 * app.s, spacing=20 * app.s)
+            edit = KButton(text=f"{sym('✎')}  " + escape_markup(tr("Edit post-its")), markup=True,
+                           face=theme.ACCENT_DARK, size_hint_x=None, width=300 * app.s, height=140 * app.s,
+                           font_size=36 * app.s)
+            edit.waiting = w
+            edit.bind(on_release=lambda btn: self.edit_prepared(btn.waiting))
+            self.ids[f"edit_{i}"] = edit
+            row.add_widget(b)
+            row.add_widget(edit)
+            box.add_widget(row)
 
     def continue_buttons(self) -> list:
-        """The Continue buttons, top first (for tests)."""
-        return list(reversed(self.ids.waiting.children))
+        """The Continue (or Start) buttons, top first (for tests)."""
+        out = []
+        for child in reversed(self.ids.waiting.children):
+            out.append(child if isinstance(child, KButton) else child.children[-1])
+        return out
+
+    def edit_buttons(self) -> list:
+        """The "Edit post-its" buttons of the sessions not started yet, top first."""
+        return [child.children[0] for child in reversed(self.ids.waiting.children)
+                if not isinstance(child, KButton)]
+
+    def edit_prepared(self, w: Waiting):
+        """Back into the prepare screen for a session that has not started."""
+        app = App.get_running_app()
+        if app.screen("prepare").open(w.session_id):
+            app.show("prepare")
+        else:
+            self.refresh()  # it started or went meanwhile: show what is true now
 
     def ask_continue(self, w: Waiting):
         app = App.get_running_app()
+        if not w.started:
+            app.confirm(tr("Start the workshop of {team} now? Its prepared post-its are on the wall.").format(
+                team=w.team), tr("Start the workshop"),
+                lambda: app.continue_meeting(w.session_id) or self.refresh())
+            return
         app.confirm(tr("Open meeting {n} of {team} now? The same wall and the same actions, its timers fresh.").format(
             n=w.meeting, team=w.team), tr("Open meeting {n}").format(n=w.meeting),
             lambda: app.continue_meeting(w.session_id) or self.refresh())

@@ -10,12 +10,13 @@ from __future__ import annotations
 import time
 
 from kivy.app import App
-from kivy.properties import ObjectProperty, StringProperty
+from kivy.properties import ListProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 from kivy.utils import escape_markup
 
 from kiosk.core.plan import Plan
 from kiosk.core.session import TEAM_MAX
+from kiosk.core.workshop import Workshop, prepared_kinds
 from kiosk.i18n import tr
 from kiosk.ui import keyboard  # noqa: F401  (registers the keyboard's kv rules)
 from kiosk.ui.picker import duration
@@ -36,11 +37,24 @@ class TeamScreen(Screen):
     """The facilitator's plan for this method (the guide's until adjusted)."""
     counter = StringProperty("")
     plan_text = StringProperty("")
+    prepare_text = StringProperty("")
+    """The "Prepare" button's words; '' when the method has no kind to prepare (no button)."""
+    prepare_face = ListProperty([0.44, 0.26, 0.36, 1])
 
     def prepare(self, method):
         self.method = method
         self.plan = Plan.of(method)
         self.ids.name.text = ""
+        kinds = prepared_kinds(method)
+        if kinds:
+            from kiosk.ui.activities.notes import COLOURS
+
+            kind = kinds[0][1]
+            self.prepare_text = sym("♦") + "  " + escape_markup(
+                tr("Prepare “{kind}” first").format(kind=" / ".join(k["title"] for _, k in kinds)))
+            self.prepare_face = [c * 0.55 for c in COLOURS.get(kind.get("colour"), COLOURS["pink"])[:3]] + [1]
+        else:
+            self.prepare_text = ""
 
     def on_pre_enter(self, *args):
         self.tick()
@@ -89,6 +103,20 @@ class TeamScreen(Screen):
     def start(self):
         app = App.get_running_app()
         app.start_workshop(self.planned_method(), self.ids.name.text)
+
+    def prepare_notes(self):
+        """Make the session without starting it and open the prepare screen for its notes
+        (a running workshop, an empty name: refused with a message, nothing made)."""
+        app = App.get_running_app()
+        from kiosk.ui.app import FAILED
+
+        session = app.act(Workshop.prepare, app.store, app.clock, self.planned_method(), self.ids.name.text,
+                          app.lang)
+        if session is FAILED:
+            return
+        app.dismiss_notice()
+        if app.screen("prepare").open(session.id):
+            app.show("prepare")
 
     def back(self):
         App.get_running_app().show("picker")
