@@ -165,3 +165,28 @@ def test_a_prepared_session_waits_while_another_workshop_runs(store, clock):
     assert store.load_session(session.id)["status"] == BETWEEN
     other.finish()
     assert Workshop.continue_meeting(store, clock, session.id).session.status == RUNNING
+
+
+# -- taking a Prepare tap back ---------------------------------------------------------------
+
+def test_a_prepared_session_without_notes_can_be_discarded_and_one_with_notes_cannot(store, clock):
+    typo = Workshop.prepare(store, clock, method(), "Køkkne")
+    Workshop.discard_prepared(store, typo.id)                             # nothing written on it yet
+    assert store.list_sessions() == [] and store.load_session(typo.id) is None
+
+    kept = Workshop.prepare(store, clock, method(), "Køkkenet")
+    [note] = trio_notes(store, clock, kept.id, ["Travlhed"])
+    with pytest.raises(SessionError, match="has_notes"):
+        Workshop.discard_prepared(store, kept.id)
+    assert [w.session_id for w in waiting_sessions(store)] == [kept.id]
+    Wall(store, kept.id, clock).delete_note(note.id)                      # its only note deleted: may go
+    Workshop.discard_prepared(store, kept.id)
+    assert store.list_sessions() == []
+
+    started = Workshop.prepare(store, clock, method(), "Lageret")
+    Workshop.continue_meeting(store, clock, started.id)
+    with pytest.raises(SessionError, match="already_started"):
+        Workshop.discard_prepared(store, started.id)
+    with pytest.raises(SessionError, match="no_such_session"):
+        Workshop.discard_prepared(store, typo.id)
+    assert store.load_session(started.id)["status"] == RUNNING

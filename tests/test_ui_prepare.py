@@ -61,12 +61,13 @@ def test_prepare_the_trios_notes_restart_then_start_the_workshop_with_them(displ
         assert app.store.get_state(ACTIVE_KEY) is None
         screen = k.screen()
         assert "Køkken" in screen.subtitle and "Trivselsdialog" in screen.subtitle
-        assert screen.empty and screen.ids.undo.disabled
+        assert screen.empty and screen.ids.undo.disabled and not screen.ids.discard.disabled
 
         # two pink notes on the on-screen keyboard, one with æ ø å
         write(k, screen, "Træt på kø")
         notes = prepared_wall(k, sid).notes()
         assert [(n.kind, n.text, n.step, n.face_down) for n in notes] == [("trio", "Træt på kø", "refleksion", False)]
+        assert screen.ids.discard.disabled and screen.ids.discard.width == 0   # written on: no discard
         write(k, screen, "Støj")
         first, second = prepared_wall(k, sid).notes()
         assert second.text == "Støj" and list(screen.ids.board.cards) == [first.key, second.key]
@@ -145,7 +146,7 @@ def test_prepare_the_trios_notes_restart_then_start_the_workshop_with_them(displ
         k.close()
 
 
-def test_no_prepare_while_a_workshop_runs_and_none_for_a_method_without_a_prepared_kind(kiosk):
+def test_a_prepare_tap_taken_back_then_no_prepare_while_a_workshop_runs_nor_without_a_kind(kiosk):
     k = kiosk
     app = k.app
     to_team_screen(k, "ned-dialogduk")
@@ -154,7 +155,14 @@ def test_no_prepare_while_a_workshop_runs_and_none_for_a_method_without_a_prepar
     k.tap("back")
 
     k.pick_method("trivselsdialog")
-    k.type(k.find("keyboard"), "Lager")
+    k.type(k.find("keyboard"), "Lagr")                                # a typo …
+    k.tap("prepare")
+    assert app.sm.current == "prepare" and len(app.store.list_sessions()) == 1
+    k.tap("discard")                                                  # … taken back: nothing was written on it
+    assert app.sm.current == "team" and app.store.list_sessions() == [] and waiting_sessions(app.store) == []
+    name = k.find("name")
+    assert name.text == "Lagr"                                        # the name kept to fix
+    name.text = "Lager"
     k.tap("start")                                                    # a workshop runs now
     running = app.workshop.session.id
     app.show("home")

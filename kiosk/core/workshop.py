@@ -151,6 +151,24 @@ class Workshop:
         store.save_session(session.to_dict())
         return session
 
+    @staticmethod
+    def discard_prepared(store, session_id: str) -> None:
+        """Take back a Prepare tap (a typo in the team's name, the wrong method): the
+        session is deleted while it has not started and holds no notes, so nothing anyone
+        wrote is lost. Refuses 'no_such_session', 'already_started', 'has_notes'."""
+        try:
+            doc = store.load_session(session_id)
+            session = Session.from_dict(doc) if doc is not None else None
+        except (KeyError, TypeError, ValueError):
+            session = None
+        if session is None:
+            raise SessionError("no_such_session")
+        if not not_started(session):
+            raise SessionError("already_started")
+        if any(not d.get("deleted") for d in store.all(session_id, NOTES)):
+            raise SessionError("has_notes")
+        store.delete_session(session_id)
+
     @classmethod
     def resume(cls, store, clock) -> Workshop | None:
         """The workshop that was running when the kiosk stopped, if any."""

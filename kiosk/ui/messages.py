@@ -159,4 +159,5 @@ _REFUSALS.update({
     "prepare_running": N_("A workshop is running. End it in the menu first, then prepare the next one."),
     "no_prepared_kind": N_("This method has no post-its to prepare before the workshop."),
     "already_started": N_("This workshop has started: add post-its in its writing step."),
+    "has_notes": N_("It has post-its already, so it stays. Delete them first to discard it."),
 })

@@ -18,7 +18,7 @@ from kivy.uix.screenmanager import Screen
 
 from kiosk.core.session import Session
 from kiosk.core.wall import NOTE_MAX, Wall
-from kiosk.core.workshop import not_started, prepared_kinds
+from kiosk.core.workshop import Workshop, not_started, prepared_kinds
 from kiosk.i18n import tr
 from kiosk.store import StoreError
 from kiosk.ui import messages
@@ -55,6 +55,7 @@ class PrepareScreen(Screen):
         """(write step, kind) pairs the method lets people prepare."""
         self.styles = {}
         self.composer = None
+        self.back_to = "home"
         self.ids.board.bind(on_tap=lambda _b, key: self.edit(key), size=lambda *_: self.refresh())
 
     @property
@@ -63,10 +64,13 @@ class PrepareScreen(Screen):
 
     # -- opening ---------------------------------------------------------------------------
 
-    def open(self, session_id: str) -> bool:
+    def open(self, session_id: str, back: str = "home") -> bool:
         """Show a session made ahead of its workshop. False (and a message) if it cannot be
-        read or has started meanwhile: then its notes are written in its own write step."""
+        read or has started meanwhile: then its notes are written in its own write step.
+        ``back``: the screen Discard returns to (the team screen right after Prepare, so a
+        typo in the name can be fixed)."""
         app = self.app
+        self.back_to = back
         try:
             doc = app.store.load_session(session_id)
             session = Session.from_dict(doc) if doc is not None else None
@@ -187,6 +191,18 @@ class PrepareScreen(Screen):
         if self.wall is not None and self.wall.can_undo:
             self.app.act(self.wall.undo)
         self.refresh()
+
+    def discard(self):
+        """Take the Prepare tap back while nothing is written on it (a typo in the team's
+        name): the session goes, and the screen it came from shows again."""
+        if self.session is None:
+            return
+        app = self.app
+        if app.act(Workshop.discard_prepared, app.store, self.session.id) is FAILED:
+            self.refresh()
+            return
+        self.session, self.wall = None, None
+        app.show(self.back_to)
 
     def done(self):
         """Back home, where the session waits with its Start button (and Edit notes)."""

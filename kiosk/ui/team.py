@@ -115,7 +115,7 @@ class TeamScreen(Screen):
         if session is FAILED:
             return
         app.dismiss_notice()
-        if app.screen("prepare").open(session.id):
+        if app.screen("prepare").open(session.id, back="team"):
             app.show("prepare")
 
     def back(self):
