@@ -15,7 +15,7 @@ from kiosk.core.wall import Wall
 
 from tests.test_method_checkin import end_workshop, next_step, pick, rounds_doc, view
 
-pytestmark = pytest.mark.window
+pytestmark = [pytest.mark.window, pytest.mark.walk]
 
 WISHES = ("Mer ros", "Tid til faglig prat", "Gode overlapp", "Felles lunsj")
 

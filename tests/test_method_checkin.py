@@ -12,7 +12,7 @@ import pytest
 from kiosk.core.rounds import TABLE as ROUNDS
 from kiosk.core.workshop import ACTIVE_KEY
 
-pytestmark = pytest.mark.window
+pytestmark = [pytest.mark.window, pytest.mark.walk]
 
 
 def visible(k, widget, scroll) -> bool:

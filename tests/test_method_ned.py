@@ -14,7 +14,7 @@ from kiosk.core.wall import Wall
 
 from tests.test_method_checkin import end_workshop, next_step, pick, rounds_doc
 
-pytestmark = pytest.mark.window
+pytestmark = [pytest.mark.window, pytest.mark.walk]
 
 FACTORS = 17  # the guide's 16 factors + "Annet"
 

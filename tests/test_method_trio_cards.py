@@ -21,7 +21,7 @@ from kiosk.core.wall import PARKING, Wall
 from tests.test_method_checkin import end_workshop, next_step, pick, view
 from tests.test_ui_cards_timeline import compose, wait_for
 
-pytestmark = pytest.mark.window
+pytestmark = [pytest.mark.window, pytest.mark.walk]
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date.fromtimestamp(1_800_000_000.0)

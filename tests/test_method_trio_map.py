@@ -23,7 +23,7 @@ from kiosk.core.wall import Wall
 
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.window
+pytestmark = [pytest.mark.window, pytest.mark.walk]
 
 TODAY = date.fromtimestamp(1_800_000_000.0)
 

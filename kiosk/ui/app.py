@@ -130,7 +130,7 @@ class KioskApp(App):
         root.ids.sm.transition = NoTransition()
         self._tick_event = Clock.schedule_interval(self._tick, 0.2)
         self.idle = IdleRule(IDLE_SECONDS, self.clock)
-        Window.bind(on_touch_down=lambda *_: self.idle.touched())
+        Window.bind(on_touch_down=self._touched)
         return root
 
     def on_start(self):
@@ -179,8 +179,15 @@ class KioskApp(App):
                 text = self.notice + "\n" + text
             self.say(text, "error")
 
+    def _touched(self, *_):
+        self.idle.touched()
+
     def on_stop(self):
         # nothing of ours may fire after the app is gone (a second app in one process)
+        from kivy.core.window import Window
+
+        Window.unbind(on_resize=self._rescale, on_request_close=self._on_request_close,
+                      on_touch_down=self._touched)
         for name in ("_tick_event", "_notice_event"):
             event = getattr(self, name, None)
             if event is not None:
