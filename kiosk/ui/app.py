@@ -120,7 +120,9 @@ class KioskApp(App):
 
     def build(self):
         widgets.register_fonts()
-        memory.tune()  # weeks on the wall: large freed buffers go back to the system
+        # weeks on the wall: large freed buffers go back to the system; after the first
+        # frame (finding glibc runs ldconfig, ~6 ms nobody needs to wait for)
+        Clock.schedule_once(lambda dt: Clock.schedule_once(lambda dt: memory.tune(), 0.5))
         Window.clearcolor = theme.BG  # the screens' background: a clear, not a full-screen fill
         if str(HERE / "common.kv") not in Builder.files:  # a second app in one process (tests)
             Builder.load_file(str(HERE / "common.kv"))

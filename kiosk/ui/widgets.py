@@ -2,6 +2,7 @@
 
 from kivy.properties import ColorProperty
 from kivy.uix.button import Button
+from kivy.uix.label import Label
 from kivy.uix.screenmanager import ScreenManager
 
 from kiosk.paths import assets_dir
@@ -31,7 +32,45 @@ def symbol_font(text: str) -> str | None:
     return None if text.isascii() else SYMBOLS
 
 
-class KButton(Button):
+def layout_pending(widget) -> bool:
+    """True while a layout above ``widget`` has still to run before this frame: the
+    size it will give ``widget`` is not known yet."""
+    w = getattr(widget, "parent", None)
+    while w is not None:
+        trigger = getattr(w, "_trigger_layout", None)
+        if trigger is not None and getattr(trigger, "is_triggered", False):
+            return True
+        above = getattr(w, "parent", None)
+        w = above if above is not w else None  # the window is its own parent
+    return False
+
+
+class RenderAfterLayout:
+    """Renders the text once the layouts above have given the label its size.
+
+    A new label is 100 px wide until its layout runs, later in the same frame; a
+    wrapped text rendered at that width first (hundreds of lines, a tall texture)
+    cost the first frame milliseconds per label. The clock's render waits (it runs
+    again once the layouts are done, still before the frame is drawn); a direct
+    call to ``texture_update()`` renders at once, as Kivy's does.
+    """
+
+    _waits = 0
+
+    def texture_update(self, *largs):
+        if largs and self._waits < 5 and layout_pending(self):
+            self._waits += 1
+            self._trigger_texture()
+            return
+        self._waits = 0
+        super().texture_update(*largs)
+
+
+class WrapLabel(RenderAfterLayout, Label):
+    """A Label for text wrapped or cut to the width its layout gives it."""
+
+
+class KButton(RenderAfterLayout, Button):
     """A finger-sized button; ``face`` is its colour (darker while pressed)."""
 
     face = ColorProperty(theme.PANEL_HI)

@@ -27,7 +27,7 @@ from kiosk.core.timer import format_big, format_clock
 from kiosk.i18n import tr
 from kiosk.ui import sound
 from kiosk.ui.activities import view_for
-from kiosk.ui.widgets import sym
+from kiosk.ui.widgets import RenderAfterLayout, layout_pending, sym
 
 
 def _cut_by_letters(text: str, width: float, height: float, size: float, bold: bool) -> str:
@@ -45,7 +45,7 @@ def _cut_by_letters(text: str, width: float, height: float, size: float, bold: b
     return text[:lo].rstrip() + "…"
 
 
-class AgendaItem(Label):
+class AgendaItem(RenderAfterLayout, Label):
     state = StringProperty("todo")
     """'done', 'now' or 'todo': shown by a mark and a frame, not by colour alone."""
     title = StringProperty("")
@@ -62,8 +62,17 @@ class AgendaItem(Label):
         # once, when the strip's layout is done (in the same frame): measuring text at
         # every intermediate size cost the first frame tens of milliseconds
         if not hasattr(self, "_fit_trigger"):
-            self._fit_trigger = Clock.create_trigger(lambda dt: self.fit(), -1)
+            self._fit_trigger = Clock.create_trigger(self._fit_when_laid_out, -1)
+            self._fit_waits = 0
         self._fit_trigger()
+
+    def _fit_when_laid_out(self, *_):
+        if self._fit_waits < 5 and layout_pending(self):  # a fresh point is 100 px wide
+            self._fit_waits += 1
+            self._fit_trigger()
+            return
+        self._fit_waits = 0
+        self.fit()
 
     def fit(self):
         from kiosk.ui.board import fit_text
