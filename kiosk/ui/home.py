@@ -118,10 +118,10 @@ class HomeScreen(Screen):
             if w.started:
                 box.add_widget(b)
                 continue
-            row = BoxLayout(size_hint_y=None, height=140 * app.s, spacing=20 * app.s)
+            row = BoxLayout(size_hint_y=None, height=b.height, spacing=20 * app.s)
+            b.bind(height=row.setter("height"))  # the row is as tall as its buttons, whatever they get
             edit = KButton(text=f"{sym('✎')}  " + escape_markup(tr("Edit post-its")), markup=True,
-                           face=theme.ACCENT_DARK, size_hint_x=None, width=300 * app.s, height=140 * app.s,
-                           font_size=36 * app.s)
+                           face=theme.ACCENT_DARK, size_hint_x=None, width=300 * app.s, font_size=36 * app.s)
             edit.waiting = w
             edit.bind(on_release=lambda btn: self.edit_prepared(btn.waiting))
             self.ids[f"edit_{i}"] = edit
