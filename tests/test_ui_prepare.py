@@ -41,6 +41,7 @@ def write(k, screen, text):
 
 def test_prepare_the_trios_notes_restart_then_start_the_workshop_with_them(display, data_dir, clock):
     from kiosk.testing import Driver, exported_texts
+    from kiosk.ui.app import IDLE_SECONDS
 
     k = Driver(data_dir, clock=clock, lang="en")
     try:
@@ -97,6 +98,8 @@ def test_prepare_the_trios_notes_restart_then_start_the_workshop_with_them(displ
         k.frames(1)
         k.tap(composer.ids.save)
         assert "too long" in app.notice and composer.ids.text.text == "x" * 121
+        k.advance(IDLE_SECONDS + 10)                                  # a half-typed note keeps the screen
+        assert app.sm.current == "prepare" and composer.get_parent_window() is not None
         k.tap(composer.ids.cancel)
         assert [n.text for n in prepared_wall(k, sid).notes()] == ["Træt på kø", "Støj"]
 

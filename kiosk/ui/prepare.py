@@ -117,6 +117,14 @@ class PrepareScreen(Screen):
     def on_pre_enter(self, *args):
         self.refresh()
 
+    def tick(self):
+        """A note half typed keeps this screen: the idle return to the board (after two
+        minutes untouched) waits while the composer is open. Left without one, the
+        screen goes back to the board like any other; everything is stored already."""
+        composer = self.composer
+        if composer is not None and composer.get_parent_window() is not None:
+            self.app.idle.touched()
+
     # -- what the board shows --------------------------------------------------------------
 
     def notes(self):
