@@ -38,7 +38,6 @@ from kiosk.core.workshop import Workshop
 from kiosk.paths import methods_dirs
 from kiosk.store import Store, StoreError
 from kiosk.ui import messages, theme, widgets  # noqa: F401  (widgets: registers KButton)
-from kiosk.ui import memory
 
 log = logging.getLogger("kiosk")
 IDLE_SECONDS = 120
@@ -53,6 +52,12 @@ SCREENS = {
     "pin": "admin", "settings": "admin",
     "export": "export", "prepare": "prepare",
 }
+
+
+def _tune_memory():
+    from kiosk.ui import memory  # with ctypes: not before the first frame
+
+    memory.tune()
 
 
 @dataclass
@@ -122,7 +127,7 @@ class KioskApp(App):
         widgets.register_fonts()
         # weeks on the wall: large freed buffers go back to the system; after the first
         # frame (finding glibc runs ldconfig, ~6 ms nobody needs to wait for)
-        Clock.schedule_once(lambda dt: Clock.schedule_once(lambda dt: memory.tune(), 0.5))
+        Clock.schedule_once(lambda dt: Clock.schedule_once(lambda dt: _tune_memory(), 0.5))
         Window.clearcolor = theme.BG  # the screens' background: a clear, not a full-screen fill
         if str(HERE / "common.kv") not in Builder.files:  # a second app in one process (tests)
             Builder.load_file(str(HERE / "common.kv"))
