@@ -33,6 +33,8 @@ PAD = 8
 MARK_W = 38
 """Room kept at the right of the text for the kind's mark."""
 BADGE_H = 30
+MORE = "more:"
+"""Key prefix of a card that stands for notes a full grid cannot show: a tap on it does nothing."""
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,44 @@ def _height(text: str, width: float, size: float, bold: bool = False) -> float:
     return label.texture.height
 
 
+def _width(text: str, size: float, bold: bool = False) -> float:
+    label = _measures.get((int(size), bold))
+    if label is None:
+        label = _measures[(int(size), bold)] = CoreLabel(font_size=size, bold=bold)
+    return label.get_extents(text)[0]
+
+
+_measures: dict[tuple, CoreLabel] = {}
+
+
+def hyphenate(text: str, width: float, size: float, bold: bool = False) -> str:
+    """The text with every word wider than the line split where the line ends, with a
+    hyphen, as a hand writes on a post-it ('Kaffemaski- ne'): Kivy's wrapping would
+    break such a word anywhere and without a mark."""
+    if width <= 0:
+        return text
+    lines = []
+    for line in text.split("\n"):
+        words = []
+        for word in line.split(" "):
+            while len(word) > 1 and _width(word, size, bold) > width:
+                lo, hi = 1, len(word) - 1  # the longest start that fits with its hyphen
+                while lo < hi:
+                    mid = (lo + hi + 1) // 2
+                    if _width(word[:mid] + "-", size, bold) <= width:
+                        lo = mid
+                    else:
+                        hi = mid - 1
+                words.append(word[:lo] + "-")
+                word = word[lo:]
+            words.append(word)
+        lines.append(" ".join(words))
+    return "\n".join(lines)
+
+
 def fit_text(text: str, width: float, height: float, size: float, bold: bool = False) -> str:
-    """The text, cut after the last whole word that fits the box with an ellipsis.
+    """The text, hyphenated where a word is wider than the card, cut after the last whole
+    word that fits the box with an ellipsis.
 
     The board clips a long text at the card's edge, which can leave half a line;
     this keeps whole lines and says with '…' that there is more.
@@ -73,31 +111,25 @@ def fit_text(text: str, width: float, height: float, size: float, bold: bool = F
     key = (text, int(width), int(height), int(size), bold)
     if key in _fitted:
         return _fitted[key]
-    out = text
-    if width > 0 and _height(text, width, size, bold) > height + 0.5:
-        words = text.split()
+    out = hyphenate(text, width - 1, size, bold)  # a pixel to spare: the wrap must agree
+    if width > 0 and _height(out, width, size, bold) > height + 0.5:
+        words = out.split(" ")
         lo, hi = 0, len(words) - 1  # the most words that fit with '…'
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            if _height(" ".join(words[:mid]) + "…", width, size, bold) <= height + 0.5:
+            if _height(_ellipsis(words[:mid]), width, size, bold) <= height + 0.5:
                 lo = mid
             else:
                 hi = mid - 1
-        if lo:
-            out = " ".join(words[:lo]) + "…"
-        else:  # one long word: cut it by characters
-            word, lo, hi = words[0] if words else text, 0, len(words[0] if words else text)
-            while lo < hi:
-                mid = (lo + hi + 1) // 2
-                if _height(word[:mid] + "…", width, size, bold) <= height + 0.5:
-                    lo = mid
-                else:
-                    hi = mid - 1
-            out = word[:max(1, lo)] + "…"
+        out = _ellipsis(words[:max(1, lo)])
     if len(_fitted) > 4000:
         _fitted.clear()
     _fitted[key] = out
     return out
+
+
+def _ellipsis(words: list[str]) -> str:
+    return " ".join(words).rstrip("-") + "…"
 
 
 class _Texts:
@@ -152,7 +184,8 @@ def draw_card(card: Card, texts: _Texts, scale: float, offset=(0.0, 0.0)) -> Ins
         g.add(Color(1, 1, 1, 1))
         g.add(Rectangle(texture=region, size=(tex.width, shown_h), pos=(x + pad, y + h - pad - shown_h)))
     if card.mark:
-        mt = texts.get(card.mark, 40 * scale, 30 * scale, bold=True, font=symbol_font(card.mark))
+        # width 0: as wide as the glyph, so it sits at the right edge, clear of the text
+        mt = texts.get(card.mark, 0, 30 * scale, bold=True, font=symbol_font(card.mark))
         g.add(Color(1, 1, 1, 1))
         g.add(Rectangle(texture=mt, size=mt.size, pos=(x + w - pad - mt.width, y + h - pad - mt.height)))
     if card.badge:
@@ -285,7 +318,8 @@ class NoteBoard(Widget):
         if info is None:
             return True
         if lift is None:
-            self.dispatch("on_tap", info["key"])
+            if not info["key"].startswith(MORE):
+                self.dispatch("on_tap", info["key"])
             return True
         self.canvas.after.remove(lift["group"])
         card = self.cards.get(lift["key"])

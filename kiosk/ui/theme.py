@@ -21,6 +21,6 @@ NOTE_PINK = (0.8, 0.475, 0.655, 1)
 BODY = 32          # px at 1080p; DESIGN.md asks ≥ 28
 TITLE = 52
 SMALL = 28
-NOTE = 24          # post-it text: a felt-pen note's size; the wall of 30–40 notes must fit
+NOTE = 28          # post-it text: DESIGN.md's body size, so a note reads from 3 m like the rest
 TARGET = 100       # px at 1080p; DESIGN.md asks ≥ 80
 TIMER = 340        # font px at 1080p: digits ≈ 0.71 em ≈ 22 % of the screen height

@@ -28,7 +28,7 @@ from kiosk.core.wall import PARKING, Cluster, WallError, sort_columns
 from kiosk.i18n import tr
 from kiosk.ui import theme
 from kiosk.ui.activities.notes import CLUSTER, Style, WallView
-from kiosk.ui.board import Card, NoteBoard  # noqa: F401  (kv)
+from kiosk.ui.board import MORE, Card, NoteBoard  # noqa: F401  (kv)
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
@@ -38,8 +38,8 @@ Rect = tuple[float, float, float, float]
 
 from kiosk.ui.board import BADGE_H, PAD  # noqa: E402  (the board's card geometry)
 
-LINE_H = 29
-"""Height of one line of card text (Roboto at theme.NOTE = 24 px), at 1080p."""
+LINE_H = 35
+"""Height of one line of card text (Roboto at theme.NOTE = 28 px, with Å on the line), at 1080p."""
 
 MIN_CARD_W = 210
 MAX_CARD_W = 360
@@ -110,32 +110,53 @@ def fit_grid(n: int, box: Rect, scale: float, badge: bool = False, gap: float = 
     rows = max(1, math.ceil(n / cols))
     step, covered = h + gap, None
     if rows > 1 and rows * step - gap > bh:
-        step = max((PAD + LINE_H + 2) * scale, (bh - h) / (rows - 1))
+        least = (PAD + LINE_H + 2) * scale  # a first line in sight
+        rows = min(rows, max(1, 1 + int((bh - h) // least)))  # the rest: a "more" card (grid_cards)
+        step = (bh - h) / (rows - 1) if rows > 1 else h
         lines = max(1, int((step - PAD * scale) // (LINE_H * scale)))
         covered = lines * LINE_H * scale
     left = bx + (bw - (cols * (w + gap) - gap)) / 2
     top = by + bh
     rects = []
-    for i in range(n):
+    for i in range(min(n, rows * cols)):
         r, c = divmod(i, cols)
         rects.append((left + c * (w + gap), top - h - r * step, w, h))
     return rects, covered
 
 
+def overflow(items: list, rects: list) -> tuple[list, int]:
+    """The items that get a place in the grid, and how many wait behind the "more" card
+    in its last place (0: all shown)."""
+    if len(rects) >= len(items):
+        return list(items), 0
+    shown = list(items[:max(0, len(rects) - 1)])
+    return shown, len(items) - len(shown)
+
+
+def more_card(rect: Rect, n: int, where: str = "") -> Card:
+    """'+5 more': the notes a full grid cannot show come up as the others are moved.
+    It can be neither dragged nor tapped (the board ignores its key)."""
+    return Card(key=MORE + where, text=tr("+{n} more").format(n=n), rect=rect, colour=theme.MUTED,
+                draggable=False)
+
+
 def grid_cards(wall, items, styles, box: Rect, scale: float, badge=None, **card) -> list[Card]:
     """Cards for ``items`` in a fitted grid; a card half hidden by the next row shows
-    only the whole lines that stay in sight. ``badge`` and the other Card fields may
-    be functions of the item."""
+    only the whole lines that stay in sight, and a grid too full for a first line each
+    ends in a "more" card. ``badge`` and the other Card fields may be functions of the item."""
     rects, covered = fit_grid(len(items), box, scale, badge is not None)
     if badge is not None:
         card["badge"] = badge
-    n = len(items)
+    shown, more = overflow(items, rects)
+    n = len(rects)
     cols = len({r[0] for r in rects}) or 1
     out = []
-    for i, (item, rect) in enumerate(zip(items, rects)):
+    for i, (item, rect) in enumerate(zip(shown, rects)):
         hidden = covered is not None and i + cols < n
         out.append(item_card(wall, item, styles, rect, scale, text_h=covered if hidden else None,
                              **{k: (v(item) if callable(v) else v) for k, v in card.items()}))
+    if more:
+        out.append(more_card(rects[-1], more, f"{box[0]:.0f}"))
     return out
 
 
@@ -143,7 +164,7 @@ def heading_size(text: str, width: float, scale: float, big: float = 38, least: 
     """The font size for a zone heading: big, smaller in a narrow zone, never below ``least``."""
     label = CoreLabel(text=text, font_size=big * scale, bold=True)
     label.refresh()
-    wide = label.texture.width or 1
+    wide = (label.texture.width or 1) * 1.04  # a little slack: the Label must not shorten it
     return max(least * scale, min(big * scale, big * scale * width / wide))
 
 

@@ -28,7 +28,7 @@ from kiosk.core.timeline import Timeline
 from kiosk.i18n import tr
 from kiosk.ui import theme
 from kiosk.ui.activities.notes import Style, WallView
-from kiosk.ui.activities.sort import LINE_H, fit_grid
+from kiosk.ui.activities.sort import LINE_H, fit_grid, more_card, overflow
 from kiosk.ui.app import FAILED
 from kiosk.ui.board import PAD, Card, NoteBoard  # noqa: F401  (kv)
 from kiosk.ui.composer import Composer
@@ -172,9 +172,12 @@ class TimelineView(WallView):
         unplaced = line.unplaced()
         rects, covered = fit_grid(len(unplaced), (0, 0, board.width, tray_top - 4 * s), s)
         cols = len({r[0] for r in rects}) or 1
-        for j, (note, rect) in enumerate(zip(unplaced, rects)):
-            hidden = covered is not None and j + cols < len(unplaced)
+        shown, more = overflow(unplaced, rects)
+        for j, (note, rect) in enumerate(zip(shown, rects)):
+            hidden = covered is not None and j + cols < len(rects)
             cards.append(self._card(note, rect, False, text_h=covered if hidden else None))
+        if more:
+            cards.append(more_card(rects[-1], more))
         board.set_cards(cards)
         self._draw_lanes(col_w, tray_top, lane_bottom, lane_top)
         self._draw_periods(col_w)
@@ -299,10 +302,12 @@ class TimelineView(WallView):
             board.scale = s
             rects, covered = fit_grid(len(notes), (0, 0, board.width, board.height), s)
             cols = len({r[0] for r in rects}) or 1
+            shown, more = overflow(notes, rects)
             board.set_cards([Card(key=n.key, text=n.text, rect=r, draggable=False,
                                   colour=self.styles.get(n.kind, Style(theme.NOTE_YELLOW, "", "")).colour,
-                                  text_h=covered if covered is not None and j + cols < len(notes) else None)
-                             for j, (n, r) in enumerate(zip(notes, rects))])
+                                  text_h=covered if covered is not None and j + cols < len(rects) else None)
+                             for j, (n, r) in enumerate(zip(shown, rects))]
+                            + ([more_card(rects[-1], more)] if more else []))
         board.bind(size=lay)
         self.sheet.open()
         lay()

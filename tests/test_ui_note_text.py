@@ -1,0 +1,100 @@
+"""Post-it text on the wall: DESIGN.md's 28 px, long Danish words hyphenated where the
+line ends (never broken at random), and a grid too full for a first line each ending
+in a "more" card instead of spilling over what lies below it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_ui_sort_vote_matrix import add_notes, go_to, start_workshop, window_xy
+
+pytestmark = pytest.mark.window
+
+
+def _lines(text: str, width: float, size: float) -> list[str]:
+    """The lines Kivy actually lays the text out in at this width."""
+    from kivy.core.text import Label as CoreLabel
+
+    label = CoreLabel(text=text, font_size=size, text_size=(width, None), halign="left", valign="top")
+    label.refresh()
+    return ["".join(w.text for w in line.words).strip() for line in label._cached_lines]
+
+
+def test_note_text_is_28px_at_1080p_and_a_line_is_what_the_layouts_reserve(kiosk):
+    from kivy.core.text import Label as CoreLabel
+
+    from kiosk.ui import theme
+    from kiosk.ui.activities.sort import LINE_H
+
+    assert theme.NOTE >= 28 and theme.BODY >= 28
+    three = CoreLabel(text="Åg\nÅg\nÅg", font_size=theme.NOTE)
+    three.refresh()
+    assert LINE_H - 2 <= three.texture.height / 3 <= LINE_H
+
+
+@pytest.mark.parametrize("text,width", [
+    ("Kaffemaskinen på arbejdsmiljørepræsentantens kontor", 150),
+    ("Sygefraværet er steget siden sidste måling", 180),
+    ("Medarbejderudviklingssamtaler", 120),
+])
+def test_a_word_wider_than_the_card_is_hyphenated_where_the_line_ends(kiosk, text, width):
+    from kiosk.ui import theme
+    from kiosk.ui.board import _width, fit_text, hyphenate
+
+    size = theme.NOTE
+    split = hyphenate(text, width, size)
+    chunks = split.split(" ")
+    assert all(_width(c, size) <= width for c in chunks), chunks
+    assert split.replace("- ", "") == text                       # nothing lost, nothing added
+    lines = _lines(split, width + 1, size)
+    assert " ".join(lines) == split                               # Kivy breaks only at our spaces
+    assert all(line.split(" ")[0] in chunks for line in lines)
+
+    fitted = fit_text(text, width + 1, 2 * 35, size)               # two lines' room
+    assert fitted.endswith("…") and len(_lines(fitted, width + 1, size)) <= 2
+    assert not fitted.endswith("-…")                               # 'Kaffemaski…', not 'Kaffemaski-…'
+
+
+def test_short_text_is_left_as_written(kiosk):
+    from kiosk.ui import theme
+    from kiosk.ui.board import fit_text
+
+    assert fit_text("Godt sammenhold", 300, 100, theme.NOTE) == "Godt sammenhold"
+    assert fit_text("Linje et\nLinje to", 300, 100, theme.NOTE) == "Linje et\nLinje to"
+
+
+def test_a_full_matrix_tray_ends_in_a_more_card_and_stays_inside_its_box(kiosk):
+    k = kiosk
+    start_workshop(k)
+    wall = k.app.wall()
+    keys = add_notes(wall, [f"Tema nummer {i} fra refleksionen" for i in range(40)], "mindre-godt")
+    view = go_to(k, "mulighedsrum")
+    board = view.ids.board
+    more = [c for key, c in board.cards.items() if key.startswith("more:")]
+    assert len(more) == 1
+    shown = [key for key in keys if key in board.cards]
+    assert len(shown) + int(more[0].text.split("+")[1].split()[0]) == 40
+    assert shown == keys[:len(shown)]                                # the first ones, in order
+    tx, ty, tw, th = view.tray
+    for card in [board.cards[key] for key in shown] + more:        # nothing spills out of the tray
+        x, y, w, h = card.rect
+        assert ty - 1 <= y and y + h <= ty + th + 1 and tx - 1 <= x and x + w <= tx + tw + 1
+    px, py, pw, ph = view.park
+    assert not any(card.rect[1] < py + ph and card.rect[1] + card.rect[3] > py and card.rect[0] < px + pw
+                   for card in board.cards.values()), "a card covers the P-plads"
+
+    x, y, w, h = more[0].rect                                       # a tap on it: nothing happens
+    t = k.touch(*window_xy(board, x + w / 2, y + h / 2))
+    t.touch_down()
+    t.touch_up()
+    k.frames(2)
+    assert k.app.notice == ""
+    k.drag(window_xy(board, x + w / 2, y + h / 2), window_xy(board, *view.plane[:2]), steps=4)
+    assert all(wall.item(key).matrix is None for key in keys)      # nor a drag
+
+    first = shown[0]                                                # placing one brings up the next
+    fx, fy, fw, fh = board.cards[first].rect
+    px, py, pw, ph = view.plane
+    k.drag(window_xy(board, fx + fw / 2, fy + fh / 2), window_xy(board, px + pw * 0.7, py + ph * 0.7), steps=4)
+    assert wall.item(first).matrix is not None
+    assert keys[len(shown)] in board.cards
