@@ -216,14 +216,16 @@ class Driver:
         self.frames(2)
 
     def type(self, keyboard, text: str) -> None:
-        """Type on the on-screen keyboard, key by key, shifting for capitals."""
+        """Type on the on-screen keyboard, key by key, shifting for capitals: each key a
+        real tap at its place on the screen, the frame drawn once the text is in."""
         for ch in text:
             key = {" ": "space"}.get(ch, ch)
             if key not in keyboard.keys:
-                self.tap(keyboard.keys["shift"])
+                self.tap(keyboard.keys["shift"], frames=0)
             if key not in keyboard.keys:
                 raise AssertionError(f"no key for {ch!r} on the on-screen keyboard")
-            self.tap(keyboard.keys[key], frames=1)
+            self.tap(keyboard.keys[key], frames=0)
+        self.frames(1)
 
     def pixels(self) -> tuple[int, int, bytes]:
         """The drawn frame as RGB bytes, rows from the bottom (window coordinates)."""

@@ -56,9 +56,12 @@ class OnScreenKeyboard(BoxLayout):
         self.build_keys()
 
     def build_keys(self):
+        rows = self.layout["upper" if self.shift else "lower"]
+        if self._relabel(rows):
+            return
         self.clear_widgets()
         self.keys = {}
-        for row in self.layout["upper" if self.shift else "lower"]:
+        for row in rows:
             line = Factory.KeyRow()
             for key in row:
                 button = Key(key=key, text=LABELS.get(key, key))
@@ -71,6 +74,21 @@ class OnScreenKeyboard(BoxLayout):
                 self.keys[key] = button
                 line.add_widget(button)
             self.add_widget(line)
+
+    def _relabel(self, rows) -> bool:
+        """Shift on a keyboard of the same shape: the keys change their letters in place
+        (no new widgets to lay out between two quick taps)."""
+        lines = list(reversed(self.children))
+        if len(lines) != len(rows) or any(len(line.children) != len(row) for line, row in zip(lines, rows)):
+            return False
+        pairs = [(button, key) for line, row in zip(lines, rows) for button, key in zip(reversed(line.children), row)]
+        if any((button.key in SPECIAL or key in SPECIAL) and button.key != key for button, key in pairs):
+            return False
+        self.keys = {}
+        for button, key in pairs:
+            button.key, button.text = key, LABELS.get(key, key)
+            self.keys[key] = button
+        return True
 
     def press(self, key: str):
         t = self.target
