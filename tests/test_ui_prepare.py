@@ -154,7 +154,7 @@ def test_a_prepare_tap_taken_back_then_no_prepare_while_a_workshop_runs_nor_with
     app = k.app
     to_team_screen(k, "ned-dialogduk")
     prepare = k.find("prepare")
-    assert prepare.disabled and prepare.height == 0 and prepare.parent.opacity == 0  # nothing to prepare
+    assert prepare.disabled and prepare.width == 0 and prepare.opacity == 0  # nothing to prepare
     k.tap("back")
 
     k.pick_method("trivselsdialog")
