@@ -85,7 +85,6 @@ class Shooter:
         from kiosk.testing import Driver
 
         self.close()
-        forget_app_rules()
         self.clock = FakeClock(START)
         self.driver = Driver(data_dir, clock=self.clock, lang=lang or self.lang)
         return self.driver
@@ -467,21 +466,6 @@ class Shooter:
             self.close()
         finally:
             holder.close()
-
-
-def forget_app_rules():
-    """Unload common.kv so the next KioskApp's build() loads it once, not once more.
-
-    KioskApp.build() loads common.kv unconditionally; a second app in the same
-    process would otherwise apply the <Root>/<Banner> rules twice (two banners).
-    """
-    from kivy.lang import Builder
-
-    from kiosk.ui import app as kiosk_app
-
-    common = str(kiosk_app.HERE / "common.kv")
-    if common in Builder.files:
-        Builder.unload_file(common)
 
 
 def child(args) -> int:
