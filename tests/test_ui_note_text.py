@@ -34,7 +34,7 @@ def test_note_text_is_28px_at_1080p_and_a_line_is_what_the_layouts_reserve(kiosk
 
 @pytest.mark.parametrize("text,width", [
     ("Kaffemaskinen på arbejdsmiljørepræsentantens kontor", 150),
-    ("Sygefraværet er steget siden sidste måling", 180),
+    ("Sygefraværet er steget siden sidste måling", 140),
     ("Medarbejderudviklingssamtaler", 120),
 ])
 def test_a_word_wider_than_the_card_is_hyphenated_where_the_line_ends(kiosk, text, width):
@@ -46,6 +46,8 @@ def test_a_word_wider_than_the_card_is_hyphenated_where_the_line_ends(kiosk, tex
     chunks = split.split(" ")
     assert all(_width(c, size) <= width for c in chunks), chunks
     assert split.replace("- ", "") == text                       # nothing lost, nothing added
+    tails = [c for c in chunks if not c.endswith("-") and c not in text.split(" ")]
+    assert tails and all(len(c) >= 3 for c in tails), chunks      # no 'sammenhol- d'
     lines = _lines(split, width + 1, size)
     assert " ".join(lines) == split                               # Kivy breaks only at our spaces
     assert all(line.split(" ")[0] in chunks for line in lines)
@@ -53,6 +55,15 @@ def test_a_word_wider_than_the_card_is_hyphenated_where_the_line_ends(kiosk, tex
     fitted = fit_text(text, width + 1, 2 * 35, size)               # two lines' room
     assert fitted.endswith("…") and len(_lines(fitted, width + 1, size)) <= 2
     assert not fitted.endswith("-…")                               # 'Kaffemaski…', not 'Kaffemaski-…'
+
+
+def test_a_card_too_small_for_a_word_shows_its_first_letters_on_one_line(kiosk):
+    from kiosk.ui import theme
+    from kiosk.ui.board import fit_text
+
+    fitted = fit_text("Sygefraværet er steget", 110, 40, theme.NOTE)   # one line's room
+    assert fitted.endswith("…") and fitted.startswith("Syge")
+    assert _lines(fitted, 110, theme.NOTE) == [fitted]              # '…' on the same line
 
 
 def test_short_text_is_left_as_written(kiosk):
@@ -98,3 +109,28 @@ def test_a_full_matrix_tray_ends_in_a_more_card_and_stays_inside_its_box(kiosk):
     k.drag(window_xy(board, fx + fw / 2, fy + fh / 2), window_xy(board, px + pw * 0.7, py + ph * 0.7), steps=4)
     assert wall.item(first).matrix is not None
     assert keys[len(shown)] in board.cards
+
+
+def test_face_up_notes_waiting_to_be_presented_get_cards_big_enough_to_read(kiosk):
+    from kiosk.ui import theme
+    from kiosk.ui.board import MARK_W, PAD, fit_text
+
+    k = kiosk
+    start_workshop(k)
+    wall = k.app.wall()
+    trio = [wall.add_note("trio", t, step="refleksion").key
+            for t in ("Mange oplever travlhed", "Godt kollegialt sammenhold", "Støj og afbrydelser")]
+    hidden = wall.add_note("godt", "Vi griner meget", step="refleksion", face_down=True).key
+    view = go_to(k, "trioens-post-its")
+    tray = view.ids.waiting
+    assert set(tray.cards) == set(trio)                       # the step presents the trio's kind only
+    s = k.app.s
+    for key in trio:
+        x, y, w, h = tray.cards[key].rect
+        assert w >= 200 * s and h >= 110 * s, (key, w, h)     # a wall-sized card, text readable
+        shown = fit_text(tray.cards[key].text, w - (2 * PAD + MARK_W) * s, h - 2 * PAD * s, theme.NOTE * s)
+        assert "…" not in shown, shown                          # the whole note shows
+    view = go_to(k, "praesentation")
+    tray = view.ids.waiting
+    assert hidden in tray.cards and tray.cards[hidden].face_down
+    assert tray.cards[hidden].rect[2] < 200 * s                # face down: the small card says enough

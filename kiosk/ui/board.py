@@ -94,6 +94,8 @@ def hyphenate(text: str, width: float, size: float, bold: bool = False) -> str:
                         lo = mid
                     else:
                         hi = mid - 1
+                if len(word) >= 6:
+                    lo = max(2, min(lo, len(word) - 3))  # no 'sammenhol- d': three letters go on
                 words.append(word[:lo] + "-")
                 word = word[lo:]
             words.append(word)
@@ -121,7 +123,17 @@ def fit_text(text: str, width: float, height: float, size: float, bold: bool = F
                 lo = mid
             else:
                 hi = mid - 1
-        out = _ellipsis(words[:max(1, lo)])
+        if lo:
+            out = _ellipsis(words[:lo])
+        else:  # not even the first word with '…': as many of its letters as fit
+            word, lo, hi = words[0].rstrip("-"), 1, len(words[0].rstrip("-"))
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                if _height(word[:mid] + "…", width, size, bold) <= height + 0.5:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            out = word[:lo] + "…"
     if len(_fitted) > 4000:
         _fitted.clear()
     _fitted[key] = out

@@ -14,14 +14,14 @@ from kivy.properties import StringProperty
 
 from kiosk.core.wall import NAME_MAX, Cluster
 from kiosk.i18n import tr
-from kiosk.ui.activities.notes import WallView, CLUSTER, note_card
+from kiosk.ui.activities.notes import CARD_H, CARD_W, CLUSTER, WallView, note_card
 from kiosk.ui.app import FAILED
 from kiosk.ui.board import Card, NoteBoard  # noqa: F401  (kv)
 from kiosk.ui.composer import Composer
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
-CARD_W, CARD_H, MEMBER_H = 215, 120, 44
+MEMBER_H = 44
 
 
 class GroupView(WallView):

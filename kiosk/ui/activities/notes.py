@@ -93,6 +93,11 @@ def note_card(note, styles: dict[str, Style], rect, **kw) -> Card:
                 face_down=note.face_down, **kw)
 
 
+CARD_W, CARD_H = 240, 124
+"""A note's card on the wall at 1080p: three lines of theme.NOTE text beside its mark
+(a word such as 'sammenhold' fits a line)."""
+
+
 def grid(n: int, width: float, height: float, card_w: float, card_h: float, gap: float,
          origin=(0.0, 0.0)) -> list[tuple[float, float, float, float]]:
     """n card rects filling rows from the top left; cards shrink when there are too many."""

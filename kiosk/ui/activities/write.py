@@ -16,7 +16,7 @@ from kivy.properties import StringProperty
 from kiosk.core.wall import NOTE_MAX
 from kiosk.i18n import tr
 from kiosk.ui.app import FAILED
-from kiosk.ui.activities.notes import WallView, grid, note_card
+from kiosk.ui.activities.notes import CARD_H, CARD_W, WallView, grid, note_card
 from kiosk.ui.board import NoteBoard  # noqa: F401  (kv)
 from kiosk.ui.composer import Composer
 from kiosk.ui.widgets import KButton, sym
@@ -51,7 +51,7 @@ class WriteView(WallView):
         notes = self.notes()
         board = self.ids.board
         s = self.app.s
-        rects = grid(len(notes), board.width, board.height, 215 * s, 120 * s, 12 * s)
+        rects = grid(len(notes), board.width, board.height, CARD_W * s, CARD_H * s, 12 * s)
         board.scale = s
         board.set_cards([note_card(n, self.styles, r, draggable=False) for n, r in zip(notes, rects)])
         counts = {}
