@@ -94,6 +94,7 @@ def test_end_meeting_one_by_taps_then_continue_meeting_two_on_the_same_wall(kios
     assert "Next meeting" in board.meetings_text and "Kjøkkenet" in board.meetings_text
     assert f"{one_month(TODAY).day:02d}.{one_month(TODAY).month:02d}." in board.meetings_text
     assert board.row_for(sid, action.id) is not None                # its action is on the board meanwhile
+    assert k.find("start").text == "Start or continue"              # the button says where it leads
     k.screenshot(SHOTS / "meeting-waiting-board-1920x1080.png")
 
     k.advance(3 * 7 * 86_400)                                       # weeks later

@@ -50,6 +50,8 @@ from kivy.utils import escape_markup
 from kiosk.core.actions import ActionError, ActionPlan, measure_question, parse_date
 from kiosk.core.idle import IdleError, burn_in_offset, night_dim
 from kiosk.core.statuspil import Arrow, Board
+from kiosk.core.session import BETWEEN
+from kiosk.store import StoreError
 from kiosk.i18n import tr
 from kiosk.ui import memory, theme
 from kiosk.ui.app import FAILED
@@ -456,6 +458,8 @@ class BoardScreen(Screen):
     clock_text = StringProperty("")
     date_text = StringProperty("")
     meetings_text = StringProperty("")
+    waiting = BooleanProperty(False)
+    """A session waits for a meeting (or was prepared): the start button says it also continues."""
     """The next meeting(s), or ''."""
     archive_mode = BooleanProperty(False)
     """Showing the archive (finished long enough, or dropped) instead of the board."""
@@ -571,6 +575,10 @@ class BoardScreen(Screen):
         self._arrows = arrows
         self.team_text = (tr("Team: {team}").format(team=self.team) if self.team else tr("Find your team"))
         self.meetings_text = self._meetings(board)
+        try:
+            self.waiting = any(e.get("status") == BETWEEN for e in app.store.list_sessions())
+        except StoreError:
+            self.waiting = False
         if self.archive_mode:
             self.empty_text = tr("Nothing in the archive yet. Actions move here some days after they reach the goal.")
         elif self.team:
