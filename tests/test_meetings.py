@@ -13,7 +13,6 @@ from datetime import timedelta
 import pytest
 
 from kiosk.core.actions import ActionError, ActionPlan, local_date
-from kiosk.core.clock import FakeClock
 from kiosk.core.method import Method, Step
 from kiosk.core.session import BETWEEN, RUNNING, Session, SessionError
 from kiosk.core.statuspil import Board, next_meeting
@@ -35,18 +34,6 @@ def two_meetings() -> Method:
         Step("evaluere", "Evaluering", 15, "talk", phase="Evaluering", meeting=2),
     )
     return Method(id="dialogverksted", title="Dialogverksted", language="nb", steps=steps, meetings=2)
-
-
-@pytest.fixture
-def clock():
-    return FakeClock(1_800_000_000.0)
-
-
-@pytest.fixture
-def store(tmp_path, clock):
-    s = Store(tmp_path / "data", clock=clock)
-    yield s
-    s.close()
 
 
 def day(clock, days: int) -> str:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.clock import FakeClock
 from kiosk.core.loader import load_method
 from kiosk.core.plan import Plan
 from kiosk.core.session import BETWEEN, RUNNING, SessionError
@@ -27,18 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def method(name="trivselsdialog"):
     return load_method(ROOT / "methods" / f"{name}.toml")
-
-
-@pytest.fixture
-def clock():
-    return FakeClock(1_800_000_000.0)
-
-
-@pytest.fixture
-def store(tmp_path, clock):
-    s = Store(tmp_path / "data", clock=clock)
-    yield s
-    s.close()
 
 
 def trio_notes(store, clock, sid, texts):

@@ -118,6 +118,18 @@ def running_session(store) -> Optional[str]:
     return sid if doc is not None and doc.get("status") == RUNNING else None
 
 
+def _stored(store, session_id: str) -> Session:
+    """The session as stored; refuses 'no_such_session' (also for an unreadable one)."""
+    try:
+        doc = store.load_session(session_id)
+        session = Session.from_dict(doc) if doc is not None else None
+    except (KeyError, TypeError, ValueError):
+        session = None
+    if session is None:
+        raise SessionError("no_such_session")
+    return session
+
+
 class Workshop:
     def __init__(self, store, clock, session: Session) -> None:
         self.store = store
@@ -156,13 +168,7 @@ class Workshop:
         """Take back a Prepare tap (a typo in the team's name, the wrong method): the
         session is deleted while it has not started and holds no notes, so nothing anyone
         wrote is lost. Refuses 'no_such_session', 'already_started', 'has_notes'."""
-        try:
-            doc = store.load_session(session_id)
-            session = Session.from_dict(doc) if doc is not None else None
-        except (KeyError, TypeError, ValueError):
-            session = None
-        if session is None:
-            raise SessionError("no_such_session")
+        session = _stored(store, session_id)
         if not not_started(session):
             raise SessionError("already_started")
         if any(not d.get("deleted") for d in store.all(session_id, NOTES)):
@@ -196,14 +202,7 @@ class Workshop:
             doc = store.load_session(active)
             if doc is not None and doc.get("status") == RUNNING:
                 raise SessionError("workshop_running")
-        try:
-            doc = store.load_session(session_id)
-            session = Session.from_dict(doc) if doc is not None else None
-        except (KeyError, TypeError, ValueError):
-            session = None
-        if session is None:
-            raise SessionError("no_such_session")
-        after = session.continue_meeting(clock.now())
+        after = _stored(store, session_id).continue_meeting(clock.now())
         store.set_state(ACTIVE_KEY, session_id)
         with store.batch(session_id):
             set_next_meeting(store, session_id, None)
