@@ -39,7 +39,7 @@ def test_note_text_is_28px_at_1080p_and_a_line_is_what_the_layouts_reserve(kiosk
 ])
 def test_a_word_wider_than_the_card_is_hyphenated_where_the_line_ends(kiosk, text, width):
     from kiosk.ui import theme
-    from kiosk.ui.board import _width, fit_text, hyphenate
+    from kiosk.ui.text import _width, fit_text, hyphenate
 
     size = theme.NOTE
     split = hyphenate(text, width, size)
@@ -59,7 +59,7 @@ def test_a_word_wider_than_the_card_is_hyphenated_where_the_line_ends(kiosk, tex
 
 def test_a_card_too_small_for_a_word_shows_its_first_letters_on_one_line(kiosk):
     from kiosk.ui import theme
-    from kiosk.ui.board import fit_text
+    from kiosk.ui.text import fit_text
 
     fitted = fit_text("Sygefraværet er steget", 110, 40, theme.NOTE)   # one line's room
     assert fitted.endswith("…") and fitted.startswith("Syge")
@@ -68,7 +68,7 @@ def test_a_card_too_small_for_a_word_shows_its_first_letters_on_one_line(kiosk):
 
 def test_short_text_is_left_as_written(kiosk):
     from kiosk.ui import theme
-    from kiosk.ui.board import fit_text
+    from kiosk.ui.text import fit_text
 
     assert fit_text("Godt sammenhold", 300, 100, theme.NOTE) == "Godt sammenhold"
     assert fit_text("Linje et\nLinje to", 300, 100, theme.NOTE) == "Linje et\nLinje to"
@@ -113,7 +113,8 @@ def test_a_full_matrix_tray_ends_in_a_more_card_and_stays_inside_its_box(kiosk):
 
 def test_face_up_notes_waiting_to_be_presented_get_cards_big_enough_to_read(kiosk):
     from kiosk.ui import theme
-    from kiosk.ui.board import MARK_W, PAD, fit_text
+    from kiosk.ui.board import MARK_W, PAD
+    from kiosk.ui.text import fit_text
 
     k = kiosk
     start_workshop(k)
@@ -134,3 +135,15 @@ def test_face_up_notes_waiting_to_be_presented_get_cards_big_enough_to_read(kios
     tray = view.ids.waiting
     assert hidden in tray.cards and tray.cards[hidden].face_down
     assert tray.cards[hidden].rect[2] < 200 * s                # face down: the small card says enough
+
+
+def test_the_measured_height_is_the_rendered_one(kiosk):
+    from kivy.core.text import Label as CoreLabel
+
+    from kiosk.ui import theme
+    from kiosk.ui.text import _height
+
+    for text, width in [("Godt sammenhold i teamet", 150), ("Å\nÆ\nØ", 300), ("Kort", 400)]:
+        label = CoreLabel(text=text, font_size=theme.NOTE, text_size=(width, None), halign="left", valign="top")
+        label.refresh()
+        assert _height(text, width, theme.NOTE) == label.texture.height, text

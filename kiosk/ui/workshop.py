@@ -33,7 +33,7 @@ from kiosk.ui.widgets import RenderAfterLayout, layout_pending, sym
 def _cut_by_letters(text: str, width: float, height: float, size: float, bold: bool) -> str:
     """The longest start of ``text`` that, with '…', fits the box without a word broken
     across lines ('7. Oppsumm…' where the word 'Oppsummering' is wider than the box)."""
-    from kiosk.ui.board import _height
+    from kiosk.ui.text import _height
 
     lo, hi = 1, len(text)
     while lo < hi:
@@ -75,7 +75,7 @@ class AgendaItem(RenderAfterLayout, Label):
         self.fit()
 
     def fit(self):
-        from kiosk.ui.board import fit_text
+        from kiosk.ui.text import fit_text
 
         if self.width <= 1 or not self.title:
             return

@@ -46,7 +46,7 @@ from kiosk.i18n import N_, tr
 from kiosk.ui import theme
 from kiosk.ui.activities.notes import WallView
 from kiosk.ui.app import FAILED
-from kiosk.ui.board import fit_text
+from kiosk.ui.text import fit_text
 from kiosk.ui.composer import Composer
 from kiosk.ui.widgets import KButton, sym
 

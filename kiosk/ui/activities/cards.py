@@ -30,7 +30,8 @@ from kiosk.i18n import N_, tr
 from kiosk.ui import theme
 from kiosk.ui.activities.notes import COLOURS, Style, WallView, grid
 from kiosk.ui.app import FAILED
-from kiosk.ui.board import Card, NoteBoard, fit_text  # noqa: F401  (kv)
+from kiosk.ui.board import Card, NoteBoard  # noqa: F401  (NoteBoard: kv)
+from kiosk.ui.text import fit_text
 from kiosk.ui.composer import Composer
 from kiosk.ui.activities.sort import fit_grid
 from kiosk.ui.widgets import KButton, sym

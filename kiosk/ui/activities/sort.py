@@ -108,6 +108,8 @@ def fit_grid(n: int, box: Rect, scale: float, badge: bool = False, gap: float = 
     w = min(max(w, (bw - (cols - 1) * gap) / cols), MAX_CARD_W * scale, bw)  # fill the box's width
     h = min(h, bh)
     rows = max(1, math.ceil(n / cols))
+    if rows * (h + gap) - gap < bh:  # room to spare below: taller cards, more of each text
+        h = max(h, min(card_height(LINES[0], badge) * scale, (bh + gap) / rows - gap))
     step, covered = h + gap, None
     if rows > 1 and rows * step - gap > bh:
         least = (PAD + LINE_H + 2) * scale  # a first line in sight

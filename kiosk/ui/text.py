@@ -1,0 +1,96 @@
+"""Text fitted to a box: whole lines, long words hyphenated, '…' where it is cut.
+
+Apart from the board (no Fbo, no graphics) so that a screen that only fits a title,
+the workshop's agenda, does not pay for the wall's imports in the first frame.
+"""
+
+from __future__ import annotations
+
+from kivy.core.text import Label as CoreLabel
+
+_fitted: dict[tuple, str] = {}
+
+
+def _height(text: str, width: float, size: float, bold: bool = False) -> float:
+    """The height Kivy lays the text out in at this width (measured, nothing rendered)."""
+    label = CoreLabel(text=text, font_size=size, bold=bold, text_size=(width, None), halign="left", valign="top")
+    label.resolve_font_name()  # as refresh() does, then its first pass only
+    return label.render()[1]
+
+
+def _width(text: str, size: float, bold: bool = False) -> float:
+    label = _measures.get((int(size), bold))
+    if label is None:
+        label = _measures[(int(size), bold)] = CoreLabel(font_size=size, bold=bold)
+    return label.get_extents(text)[0]
+
+
+_measures: dict[tuple, CoreLabel] = {}
+
+
+def hyphenate(text: str, width: float, size: float, bold: bool = False) -> str:
+    """The text with every word wider than the line split where the line ends, with a
+    hyphen, as a hand writes on a post-it ('Kaffemaski- ne'): Kivy's wrapping would
+    break such a word anywhere and without a mark."""
+    if width <= 0:
+        return text
+    lines = []
+    for line in text.split("\n"):
+        words = []
+        for word in line.split(" "):
+            while len(word) > 1 and _width(word, size, bold) > width:
+                lo, hi = 1, len(word) - 1  # the longest start that fits with its hyphen
+                while lo < hi:
+                    mid = (lo + hi + 1) // 2
+                    if _width(word[:mid] + "-", size, bold) <= width:
+                        lo = mid
+                    else:
+                        hi = mid - 1
+                if len(word) >= 6:
+                    lo = max(2, min(lo, len(word) - 3))  # no 'sammenhol- d': three letters go on
+                words.append(word[:lo] + "-")
+                word = word[lo:]
+            words.append(word)
+        lines.append(" ".join(words))
+    return "\n".join(lines)
+
+
+def fit_text(text: str, width: float, height: float, size: float, bold: bool = False) -> str:
+    """The text, hyphenated where a word is wider than the card, cut after the last whole
+    word that fits the box with an ellipsis.
+
+    The board clips a long text at the card's edge, which can leave half a line;
+    this keeps whole lines and says with '…' that there is more.
+    """
+    key = (text, int(width), int(height), int(size), bold)
+    if key in _fitted:
+        return _fitted[key]
+    out = hyphenate(text, width - 1, size, bold)  # a pixel to spare: the wrap must agree
+    if width > 0 and _height(out, width, size, bold) > height + 0.5:
+        words = out.split(" ")
+        lo, hi = 0, len(words) - 1  # the most words that fit with '…'
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if _height(_ellipsis(words[:mid]), width, size, bold) <= height + 0.5:
+                lo = mid
+            else:
+                hi = mid - 1
+        if lo:
+            out = _ellipsis(words[:lo])
+        else:  # not even the first word with '…': as many of its letters as fit
+            word, lo, hi = words[0].rstrip("-"), 1, len(words[0].rstrip("-"))
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                if _height(word[:mid] + "…", width, size, bold) <= height + 0.5:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            out = word[:lo] + "…"
+    if len(_fitted) > 4000:
+        _fitted.clear()
+    _fitted[key] = out
+    return out
+
+
+def _ellipsis(words: list[str]) -> str:
+    return " ".join(words).rstrip("-") + "…"
