@@ -25,6 +25,7 @@ from typing import Callable, Optional
 
 from kiosk.store import StoreError
 
+from .actions import ACTIONS
 from .method import Method, Step
 from .session import BETWEEN, RUNNING, Session, SessionError
 from .statuspil import next_meeting, set_next_meeting
@@ -109,6 +110,15 @@ def waiting_sessions(store) -> list[Waiting]:
     return out
 
 
+def session_contents(store, session_id: str) -> tuple[int, int]:
+    """What deleting a session takes with it: its live post-its and its actions (not
+    deleted ones), as (notes, actions)."""
+    notes = sum(1 for d in store.all(session_id, NOTES)
+                if not d.get("deleted") and d.get("signup") is None)
+    actions = sum(1 for d in store.all(session_id, ACTIONS) if not d.get("deleted"))
+    return notes, actions
+
+
 def running_session(store) -> Optional[str]:
     """The id of the workshop running on the kiosk now, or None."""
     sid = store.get_state(ACTIVE_KEY)
@@ -174,6 +184,19 @@ class Workshop:
         if any(not d.get("deleted") for d in store.all(session_id, NOTES)):
             raise SessionError("has_notes")
         store.delete_session(session_id)
+
+    @staticmethod
+    def delete_waiting(store, session_id: str) -> None:
+        """The admin's delete (behind the PIN): a session that waits (prepared, or between
+        meetings) goes with everything in its file (its wall, its actions, its next
+        meeting's day). Cannot be undone. Refuses 'no_such_session' and 'not_waiting' (a
+        running or finished session is not deleted here)."""
+        session = _stored(store, session_id)
+        if session.status != BETWEEN:
+            raise SessionError("not_waiting")
+        store.delete_session(session_id)
+        if store.get_state(ACTIVE_KEY) == session_id:  # a Continue cut short by a crash
+            store.set_state(ACTIVE_KEY, None)
 
     @classmethod
     def resume(cls, store, clock) -> Workshop | None:
