@@ -1,14 +1,20 @@
-"""The admin side, behind the PIN: language, chime, PIN, end the workshop, leave kiosk mode."""
+"""The admin side, behind the PIN: language, chime, PIN, delete a waiting session, end the
+workshop, leave kiosk mode."""
 
 from __future__ import annotations
 
 from kivy.app import App
-from kivy.properties import StringProperty
+from kivy.properties import ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
+from kiosk.core.actions import today
 from kiosk.core.settings import PIN_MAX, SettingsError, check_pin_format
+from kiosk.core.workshop import Waiting, Workshop, session_contents, waiting_sessions
+from kiosk.store import StoreError
 from kiosk.i18n import LANGUAGES, tr
 from kiosk.ui import messages
+from kiosk.ui.app import FAILED
 from kiosk.ui.widgets import KButton
 
 
@@ -76,7 +82,78 @@ class PinScreen(Screen):
         App.get_running_app().show(self.back_to)
 
 
+WAITING_SHOWN = 4
+"""Waiting sessions listed in Settings (two rows of two): the screen still fits 1080p."""
+
+
+class WaitingRow(BoxLayout):
+    """One waiting session in Settings: who and when, and a Delete button."""
+
+    waiting = ObjectProperty(None, allownone=True)
+    head = StringProperty("")
+    under = StringProperty("")
+
+
 class SettingsScreen(Screen):
+    waiting_title = StringProperty("")
+
+    def on_pre_enter(self, *args):
+        self.refresh_waiting()
+
+    # -- delete a waiting session (DESIGN.md §5) ------------------------------------------
+
+    def refresh_waiting(self):
+        """List the sessions that wait (prepared, or between meetings), the soonest first."""
+        app = App.get_running_app()
+        grid = self.ids.waiting
+        grid.clear_widgets()
+        for name in [n for n in self.ids if n.startswith("delete_")]:
+            del self.ids[name]
+        try:
+            waiting = waiting_sessions(app.store) if app.store is not None else []
+        except StoreError:
+            waiting = []
+        if not waiting:
+            self.waiting_title = tr("Waiting sessions: none")
+        elif len(waiting) > WAITING_SHOWN:
+            self.waiting_title = tr("Waiting sessions (+{n} more, not shown)").format(
+                n=len(waiting) - WAITING_SHOWN)
+        else:
+            self.waiting_title = tr("Waiting sessions")
+        from kiosk.ui.home import meeting_day
+
+        day = today(app.clock)
+        for i, w in enumerate(waiting[:WAITING_SHOWN]):
+            if w.started:
+                under = tr("meeting {n}").format(n=w.meeting) + " · " + meeting_day(w.date, day)
+            else:
+                count = (tr("1 post-it prepared") if w.prepared == 1
+                         else tr("{n} post-its prepared").format(n=w.prepared))
+                under = tr("prepared, not started") + " · " + count
+            row = WaitingRow(waiting=w, head=f"{w.team} · {w.method_title}", under=under)
+            self.ids[f"delete_{i}"] = row.ids.delete
+            grid.add_widget(row)
+
+    def ask_delete(self, w: Waiting):
+        app = App.get_running_app()
+        try:
+            notes, actions = session_contents(app.store, w.session_id)
+        except StoreError as e:
+            app.say(messages.store_error(e), "error")
+            return
+        app.confirm(tr("Delete the session of {team} ({method})? Its post-its ({notes}) and its actions "
+                       "({actions}) go with it, also from the statuspil board. This cannot be undone.").format(
+                           team=w.team, method=w.method_title, notes=notes, actions=actions),
+                    tr("Delete the session"), lambda: self.delete(w))
+
+    def delete(self, w: Waiting):
+        app = App.get_running_app()
+        if app.act(Workshop.delete_waiting, app.store, w.session_id) is not FAILED:
+            app.say(tr("The session of {team} was deleted.").format(team=w.team))
+        self.refresh_waiting()
+
+    # -- settings -------------------------------------------------------------------------
+
     def languages(self):
         return list(LANGUAGES.items())
 
