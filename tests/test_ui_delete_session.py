@@ -8,6 +8,7 @@ Settings with two waiting sessions and the confirm under screenshots/delete/.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,31 @@ def test_no_waiting_session_says_so_and_a_vanished_one_is_refused_in_words(kiosk
     k.tap(app.confirm_view.ids.yes)
     assert app.notice == "That session cannot be found."
     assert [r.waiting.session_id for r in screen.ids.waiting.children] == [between]
+
+
+def test_six_waiting_show_four_and_say_more_and_the_screen_still_fits_in_danish(kiosk):
+    k = kiosk
+    app = k.app
+    method = load_method(ROOT / "methods" / "trivselsdialog.toml")
+    teams = ["Team " + "ABCDEF"[i] + " — " + "lang afdelingsbetegnelse " * 2 for i in range(6)]
+    for team in teams:
+        Workshop.prepare(app.store, app.clock, method, team[:60])
+    assert app.save_settings(replace(app.settings, lang="da"))
+    screen = to_settings(k)
+    assert screen.waiting_title == "Ventende forløb (+2 mere, ikke vist)"
+    rows = list(reversed(screen.ids.waiting.children))
+    assert len(rows) == 4 and [f"delete_{i}" in screen.ids for i in range(5)] == [True] * 4 + [False]
+    assert all(r.under.startswith("forberedt, ikke startet · ") for r in rows)
+    assert rows[0].head.startswith("Team A — lang afdelingsbetegnelse") and rows[0].head.endswith("Trivselsdialog")
+    assert screen.ids.delete_0.text == "Slet"
+    assert screen.ids.pin.y >= rows[0].top                                   # below the PIN row …
+    assert min(r.y for r in rows) >= screen.ids.quit.top + 20 * app.s        # … above the bottom row
+    assert all(r.right <= app.root_window.width for r in rows)
+    k.screenshot(ROOT / "screenshots" / "delete" / "settings-six-waiting-da-1920x1080.png")
+    k.tap(screen.ids.delete_3)
+    assert app.confirm_view.question.startswith("Slet forløbet for Team D — ")
+    k.tap(app.confirm_view.ids.yes)
+    assert len(waiting_sessions(app.store)) == 5 and screen.waiting_title == "Ventende forløb (+1 mere, ikke vist)"
 
 
 # -- screenshots ----------------------------------------------------------------------------

@@ -141,9 +141,8 @@ class SettingsScreen(Screen):
         except StoreError as e:
             app.say(messages.store_error(e), "error")
             return
-        app.confirm(tr("Delete the session of {team} ({method})? Its post-its ({notes}) and its actions "
-                       "({actions}) go with it, also from the statuspil board. This cannot be undone.").format(
-                           team=w.team, method=w.method_title, notes=notes, actions=actions),
+        question = tr("Delete the session of {team} ({method})? Its post-its ({notes}) and its actions ({actions}) go with it, also from the statuspil board. This cannot be undone.")  # noqa: E501
+        app.confirm(question.format(team=w.team, method=w.method_title, notes=notes, actions=actions),
                     tr("Delete the session"), lambda: self.delete(w))
 
     def delete(self, w: Waiting):
