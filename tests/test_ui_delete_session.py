@@ -128,7 +128,8 @@ def test_six_waiting_show_four_and_say_more_and_the_screen_still_fits_in_danish(
     rows = list(reversed(screen.ids.waiting.children))
     assert len(rows) == 4 and [f"delete_{i}" in screen.ids for i in range(5)] == [True] * 4 + [False]
     assert all(r.under.startswith("forberedt, ikke startet · ") for r in rows)
-    assert rows[0].head.startswith("Team A — lang afdelingsbetegnelse") and rows[0].head.endswith("Trivselsdialog")
+    assert rows[0].head.startswith("Team A — lang afdelingsbetegnelse")
+    assert rows[0].head.endswith("Trivselsdialog")
     assert screen.ids.delete_0.text == "Slet"
     assert screen.ids.pin.y >= rows[0].top                                   # below the PIN row …
     assert min(r.y for r in rows) >= screen.ids.quit.top + 20 * app.s        # … above the bottom row
@@ -137,7 +138,8 @@ def test_six_waiting_show_four_and_say_more_and_the_screen_still_fits_in_danish(
     k.tap(screen.ids.delete_3)
     assert app.confirm_view.question.startswith("Slet forløbet for Team D — ")
     k.tap(app.confirm_view.ids.yes)
-    assert len(waiting_sessions(app.store)) == 5 and screen.waiting_title == "Ventende forløb (+1 mere, ikke vist)"
+    assert len(waiting_sessions(app.store)) == 5
+    assert screen.waiting_title == "Ventende forløb (+1 mere, ikke vist)"
 
 
 # -- screenshots ----------------------------------------------------------------------------
