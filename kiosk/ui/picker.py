@@ -83,8 +83,13 @@ def page(scroll, content, direction: int) -> None:
     """Scroll one screenful up (+1) or down (−1), keeping a fifth of it in view."""
     over = content.height - scroll.height
     if over > 0:
+        effect = scroll.effect_y
+        if effect is not None:  # a list still gliding from a swipe stops where the page goes
+            effect.velocity = 0
         step = max(1.0, scroll.height * 0.8) / over
         scroll.scroll_y = min(1.0, max(0.0, scroll.scroll_y + direction * step))
+        if effect is not None:
+            scroll._update_effect_y_bounds()  # the effect starts from the new place
 
 
 class MethodCard(KButton):
