@@ -11,17 +11,13 @@ import pytest
 
 from kiosk.core.actions import ActionPlan
 from kiosk.core.vote import VOTES
-from kiosk.core.wall import Wall
 
-from tests.test_method_checkin import end_workshop, next_step, pick, rounds_doc, view
+from tests.walk import end_workshop, next_step, pick, rounds_doc, view, wall_of
 
 pytestmark = [pytest.mark.window, pytest.mark.walk]
 
 WISHES = ("Mer ros", "Tid til faglig prat", "Gode overlapp", "Felles lunsj")
 
-
-def wall(k) -> Wall:
-    return Wall(k.app.store, k.app.workshop.session.id, k.app.clock)
 
 
 def test_apu_two_meetings_start_to_finish(kiosk):
@@ -52,7 +48,7 @@ def test_apu_two_meetings_start_to_finish(kiosk):
         k.tap(v.ids["new_onske"])
         k.type(v.composer.ids.keyboard, text)
         k.tap(v.composer.ids.save)
-    keys = {n.text: n.key for n in wall(k).notes(kinds=["onske"])}
+    keys = {n.text: n.key for n in wall_of(k).notes(kinds=["onske"])}
     assert set(keys) == set(WISHES)
 
     # the top three first: three marks each, one per wish
@@ -69,13 +65,13 @@ def test_apu_two_meetings_start_to_finish(kiosk):
     rows = [r for r in v.ids.table.children[::-1] if hasattr(r, "rank")]
     assert [(r.rank, r.text) for r in rows[:3]] == [("=1", WISHES[0]), ("=1", WISHES[1]), ("3", WISHES[2])]
     k.tap(v.ids.carry)
-    top = [i.key for i in wall(k).chosen()]
+    top = [i.key for i in wall_of(k).chosen()]
     assert top == [keys[w] for w in WISHES[:3]]
 
     # the exhibition
     v = next_step(k, "utstilling")
     k.tap(v.ids.turn)
-    assert len(wall(k).revealed_notes()) == 3
+    assert len(wall_of(k).revealed_notes()) == 3
 
     # end of meeting 1: the date of meeting 2, then the session waits
     screen = k.screen()

@@ -2,79 +2,21 @@
 picked in the picker, the team typed on the screen keyboard, every step by Next, the
 rounds by their own buttons, the end through the PIN menu; then the store is checked.
 
-The helpers here (pick a method, end the workshop) are shared by the other method tests.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from kiosk.core.rounds import TABLE as ROUNDS
-from kiosk.core.workshop import ACTIVE_KEY
+from tests.walk import end_workshop, next_step, pick, rounds_doc, view
 
 pytestmark = [pytest.mark.window, pytest.mark.walk]
 
 
-def visible(k, widget, scroll) -> bool:
-    x, y = widget.to_window(*widget.center)
-    sx, sy = scroll.to_window(scroll.x, scroll.y)
-    return sy + 10 < y < sy + scroll.height - 10
 
 
-def pick(k, method_id: str, team: str):
-    """From the idle screen to the first step: Start, the method's card, the team, Start."""
-    for _ in range(3):
-        if k.app.sm.current == "picker":
-            break
-        k.tap("start")
-    assert k.app.sm.current == "picker"
-    card = next(c for c in k.find("grid").children if c.method.id == method_id)
-    scroll = k.find("scroll")
-    for _ in range(20):                      # page down with the ▼ button until the card shows
-        if visible(k, card, scroll):
-            break
-        k.tap("down")
-    assert visible(k, card, scroll)
-    k.tap(card)
-    assert k.app.sm.current == "team"
-    k.type(k.find("keyboard"), team)
-    k.tap("start")
-    assert k.app.sm.current == "workshop", k.app.notice
-    k.frames(3)
-    session = k.app.workshop.session
-    assert session.method.id == method_id and session.team == team
-    return session
 
 
-def view(k):
-    return k.find("activity").children[0]
-
-
-def next_step(k, expect: str):
-    k.tap("next")
-    k.frames(2)
-    assert k.app.workshop.session.step.id == expect
-    return view(k)
-
-
-def end_workshop(k):
-    """The menu behind the PIN, End workshop, Yes."""
-    sid = k.app.workshop.session.id
-    k.tap("menu")
-    for key in "1234":
-        k.tap("k" + key)
-    k.tap("kok")
-    assert k.app.sm.current == "settings"
-    k.tap("end")
-    k.tap(k.app.confirm_view.ids.yes)
-    assert k.app.store.get_state(ACTIVE_KEY) is None
-    assert k.app.store.load_session(sid)["status"] == "finished"
-    return sid
-
-
-def rounds_doc(k, sid, step_id):
-    [doc] = [d for d in k.app.store.all(sid, ROUNDS) if d["step"] == step_id]
-    return doc
 
 
 def test_arbejdsmiljo_checkin_start_to_finish(kiosk):

@@ -20,34 +20,18 @@ from kiosk.core.loader import load_method
 from kiosk.core.signup import SIGNUP_KIND
 from kiosk.core.statuspil import next_meeting
 from kiosk.core.vote import VOTES
-from kiosk.core.wall import Cluster, Wall
+from kiosk.core.wall import Cluster
 
 from tests.conftest import ROOT
+from tests.walk import next_step, view, wall_of, write
 
 pytestmark = [pytest.mark.window, pytest.mark.walk]
 
 TODAY = date.fromtimestamp(1_800_000_000.0)
 
 
-def fresh(k, sid) -> Wall:
-    return Wall(k.app.store, sid, k.app.clock)
 
 
-def view(k):
-    return k.find("activity").children[0]
-
-
-def next_step(k, step_id):
-    k.tap("next")
-    assert k.app.workshop.session.step.id == step_id, k.app.notice
-    k.frames(2)
-    return view(k)
-
-
-def write(k, v, kind, text):
-    k.tap(v.ids[f"new_{kind}"])
-    k.type(v.composer.ids.keyboard, text)
-    k.tap(v.composer.ids.save)
 
 
 def card_of(board, wall, text):
@@ -94,7 +78,7 @@ def test_dialogverksted_start_to_finish_by_touch(kiosk):
         write(k, v, "tema", text)
     for text in ("For lite tid", "Mange avbrudd", "Sene beskjeder"):
         write(k, v, "undertema", text)
-    wall = fresh(k, sid)
+    wall = wall_of(k, sid)
     assert [(n.kind, n.text) for n in wall.notes()][:2] == [("tema", "Arbeidsmengde"), ("tema", "Informasjon")]
     assert len(wall.notes()) == 6
 
@@ -102,14 +86,14 @@ def test_dialogverksted_start_to_finish_by_touch(kiosk):
     board = v.ids.board
     k.drag(k.card_centre(board, card_of(board, wall, "For lite tid")),
            k.card_centre(board, card_of(board, wall, "Arbeidsmengde")))
-    group = fresh(k, sid).clusters()[0]
+    group = wall_of(k, sid).clusters()[0]
     k.drag(k.card_centre(board, card_of(board, wall, "Mange avbrudd")), k.card_centre(board, group.key))
     k.drag(k.card_centre(board, card_of(board, wall, "Sene beskjeder")),
            k.card_centre(board, card_of(board, wall, "Informasjon")))
     k.tap_card(board, group.key)                                 # the group gets its theme's name
     k.type(v.composer.ids.keyboard, "Tid")
     k.tap(v.composer.ids.save)
-    wall = fresh(k, sid)
+    wall = wall_of(k, sid)
     a, b = wall.clusters()
     assert a.name == "Tid" and len(wall.cluster_notes(a.id)) == 3 and len(wall.cluster_notes(b.id)) == 2
     samarbeid = next(i.key for i in wall.items() if not isinstance(i, Cluster))
@@ -122,7 +106,7 @@ def test_dialogverksted_start_to_finish_by_touch(kiosk):
             k.tap("plus")
     k.tap("results")
     k.tap("carry")
-    wall = fresh(k, sid)
+    wall = wall_of(k, sid)
     assert [i.key for i in wall.chosen()] == [a.key, b.key]     # no hands for Samarbeid: not on
     votes = {d["item"]: d["points"] for d in app.store.all(sid, VOTES) if d["round"] == "prioritering"}
     assert votes == {a.key: 7, b.key: 4}
@@ -154,10 +138,10 @@ def test_dialogverksted_start_to_finish_by_touch(kiosk):
     assert app.sm.current == "workshop" and app.workshop.session.step.id == "bekreft-temaer"
     v = view(k)                                                  # the same names on the same themes
     board = v.ids.board
-    per = next(n.key for n in fresh(k, sid).signups() if n.text == "Per")
+    per = next(n.key for n in wall_of(k, sid).signups() if n.text == "Per")
     x, y, w, h = v.columns[1].rect
     k.drag(k.card_centre(board, per), board.to_window(board.x + x + w / 2, board.y + y + h / 2))
-    assert {n.text: n.signup for n in fresh(k, sid).signups()} == {"Kari": a.key, "Ole": b.key, "Per": b.key}
+    assert {n.text: n.signup for n in wall_of(k, sid).signups()} == {"Kari": a.key, "Ole": b.key, "Per": b.key}
 
     v = next_step(k, "drom")
     write(k, v, "forslag", "Fast planleggingsdag")
@@ -194,7 +178,7 @@ def test_dialogverksted_start_to_finish_by_touch(kiosk):
     k.tap(app.confirm_view.ids.no)                               # the export QR is offered: not now
     assert app.store.load_session(sid)["status"] == "finished"
 
-    wall = fresh(k, sid)                                         # what the two meetings left on the wall
+    wall = wall_of(k, sid)                                         # what the two meetings left on the wall
     assert sorted(n.text for n in wall.notes()) == sorted([
         "Arbeidsmengde", "Informasjon", "Samarbeid", "For lite tid", "Mange avbrudd",
         "Sene beskjeder", "Fast planleggingsdag"])

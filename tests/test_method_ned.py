@@ -12,21 +12,13 @@ from kiosk.core.rate import Rating
 from kiosk.core.vote import VOTES
 from kiosk.core.wall import Wall
 
-from tests.test_method_checkin import end_workshop, next_step, pick, rounds_doc
+from tests.walk import end_workshop, next_step, pick, rounds_doc, wall_of, write
 
 pytestmark = [pytest.mark.window, pytest.mark.walk]
 
 FACTORS = 17  # the guide's 16 factors + "Annet"
 
 
-def write(k, v, kind, text):
-    k.tap(v.ids[f"new_{kind}"])
-    k.type(v.composer.ids.keyboard, text)
-    k.tap(v.composer.ids.save)
-
-
-def wall(k) -> Wall:
-    return Wall(k.app.store, k.app.workshop.session.id, k.app.clock)
 
 
 def tap_tile(k, v, statement, value):
@@ -61,7 +53,7 @@ def test_ned_dialogduk_start_to_finish(kiosk):
     v = next_step(k, "grunner")
     for text in ("Mindre press", "Kjente fjes", "Vi beholder folk"):
         write(k, v, "grunn", text)
-    assert sorted(n.text for n in wall(k).notes(kinds=["grunn"])) == [
+    assert sorted(n.text for n in wall_of(k).notes(kinds=["grunn"])) == [
         "Kjente fjes", "Mindre press", "Vi beholder folk"]
 
     # Oppgave 1c: the threshold, one mark per table
@@ -78,7 +70,7 @@ def test_ned_dialogduk_start_to_finish(kiosk):
     assert len(factors) == FACTORS and "Tillit" in factors and "Annet" in factors   # only the puzzle's pieces
     for text, column in (("Lederstøtte", "leder"), ("Kollegastøtte", "ansatte"), ("Tillit", "begge")):
         drop_in(k, v, factors[text], column)
-    puzzle = wall(k)
+    puzzle = wall_of(k)
     assert [puzzle.item(factors[t]).column for t in ("Lederstøtte", "Kollegastøtte", "Tillit")] == [
         "leder", "ansatte", "begge"]
 
@@ -106,14 +98,14 @@ def test_ned_dialogduk_start_to_finish(kiosk):
     write(k, v, "tiltak", "Ros hver uke")
     write(k, v, "tiltak", "Fadder")
     write(k, v, "bidrag", "Jeg sier ifra")
-    tiltak = {n.text: n.key for n in wall(k).notes(kinds=["tiltak"])}
+    tiltak = {n.text: n.key for n in wall_of(k).notes(kinds=["tiltak"])}
 
     # Oppsummering: the tables' like actions on top of each other
     v = next_step(k, "samle")
     board = v.ids.board
     k.drag(k.card_centre(board, tiltak["Regler for oss"]),
            k.card_centre(board, tiltak["Hverdagsregler"]))
-    [cluster] = wall(k).clusters()
+    [cluster] = wall_of(k).clusters()
     rules = cluster.key
 
     # three points each, then the top three go on
@@ -133,7 +125,7 @@ def test_ned_dialogduk_start_to_finish(kiosk):
         k.tap(v.ids.voter)                                      # Done
     k.tap(v.ids.results)
     k.tap(v.ids.carry)
-    chosen = [i.key for i in wall(k).chosen()]
+    chosen = [i.key for i in wall_of(k).chosen()]
     assert set(chosen) == set(ballot)
 
     # Ark 5: the top three actions as the final sheet

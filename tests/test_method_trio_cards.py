@@ -17,8 +17,8 @@ from kiosk.core.actions import ActionPlan
 from kiosk.core.cards import CARD_KIND, JOKER_KIND, POINT_KIND
 from kiosk.core.export import document, markdown
 from kiosk.core.timeline import PERIODS
-from kiosk.core.wall import PARKING, Wall
-from tests.test_method_checkin import end_workshop, next_step, pick, view
+from kiosk.core.wall import PARKING
+from tests.walk import end_workshop, next_step, pick, wall_of
 from tests.test_ui_cards_timeline import compose, wait_for
 
 pytestmark = [pytest.mark.window, pytest.mark.walk]
@@ -26,9 +26,6 @@ pytestmark = [pytest.mark.window, pytest.mark.walk]
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date.fromtimestamp(1_800_000_000.0)
 
-
-def wall_of(k, sid) -> Wall:
-    return Wall(k.app.store, sid, k.app.clock)
 
 
 def window_xy(board, x, y):

@@ -19,28 +19,16 @@ from kiosk.core.actions import ActionPlan
 from kiosk.core.loader import load_method
 from kiosk.core.map import MapBoard
 from kiosk.core.vote import VOTES
-from kiosk.core.wall import Wall
 
 from tests.conftest import ROOT
+from tests.walk import next_step, wall_of, write
 
 pytestmark = [pytest.mark.window, pytest.mark.walk]
 
 TODAY = date.fromtimestamp(1_800_000_000.0)
 
 
-def fresh(k, sid) -> Wall:
-    return Wall(k.app.store, sid, k.app.clock)
 
-
-def view(k):
-    return k.find("activity").children[0]
-
-
-def next_step(k, step_id):
-    k.tap("next")
-    assert k.app.workshop.session.step.id == step_id, k.app.notice
-    k.frames(2)
-    return view(k)
 
 
 def begin(k, method_id, team):
@@ -59,10 +47,6 @@ def type_in(k, composer, text):
     k.type(composer.ids.keyboard, text)
     k.tap(composer.ids.save)
 
-
-def write(k, v, kind, text):
-    k.tap(v.ids[f"new_{kind}"])
-    type_in(k, v.composer, text)
 
 
 def key_of(wall, text):
@@ -97,13 +81,13 @@ def test_fremtidsvaerksted_start_to_finish_by_touch(kiosk):
     v = next_step(k, "kritik")                                   # critique: everything may be said
     for text in ("Lange ventelister", "Ingen tid til patienter", "Aflyste operationer"):
         write(k, v, "kritik", text)
-    wall = fresh(k, sid)
+    wall = wall_of(k, sid)
 
     v = next_step(k, "kritik-temaer")                            # grouped into a theme, named
     board = v.ids.board
     k.drag(k.card_centre(board, key_of(wall, "Ingen tid til patienter")),
            k.card_centre(board, key_of(wall, "Lange ventelister")))
-    [group] = fresh(k, sid).clusters()
+    [group] = wall_of(k, sid).clusters()
     k.tap_card(board, group.key)
     type_in(k, v.composer, "Tid")
 
@@ -124,7 +108,7 @@ def test_fremtidsvaerksted_start_to_finish_by_touch(kiosk):
     for d in app.store.all(sid, VOTES):
         dots[d["item"]] = dots.get(d["item"], 0) + d["points"]
     assert dots == {group.key: 3, aflyst: 3}
-    assert {i.key for i in fresh(k, sid).chosen()} == {group.key, aflyst}
+    assert {i.key for i in wall_of(k, sid).chosen()} == {group.key, aflyst}
 
     v = next_step(k, "droem")                                    # the dream, as a counter-image
     write(k, v, "droem", "Tid til hver patient")
@@ -149,7 +133,7 @@ def test_fremtidsvaerksted_start_to_finish_by_touch(kiosk):
     [action] = plan.actions()
     assert action.theme_key == group.key and not action.trial and plan.missing(action) == []
     assert action.answers == {"droem": "Flow i arbejdet", "indsats": "Bedre stuegang"}
-    assert sorted(n.kind for n in fresh(k, sid).notes()) == ["droem", "kritik", "kritik", "kritik"]
+    assert sorted(n.kind for n in wall_of(k, sid).notes()) == ["droem", "kritik", "kritik", "kritik"]
     assert app.store.load_session(sid)["status"] == "finished"
     from kiosk.testing import exported_texts                    # what the manager takes away
     assert {"Aflyste operationer", "Bedre stuegang", "Flow i arbejdet"} <= exported_texts(app.store, sid, app.clock)
@@ -164,7 +148,7 @@ def test_arbejdsmiljofortaelling_to_trial_actions_and_their_review_on_the_board(
     write(k, v, "trio", "Hyppige lederskift")
     write(k, v, "styrke", "Godt kollegaskab")
     write(k, v, "udfordring", "Aflyste teammøder")
-    wall = fresh(k, sid)
+    wall = wall_of(k, sid)
     leder, kolleger, moeder = (key_of(wall, t) for t in ("Hyppige lederskift", "Godt kollegaskab",
                                                          "Aflyste teammøder"))
 
@@ -176,13 +160,13 @@ def test_arbejdsmiljofortaelling_to_trial_actions_and_their_review_on_the_board(
         k.tap_card(board, key)
     k.tap("new_point")
     type_in(k, v.composer, "Dem og os")
-    dem = key_of(fresh(k, sid), "Dem og os")
+    dem = key_of(wall_of(k, sid), "Dem og os")
     k.tap_card(board, leder)                                     # lederskift → aflyste møder
     k.tap_card(board, moeder)
     k.drag(k.card_centre(board, dem), k.card_centre(board, moeder))  # dem og os ↔ møder, by dropping
     mx, my, mw, mh = v.map_rect
     k.drag(k.card_centre(board, kolleger), board.to_window(board.x + mx + mw * 0.1, board.y + my + mh * 0.1))
-    wall = fresh(k, sid)
+    wall = wall_of(k, sid)
     assert {i.key for i in maps.placed(wall)} == {leder, kolleger, moeder, dem}
     assert set(maps.links(wall)) == {maps.pair(leder, moeder), maps.pair(dem, moeder)}
     assert wall.item(kolleger).map_at == pytest.approx((0.1, 0.1), abs=0.02)
@@ -194,7 +178,7 @@ def test_arbejdsmiljofortaelling_to_trial_actions_and_their_review_on_the_board(
     k.tap_card(board, leder)
     k.tap_card(board, moeder)
     k.tap_card(board, leder)
-    assert set(maps.links(fresh(k, sid))) == {maps.pair(dem, moeder), maps.pair(dem, leder)}
+    assert set(maps.links(wall_of(k, sid))) == {maps.pair(dem, moeder), maps.pair(dem, leder)}
 
     v = next_step(k, "proevehandlinger")                         # a trial action with a review date
     k.tap(v.theme_tiles[moeder])
@@ -217,7 +201,7 @@ def test_arbejdsmiljofortaelling_to_trial_actions_and_their_review_on_the_board(
     next_step(k, "afrunding")
     finish(k)
     assert app.sm.current == "board"
-    assert MapBoard(fresh(k, sid), app.store, sid, "respons").centre == "Hård tone"
+    assert MapBoard(wall_of(k, sid), app.store, sid, "respons").centre == "Hård tone"
 
     k.advance(28 * 86_400)                                        # the review day: the board asks
     screen = k.screen()
