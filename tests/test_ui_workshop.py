@@ -10,6 +10,8 @@ import pytest
 
 from kiosk.core.workshop import ACTIVE_KEY
 
+from tests.walk import end_workshop
+
 pytestmark = pytest.mark.window
 
 
@@ -67,15 +69,8 @@ def test_walk_the_whole_trivselsdialog_by_tapping(kiosk):
     assert stored(k)["step_index"] == len(steps) - 2
 
     # End the workshop through the PIN-guarded menu, with a confirmation.
-    k.tap("menu")
-    for key in "1234":
-        k.tap("k" + key)
-    k.tap("kok")
-    assert k.app.sm.current == "settings"
-    k.tap("end")
-    k.tap(k.app.confirm_view.ids.yes)
+    end_workshop(k)  # asserts the settings screen, no active session, the session finished
     assert k.app.sm.current == "board"
-    assert k.app.store.get_state(ACTIVE_KEY) is None
     finished = k.app.store.list_sessions()
     assert [s["status"] for s in finished] == ["finished"]
 
