@@ -117,6 +117,41 @@ def test_rounds_resume_after_a_restart_at_the_right_time(display, data_dir, cloc
         k2.close()
 
 
+def test_leaving_the_step_pauses_its_round_and_undo_of_the_move_runs_it_again(kiosk):
+    k = kiosk
+    start(k)
+    view = go_to(k, "hvorfor")
+    k.tap("round_toggle")
+    k.advance(20)
+    assert view.clock_text == "00:40"
+    k.tap("next")                                                  # a mis-tap on the step's Next …
+    assert k.app.workshop.session.step.id == "grunner"
+    assert not stored_rounds(k, "hvorfor").running                 # paused on disk with the move
+    k.advance(10)
+    k.tap("undo")                                                  # … taken back: the round ran on
+    view = k.find("activity").children[0]
+    assert k.app.workshop.session.step.id == "hvorfor" and stored_rounds(k, "hvorfor").running
+    assert view.name == "Alene" and view.clock_text == "00:30" and view.state_text == "Running"
+    k.advance(50)
+    assert view.name == "I gruppa" and view.clock_text == "02:40"
+
+    k.tap("next")                                                  # the group moves on for real
+    assert k.app.workshop.session.step.id == "grunner"
+    k.advance(30 * 60)                                             # half an hour elsewhere
+    k.tap("prev")
+    view = k.find("activity").children[0]
+    assert type(view).__name__ == "RoundsView"
+    assert k.find("round_name").text == "I gruppa"                 # where it was, on screen
+    assert k.find("round_clock").text == "02:40"
+    assert k.find("round_state").text == "Paused" and k.find("round_toggle").text == "Start round"
+    assert [r.state for r in view._rows] == ["done", "now", "next"]
+    k.advance(60)
+    assert k.find("round_clock").text == "02:40"                   # paused stays paused
+    k.tap("round_toggle")                                          # ready to go on
+    k.advance(40)
+    assert k.find("round_clock").text == "02:00" and stored_rounds(k, "hvorfor").running
+
+
 def tile(view, statement, value):
     return view.tiles[(statement, value)]
 

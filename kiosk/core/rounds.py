@@ -11,6 +11,13 @@ very moment it reached zero (``settle``): even if nobody looked at the screen �
 the kiosk was off — the next round started on time, as it did in the room. The last
 round runs over time (it counts up) until the facilitator moves on.
 
+Leaving the step stops its rounds (``leave_step``): when the group moves to another
+step (next, previous, a tap on the agenda, the meeting's end, the finish) the round
+that runs is paused at that moment, so coming back shows it where it was, paused,
+ready to go on — not rounds that handed over and ran out while nobody was there.
+``Workshop`` calls it in the same store batch as the step change (one file write), and
+its Undo of the step change puts the stored rounds back as they were (``restore``).
+
 Stored in the session's "rounds" table, one document per step:
 ``{step, current, timers: [Timer.to_dict(), …]}``.
 """
@@ -103,6 +110,11 @@ class RoundsState:
         timers[self.current] = timer
         return replace(self, timers=tuple(timers))
 
+    def pause(self, now: float) -> RoundsState:
+        """The settled state with its current round paused at ``now`` (the group left)."""
+        s = self.settle(now)
+        return s._with(s.timer.pause(now))
+
     def toggle(self, now: float) -> RoundsState:
         s = self.settle(now)
         return s._with(s.timer.toggle(now))
@@ -160,6 +172,51 @@ class RoundsState:
         return cls(current, tuple(timers))
 
 
+@dataclass(frozen=True)
+class Left:
+    """What ``leave_step`` changed: the step's stored document as it was before, so the
+    step move's Undo can put it back (the round then kept running all along, as the step
+    timer of an undone move does)."""
+
+    doc_id: int
+    doc: dict
+
+
+def _stored_doc(store, session_id: str, step_id: str) -> Optional[dict]:
+    for d in store.all(session_id, TABLE):
+        if d.get("step") == step_id:
+            return d
+    return None
+
+
+def leave_step(store, session_id: str, step, now: float) -> Optional[Left]:
+    """The group leaves ``step``: if one of its rounds runs, store them paused at ``now``
+    (a round that ran out before is handed over first, at the moment it reached zero).
+
+    Any step may be passed: one without rounds params or with no stored rounds is left
+    alone (None). Returns what was changed, for ``restore``. The caller writes this in the
+    same store batch as the step change, so a crash cannot keep a round running on a step
+    the session has left.
+    """
+    spec = (step.params or {}).get("rounds")
+    if not spec:
+        return None
+    doc = _stored_doc(store, session_id, step.id)
+    if doc is None:
+        return None
+    state = RoundsState.from_dict(doc, [Round.from_param(r) for r in spec])
+    if not state.settle(now).running:
+        return None
+    doc_id = doc.pop("doc_id")
+    store.update(session_id, TABLE, doc_id, {"step": step.id, **state.pause(now).to_dict()})
+    return Left(doc_id, doc)
+
+
+def restore(store, session_id: str, left: Left) -> None:
+    """Put a step's rounds back as they were before ``leave_step`` (the step move's Undo)."""
+    store.update(session_id, TABLE, left.doc_id, left.doc)
+
+
 class Rounds:
     """The rounds of one step of a session, over the store (the controller, like ``Workshop``)."""
 
@@ -180,11 +237,17 @@ class Rounds:
         return cls(store, session_id, step.id, step.params["rounds"], clock)
 
     def _load(self) -> RoundsState:
-        for d in self.store.all(self.session_id, TABLE):
-            if d.get("step") == self.step_id:
-                self._doc_id = d["doc_id"]
-                return RoundsState.from_dict(d, self.rounds)
-        return RoundsState.fresh(self.rounds)
+        d = _stored_doc(self.store, self.session_id, self.step_id)
+        if d is None:
+            return RoundsState.fresh(self.rounds)
+        self._doc_id = d["doc_id"]
+        return RoundsState.from_dict(d, self.rounds)
+
+    def reload(self) -> RoundsState:
+        """Read the stored facts again: someone else may have written them (the step's
+        leaving paused them, an Undo held by another controller put them back)."""
+        self._state = self._load()
+        return self._state
 
     def _save(self, state: RoundsState) -> None:
         doc = {"step": self.step_id, **state.to_dict()}
@@ -231,6 +294,9 @@ class Rounds:
 
         Not undoable: it is what happened in the room, and settling again gives the same."""
         now = self.clock.now()
+        if self._state.settle(now) == self._state:
+            return 0
+        self.reload()  # about to write: never over facts stored by someone else meanwhile
         settled = self._state.settle(now)
         ended = settled.current - self._state.current
         if settled != self._state:

@@ -27,6 +27,7 @@ from kiosk.store import StoreError
 
 from .actions import ACTIONS
 from .method import Method, Step
+from .rounds import Left, leave_step, restore as restore_rounds
 from .session import BETWEEN, RUNNING, Session, SessionError
 from .statuspil import next_meeting, set_next_meeting
 from .wall import NOTES
@@ -145,7 +146,8 @@ class Workshop:
         self.store = store
         self.clock = clock
         self.session = session
-        self._undo: list[Session] = []
+        self._undo: list[tuple[Session, Optional[Left]]] = []
+        """The session before each intent, with the rounds a step move paused (or None)."""
 
     @classmethod
     def start(cls, store, clock, method: Method, team: str, lang: str = "") -> Workshop:
@@ -236,11 +238,16 @@ class Workshop:
 
     def _commit(self, build: Callable[[Session, float], Session]) -> Session:
         before = self.session
-        after = build(before, self.clock.now())
+        now = self.clock.now()
+        after = build(before, now)
         if after == before:
             return before
-        self.store.save_session(after.to_dict())  # raises StoreError: nothing changes
-        self._undo.append(before)
+        with self.store.batch(before.id):  # the step change and the rounds it pauses: one write
+            left = None
+            if after.step_index != before.step_index or after.status != before.status:
+                left = leave_step(self.store, before.id, before.step, now)  # the group leaves
+            self.store.save_session(after.to_dict())  # raises StoreError: nothing changes
+        self._undo.append((before, left))
         del self._undo[:-UNDO_DEPTH]
         self.session = after
         return after
@@ -271,8 +278,11 @@ class Workshop:
         """Back to the state before the last intent (a pause undone keeps counting)."""
         if not self._undo:
             return self.session
-        before = self._undo[-1]
-        self.store.save_session(before.to_dict())
+        before, left = self._undo[-1]
+        with self.store.batch(before.id):  # a step move undone: its rounds run again too
+            if left is not None:
+                restore_rounds(self.store, before.id, left)
+            self.store.save_session(before.to_dict())
         self._undo.pop()
         self.session = before
         return before
@@ -287,9 +297,11 @@ class Workshop:
         workshop's Undo: the home screen's "Continue" is the way back in.
         """
         sid = self.session.id
-        after = self.session.end_meeting(self.clock.now())
+        now = self.clock.now()
+        after = self.session.end_meeting(now)
         with self.store.batch(sid):  # a refused date rolls the batch back: nothing written
             set_next_meeting(self.store, sid, next_date, clock=self.clock)
+            leave_step(self.store, sid, self.session.step, now)  # its rounds stop with it
             self.store.save_session(after.to_dict())
         self.session = after
         self._undo.clear()

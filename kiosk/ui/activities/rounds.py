@@ -7,6 +7,8 @@ round's prompts, or the step's (APU's interview guide), big enough for 3 m.
 
 Which round runs and its time come from ``kiosk.core.rounds`` (stored facts and
 the clock); a round that reaches zero hands over by itself, and the screen chimes.
+Leaving the step pauses its rounds (``Workshop`` does it in the step change's write);
+coming back builds this view again from the store: the same round, paused.
 """
 
 from __future__ import annotations
@@ -80,8 +82,9 @@ class RoundsView(BoxLayout):
 
     def tick(self):
         """Each frame: store a round that ran out, chime when one ends, redraw the time."""
-        if self.app.store is None or self.app.workshop is None:
-            return
+        ws = self.app.workshop
+        if self.app.store is None or ws is None or ws.session.step.id != self.step.id:
+            return  # the group left this step: its rounds are paused, nothing to hand over
         try:
             ended = self.rounds.tick()
         except StoreError as e:  # said once on screen; the time shown is still right
@@ -128,6 +131,10 @@ class RoundsView(BoxLayout):
 
     def refresh(self):
         r = self.rounds
+        try:
+            r.reload()  # after any change the facts may have been written by someone else
+        except StoreError as e:
+            self.app.say(messages.store_error(e), "error")
         cur = r.current
         self._shown_round = cur
         rnd = r.round
