@@ -47,6 +47,12 @@ class Settings:
     """The address the export server listens on: all interfaces, or one (e.g. the LAN card's)."""
     export_host: str = ""
     """The host name or address put in the QR code; '' detects the LAN address."""
+    idle_minutes: int = 2
+    """Untouched this long with no workshop running, the screen goes back to the board."""
+    night_dim: bool = True
+    """Dim the board at night, when nobody walks past (burn-in, glare in an empty room)."""
+    night_start: str = "22:00"
+    night_end: str = "06:00"
 
     def pin_ok(self, pin: str) -> bool:
         if not self.pin_hash:
@@ -65,7 +71,61 @@ class Settings:
         d = d or {}
         known = {k: d[k] for k in ("lang", "chime", "pin_hash") if k in d}
         known.update(_export_settings(d))
+        known.update(_board_settings(d))
         return cls(**known)
+
+    def stepped(self, field: str, direction: int) -> Settings:
+        """The setting one choice up (+1) or down (-1), as the Settings screen's − / +
+        buttons step it; at either end it stays (the button is greyed there)."""
+        if field == "idle_minutes":
+            return replace(self, idle_minutes=step_choice(self.idle_minutes, IDLE_CHOICES, direction))
+        if field == "export_minutes":
+            return replace(self, export_minutes=step_choice(self.export_minutes, EXPORT_CHOICES, direction))
+        if field in ("night_start", "night_end"):
+            other = self.night_end if field == "night_start" else self.night_start
+            return replace(self, **{field: step_hour(getattr(self, field), direction, avoid=other)})
+        raise SettingsError("unknown_setting")
+
+    def at_end(self, field: str, direction: int) -> bool:
+        """Whether a step that way would change nothing (the screen greys the button)."""
+        return self.stepped(field, direction) == self
+
+
+IDLE_CHOICES = (1, 2, 3, 5, 10, 15, 30, 60)
+"""Minutes before the screen returns to the board: a few sensible stops, not 60 taps."""
+EXPORT_CHOICES = (5, 10, 15, 20, 30, 60, 120)
+"""Minutes an export link stays open."""
+
+
+def step_choice(value: int, choices: tuple[int, ...], direction: int) -> int:
+    """The next choice above (direction > 0) or below ``value``; a value between two
+    stops (typed into kiosk.json by hand) goes to the nearest stop that way."""
+    if direction > 0:
+        return next((c for c in choices if c > value), max(value, choices[-1]))
+    return next((c for c in reversed(choices) if c < value), min(value, choices[0]))
+
+
+def parse_hhmm(value) -> tuple[int, int] | None:
+    """``"22:00"`` → (22, 0); anything else None."""
+    if not isinstance(value, str):
+        return None
+    hh, sep, mm = value.strip().partition(":")
+    if not (sep and hh.isdigit() and mm.isdigit() and len(mm) == 2):
+        return None
+    h, m = int(hh), int(mm)
+    return (h, m) if 0 <= h <= 23 and 0 <= m <= 59 else None
+
+
+def step_hour(value: str, direction: int, avoid: str = "") -> str:
+    """The whole hour after (or before) ``value``, round the clock; it skips ``avoid``,
+    because a night that starts when it ends would be no night at all."""
+    h, m = parse_hhmm(value) or (22, 0)
+    step = 1 if direction > 0 else -1
+    h = (h + step) % 24 if m == 0 or step > 0 else h
+    out = f"{h:02d}:00"
+    if out == avoid:
+        out = f"{(h + step) % 24:02d}:00"
+    return out
 
 
 def _export_settings(d: dict) -> dict:
@@ -79,4 +139,18 @@ def _export_settings(d: dict) -> dict:
     for key in ("export_bind", "export_host"):
         if isinstance(d.get(key), str) and len(d[key]) <= 253:
             out[key] = d[key].strip()
+    return out
+
+
+def _board_settings(d: dict) -> dict:
+    """The idle time and the night that are well-formed; a bad one keeps its default."""
+    out = {}
+    m = d.get("idle_minutes")
+    if isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 240:
+        out["idle_minutes"] = m
+    if isinstance(d.get("night_dim"), bool):
+        out["night_dim"] = d["night_dim"]
+    start, end = parse_hhmm(d.get("night_start")), parse_hhmm(d.get("night_end"))
+    if start and end and start != end:
+        out["night_start"], out["night_end"] = (f"{h:02d}:{m:02d}" for h, m in (start, end))
     return out

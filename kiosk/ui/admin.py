@@ -4,7 +4,7 @@ workshop, leave kiosk mode."""
 from __future__ import annotations
 
 from kivy.app import App
-from kivy.properties import ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
@@ -86,6 +86,19 @@ WAITING_SHOWN = 4
 """Waiting sessions listed in Settings (two rows of two): the screen still fits 1080p."""
 
 
+class Stepper(BoxLayout):
+    """A setting stepped through a few sensible stops with − and + (no typing, no slider
+    a finger cannot hit)."""
+
+    field = StringProperty("")
+    label = StringProperty("")
+    value = StringProperty("")
+    can_down = BooleanProperty(True)
+    can_up = BooleanProperty(True)
+    button_w = NumericProperty(110)
+    value_w = NumericProperty(150)
+
+
 class WaitingRow(BoxLayout):
     """One waiting session in Settings: who and when, and a Delete button."""
 
@@ -163,6 +176,21 @@ class SettingsScreen(Screen):
     def toggle_chime(self):
         app = App.get_running_app()
         app.save_settings(_replace(app.settings, chime=not app.settings.chime))
+
+    def toggle_night(self):
+        app = App.get_running_app()
+        app.save_settings(_replace(app.settings, night_dim=not app.settings.night_dim))
+
+    def step(self, field: str, direction: int):
+        """One stop up or down; stored before the screen shows it."""
+        app = App.get_running_app()
+        try:
+            new = app.settings.stepped(field, direction)
+        except SettingsError as e:
+            app.say(messages.refusal(str(e)), "error")
+            return
+        if new != app.settings:
+            app.save_settings(new)
 
     def change_pin(self):
         App.get_running_app().screen("pin").ask(then="settings", mode="new")

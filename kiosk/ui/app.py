@@ -40,8 +40,9 @@ from kiosk.store import Store, StoreError
 from kiosk.ui import messages, theme, widgets  # noqa: F401  (widgets: registers KButton)
 
 log = logging.getLogger("kiosk")
-IDLE_SECONDS = 120
-"""Untouched this long with no workshop running, the kiosk goes back to the statuspil board."""
+IDLE_SECONDS = Settings().idle_minutes * 60
+"""Untouched this long with no workshop running, the kiosk goes back to the statuspil board
+(the default; an admin sets it in Settings)."""
 FAILED = object()
 """What ``act`` returns when an intent was refused or could not be stored."""
 HERE = Path(__file__).resolve().parent
@@ -152,6 +153,7 @@ class KioskApp(App):
             return
         self.settings = Settings.from_dict(self.store.get_state("settings"))
         self.settings_from_cli()
+        self.idle.timeout = float(self.settings.idle_minutes * 60)
         notes = [messages.recovery(r) for r in self.store.recoveries]
         if notes:
             self.say("\n".join(notes), "error")
@@ -394,6 +396,7 @@ class KioskApp(App):
             return False
         self.settings = new
         self.lang = i18n.set_language(new.lang)
+        self.idle.timeout = float(new.idle_minutes * 60)
         return True
 
     # -- the clock tick ------------------------------------------------------------

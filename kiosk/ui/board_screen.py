@@ -686,8 +686,9 @@ class BoardScreen(Screen):
 
     def _night(self, now: float) -> bool:
         st = App.get_running_app().settings
-        start = getattr(st, "night_start", None) or NIGHT_DEFAULT[0]
-        end = getattr(st, "night_end", None) or NIGHT_DEFAULT[1]
+        if not st.night_dim:
+            return False
+        start, end = st.night_start, st.night_end
         t = datetime.fromtimestamp(now).time()
         try:
             return night_dim(t, start, end)
