@@ -127,3 +127,69 @@ def test_a_full_disk_at_first_opening_still_shows_the_line(store, clock, wall, m
     assert len(line.years) == 10 and store.all(SID, TIMELINES) == []
     monkeypatch.setattr(store, "insert", real)
     assert make(store, clock).years == line.years and len(store.all(SID, TIMELINES)) == 1
+
+
+# -- period rows ------------------------------------------------------------------------------
+
+def P(pid, first, last):
+    from kiosk.core.timeline import Period
+
+    return Period(pid, "tidslinje", f"p{pid}", first, last)
+
+
+def test_overlapping_periods_get_rows_of_their_own():
+    from kiosk.core.timeline import period_rows
+
+    # the brief's three: Fusionen 2015–2018, Ny leder 2017–2020, Corona 2020–2021
+    rows = period_rows([P(3, 2020, 2021), P(1, 2015, 2018), P(2, 2017, 2020)])
+    assert rows == {1: 0, 2: 1, 3: 0}           # Corona fits after Fusionen, not beside Ny leder
+    # three over one year need three rows; a period that touches only the year after
+    # the first ended goes back up
+    rows = period_rows([P(1, 2015, 2018), P(2, 2017, 2020), P(3, 2018, 2019), P(4, 2019, 2022)])
+    assert rows == {1: 0, 2: 1, 3: 2, 4: 0}
+    assert period_rows([]) == {}
+    assert period_rows([P(1, 2020, 2020), P(2, 2020, 2020)]) == {1: 0, 2: 1}   # one year, twice
+    assert period_rows([P(1, 2015, 2016), P(2, 2017, 2018)]) == {1: 0, 2: 0}   # side by side
+
+
+def test_no_two_periods_in_a_row_share_a_year_and_rows_are_as_few_as_can_be():
+    import random
+
+    from kiosk.core.timeline import most_overlapping, period_rows
+
+    rnd = random.Random(7)
+    for _ in range(300):
+        periods = []
+        for pid in range(1, rnd.randint(1, 9)):
+            a, b = sorted((rnd.randint(2010, 2024), rnd.randint(2010, 2024)))
+            periods.append(P(pid, a, b))
+        rows = period_rows(periods)
+        assert set(rows) == {p.id for p in periods}
+        for p in periods:
+            for q in periods:
+                if p.id < q.id and rows[p.id] == rows[q.id]:
+                    assert p.last < q.first or q.last < p.first
+        deepest = most_overlapping(periods, 2010, 2024)
+        assert len(set(rows.values())) == deepest   # the busiest year decides, nothing more
+
+
+def test_a_fourth_heading_over_one_year_is_refused_and_nothing_is_stored(store, clock, wall):
+    from kiosk.core.timeline import MAX_OVERLAP, PERIODS
+
+    line = make(store, clock, wall)
+    y = line.years
+    line.add_period("Fusionen", y[1], y[4])
+    line.add_period("Ny leder", y[3], y[6])
+    assert not line.crowded(y[4], y[4])
+    line.add_period("Corona", y[6], y[4])         # three over y[4]: still fine
+    assert MAX_OVERLAP == 3 and line.period_rows() == {p.id: r for p, r in zip(line.periods(), (0, 1, 2))}
+    assert line.crowded(y[4], y[4]) and line.crowded(y[0], y[9]) and not line.crowded(y[7], y[9])
+    with pytest.raises(WallError, match="period_crowded"):
+        line.add_period("Sparerunden", y[2], y[5])
+    assert len(store.all(SID, PERIODS)) == 3 and len(make(store, clock).periods()) == 3
+    line.add_period("Ro på", y[7], y[9])          # beside them is fine: it goes up in row 0
+    assert line.period_rows()[line.periods()[-1].id] == 0
+    line.remove_period(line.periods()[0].id)      # one taken away: room for another
+    assert not line.crowded(y[2], y[5])
+    with pytest.raises(WallError, match="year_outside"):
+        line.crowded(y[0] - 1, y[1])

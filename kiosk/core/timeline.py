@@ -9,7 +9,10 @@ A note's place is its ``year`` facet on the wall (``Wall.set_year``): the
 timeline copies nothing, and later steps (sort into strengths / challenges /
 wishes, actions) see the same notes. Period headings ("Fusionen", "Ny leder")
 span a range of years and live in the session's "periods" table with their own
-undo. Refusals are ``WallError`` with a reason key, like the wall's.
+undo. Periods may overlap ("Fusionen" 2015–2018 under "Ny leder" 2017–2020): the
+screen stacks them in rows (``period_rows``), and at most ``MAX_OVERLAP`` of them may
+cover the same year, so every heading keeps a row of its own that a finger can hit.
+Refusals are ``WallError`` with a reason key, like the wall's.
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ PERIODS = "periods"
 PERIOD_MAX = 40
 """A period heading is a few words over some years, not a sentence."""
 UNDO_DEPTH = 30
+MAX_OVERLAP = 3
+"""How many headings may cover one year: three rows of headings still leave the lanes
+room for a post-it each (a fourth is refused with "period_crowded")."""
 
 
 def this_year(now: float) -> int:
@@ -48,6 +54,32 @@ def clean_period_name(name: Any) -> str:
     if len(text) > PERIOD_MAX:
         raise WallError("period_long")
     return text
+
+
+def period_rows(periods) -> dict[int, int]:
+    """Each period's row (0: the top one), so that no two periods in a row share a year.
+
+    Interval-graph colouring: oldest first, each period takes the first row whose last
+    period ended before it starts. That uses as many rows as the most periods covering
+    one year, which no arrangement can beat; a period keeps its row while later ones
+    come and go (only the ones starting earlier decide it).
+    """
+    ends: list[int] = []          # the last year taken in each row
+    rows: dict[int, int] = {}
+    for p in sorted(periods, key=lambda p: (p.first, p.last, p.id)):
+        row = next((r for r, end in enumerate(ends) if end < p.first), None)
+        if row is None:
+            ends.append(p.last)
+            row = len(ends) - 1
+        else:
+            ends[row] = p.last
+        rows[p.id] = row
+    return rows
+
+
+def most_overlapping(periods, first: int, last: int) -> int:
+    """How many of these periods cover the busiest year of first..last."""
+    return max((sum(p.first <= y <= p.last for p in periods) for y in range(first, last + 1)), default=0)
 
 
 @dataclass(frozen=True)
@@ -126,6 +158,15 @@ class Timeline:
         """Live period headings, oldest years first."""
         return sorted((p for p in self._periods.values() if not p.deleted), key=lambda p: (p.first, p.last, p.id))
 
+    def period_rows(self) -> dict[int, int]:
+        """The row of each live heading (see ``period_rows``)."""
+        return period_rows(self.periods())
+
+    def crowded(self, first: Any, last: Any) -> bool:
+        """Would a new heading over first..last (either order) make MAX_OVERLAP + 1 cover a year?"""
+        first, last = sorted((self._check_year(first), self._check_year(last)))
+        return most_overlapping(self.periods(), first, last) >= MAX_OVERLAP
+
     # -- placing notes (wall changes: undone by the wall) --------------------------------------
 
     def place(self, note_id: Any, year: Any) -> Note:
@@ -166,6 +207,8 @@ class Timeline:
         """A heading over the years first..last (either order)."""
         name = clean_period_name(name)
         first, last = sorted((self._check_year(first), self._check_year(last)))
+        if self.crowded(first, last):
+            raise WallError("period_crowded")
         return self._put(Period(0, self.step_id, name, first, last))
 
     def rename_period(self, period_id: Any, name: Any) -> Period:
