@@ -8,7 +8,10 @@ tap, not a drag, and a note dropped outside the board snaps back.
 
 The board knows no rules: it shows the cards it is given and reports taps and
 drops (``on_tap(key)``, ``on_drop(key, x, y, target_key)``) for the activity
-widget to turn into intents on the core.
+widget to turn into intents on the core. While a finger carries a card,
+``on_carry(key, x, y)`` reports where its centre is on each move, and
+``on_carry(key, None, None)`` when the finger lets go (before any ``on_drop``), so
+a view can make what it draws around the cards (a map's links) follow the finger.
 """
 
 from __future__ import annotations
@@ -126,7 +129,7 @@ class NoteBoard(Widget):
 
     scale = NumericProperty(1.0)
     """Layout scale (the app's ``s``)."""
-    __events__ = ("on_tap", "on_drop")
+    __events__ = ("on_tap", "on_drop", "on_carry")
 
     def __init__(self, **kw):
         super().__init__(**kw)
@@ -219,6 +222,8 @@ class NoteBoard(Widget):
         lift = self.lifted[touch.uid]
         lift["translate"].x = lx - lift["sx"]
         lift["translate"].y = ly - lift["sy"]
+        x, y, w, h = lift["rect"]
+        self.dispatch("on_carry", lift["key"], x + w / 2 + lift["translate"].x, y + h / 2 + lift["translate"].y)
         return True
 
     def _lift(self, touch, card: Card, sx: float, sy: float) -> None:
@@ -248,6 +253,7 @@ class NoteBoard(Widget):
                 self.dispatch("on_tap", info["key"])
             return True
         self.canvas.after.remove(lift["group"])
+        self.dispatch("on_carry", lift["key"], None, None)
         card = self.cards.get(lift["key"])
         lx, ly = self._local(touch)
         inside = self.collide_point(*touch.pos)
@@ -267,4 +273,8 @@ class NoteBoard(Widget):
 
     def on_drop(self, key, x, y, target):
         """x, y: where the card's centre landed, in board coordinates."""
+        pass
+
+    def on_carry(self, key, x, y):
+        """x, y: where a carried card's centre is now (board coordinates); None, None: let go."""
         pass

@@ -14,7 +14,10 @@ how many links it has (↔ 2), so the count does not rest on the lines alone.
 "Delete" act on it. The kiosk's Undo takes back any of it.
 
 The lines are drawn with Kivy's canvas under the NoteBoard's cards, in the board's
-own pixels, so they scale from 1080p to 4K with everything else (``app.s``).
+own pixels, so they scale from 1080p to 4K with everything else (``app.s``). While
+fingers carry post-its (several at once), the lines of each follow its finger: the
+board reports each move (``on_carry``) and only those lines' end points change,
+nothing is laid out again; when the finger lets go they rest where the card does.
 The rules are the core's (``kiosk.core.map``): this view only asks and shows.
 """
 
@@ -76,8 +79,14 @@ class MapView(WallView):
         self.tray_rect = (0.0, 0.0, 0.0, 0.0)
         self.centre_rect = (0.0, 0.0, 0.0, 0.0)
         self._on_map = 0
+        self._rest: dict[str, tuple[float, float]] = {}
+        """Where each post-it on the map has its centre at rest (board coordinates)."""
+        self._carried: dict[str, tuple[float, float]] = {}
+        """Where the post-its fingers carry now have their centres."""
+        self._lines: list[tuple[str, str, Line]] = []
+        """The drawn links: (one end's key, the other's, its line)."""
         board = self.ids.board
-        board.bind(on_tap=lambda _b, key: self.tap(key), on_drop=self._dropped,
+        board.bind(on_tap=lambda _b, key: self.tap(key), on_drop=self._dropped, on_carry=self._carry,
                    size=lambda *_: self.refresh(), pos=lambda *_: self.refresh())
 
     @property
@@ -159,7 +168,9 @@ class MapView(WallView):
             cards.append(item_card(wall, item, self.styles, (px - w / 2, py - h / 2, w, h), s,
                                    badge=f"{LINK} {n}" if n else "", selected=item.key == self.selected))
         board.set_cards(cards)
-        self._draw_back(links, centres)
+        self._rest = centres
+        self._carried = {k: v for k, v in self._carried.items() if k in board.cards}
+        self._draw_back(links)
         self.can_edit = bool(self.selected) and self.selected.startswith("n")
         self.status = tr("{placed} on the map · {links} links").format(placed=len(placed), links=len(links))
         if self.selected:  # the framed card says which one: the line says only what to do
@@ -171,7 +182,7 @@ class MapView(WallView):
         self.ids.tray_label.text = tr("Not on the map ({n})").format(n=len(waiting)) if waiting else \
             tr("Off the map: drag here")
 
-    def _draw_back(self, links, centres):
+    def _draw_back(self, links):
         """The tray and the map as panels, and the links as thick lines, under the cards."""
         layer, board, s = self.ids.back, self.ids.board, self.app.s
         ox, oy = board.pos
@@ -184,10 +195,11 @@ class MapView(WallView):
             x, y, w, h = self.map_rect
             RoundedRectangle(pos=(x + ox, y + oy), size=(w, h), radius=[16 * s])
             Color(*theme.ACCENT)
+            self._lines = []
             for a, b in links:
-                if a in centres and b in centres:
-                    (ax, ay), (bx, by) = centres[a], centres[b]
-                    Line(points=[ax + ox, ay + oy, bx + ox, by + oy], width=LINK_W * s, cap="round")
+                if a in self._rest and b in self._rest:
+                    line = Line(points=self._ends(a, b), width=LINK_W * s, cap="round")
+                    self._lines.append((a, b, line))
         cx, cy, cw, ch = self.centre_rect
         button = self.ids.centre
         button.pos, button.size = (cx + ox, cy + oy), (cw, ch)
@@ -199,6 +211,30 @@ class MapView(WallView):
         label.pos = (tx + ox + 14 * s, ty + oy + th - TRAY_HEAD * s)
         label.size = (tw - 28 * s, TRAY_HEAD * s)
         label.text_size = label.size
+
+    def _centre_of(self, key: str) -> tuple[float, float]:
+        return self._carried.get(key) or self._rest[key]
+
+    def _ends(self, a: str, b: str) -> list[float]:
+        """A link's line from one card's centre to the other's, where each is now."""
+        ox, oy = self.ids.board.pos
+        (ax, ay), (bx, by) = self._centre_of(a), self._centre_of(b)
+        return [ax + ox, ay + oy, bx + ox, by + oy]
+
+    def _carry(self, _board, key: str, x, y):
+        """A finger moved a post-it (x, y: its centre now) or let it go (None): its links follow."""
+        if x is None:
+            if self._carried.pop(key, None) is None:
+                return
+        else:
+            self._carried[key] = (x, y)
+        for a, b, line in self._lines:
+            if key in (a, b):
+                line.points = self._ends(a, b)
+
+    def link_lines(self) -> list[tuple[str, str, list[float]]]:
+        """The links as drawn: (key, key, [x1, y1, x2, y2] where the board's own position is given)."""
+        return [(a, b, list(line.points)) for a, b, line in self._lines]
 
     # -- intents ---------------------------------------------------------------------------
 
