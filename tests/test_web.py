@@ -437,6 +437,42 @@ def test_busy_port_falls_back_to_a_free_one(store, clock, session_id):
         blocker.close()
 
 
+def _ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _ipv6_loopback(), reason="this machine has no IPv6 loopback")
+def test_an_ipv6_bind_serves_the_link_and_its_url_brackets_the_address(store, clock, session_id):
+    import http.client
+
+    srv = web.ExportServer(store, clock, ServerConfig(bind="::1", port=0, host="::1"), worker=False, warm=False)
+    try:
+        share = srv.share(session_id)
+        assert share.url.startswith(f"http://[::1]:{srv.port}/e/")
+        conn = http.client.HTTPConnection("::1", srv.port, timeout=10)
+        conn.request("GET", "/" + share.url.split("/", 3)[3])
+        r = conn.getresponse()
+        assert r.status == 200 and "Køkkenet æøå" in r.read().decode("utf-8")
+        conn.close()
+    finally:
+        srv.stop()
+
+
+@pytest.mark.skipif(not _ipv6_loopback(), reason="this machine has no IPv6 loopback")
+def test_binding_all_ipv6_interfaces_also_answers_ipv4(store, clock, session_id):
+    srv = web.ExportServer(store, clock, ServerConfig(bind="::", port=0, host="127.0.0.1"), worker=False, warm=False)
+    try:
+        share = srv.share(session_id)
+        assert get(srv, "/" + share.url.split("/", 3)[3])[0] == 200    # through 127.0.0.1
+    finally:
+        srv.stop()
+
+
 def test_an_address_that_is_not_ours_is_a_clear_error(store, clock):
     srv = web.ExportServer(store, clock, ServerConfig(bind="192.0.2.55", port=0), worker=False, warm=False)
     with pytest.raises(web.ExportServerError) as err:
