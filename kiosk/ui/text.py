@@ -71,12 +71,12 @@ def fit_text(text: str, width: float, height: float, size: float, bold: bool = F
         lo, hi = 0, len(words) - 1  # the most words that fit with '…'
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            if _height(_ellipsis(words[:mid]), width, size, bold) <= height + 0.5:
+            if _height(_ellipsis(words[:mid], width - 1, size, bold), width, size, bold) <= height + 0.5:
                 lo = mid
             else:
                 hi = mid - 1
         if lo:
-            out = _ellipsis(words[:lo])
+            out = _ellipsis(words[:lo], width - 1, size, bold)
         else:  # not even the first word with '…': as many of its letters as fit
             word, lo, hi = words[0].rstrip("-"), 1, len(words[0].rstrip("-"))
             while lo < hi:
@@ -92,5 +92,11 @@ def fit_text(text: str, width: float, height: float, size: float, bold: bool = F
     return out
 
 
-def _ellipsis(words: list[str]) -> str:
-    return " ".join(words).rstrip("-") + "…"
+def _ellipsis(words: list[str], width: float, size: float, bold: bool = False) -> str:
+    """The words with '…' after the last; a last word (or the start of a hyphenated one)
+    that is as wide as the line loses letters for it, so the '…' does not wrap onto a
+    line of its own."""
+    last = words[-1].rstrip("-")
+    while len(last) > 1 and _width(last + "…", size, bold) > width:
+        last = last[:-1]
+    return " ".join(words[:-1] + [last]) + "…"
