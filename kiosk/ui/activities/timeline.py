@@ -7,9 +7,17 @@ one up onto a year (or back down to take it off). A year with more notes than
 its lane can show fans them (each keeps its first line in sight); a tap on the
 year shows all its notes large. Period headings run over the years at the top:
 *+ Period* asks for the name on the big keyboard, then for the first and the
-last year (two taps); a tap on a heading offers to take it away. In the
+last year (two taps); a tap on a heading offers to take it away. Overlapping
+headings stack in rows of their own (``kiosk.core.timeline.period_rows``; at most
+three cover one year), above the lanes and never over them. In the
 past-and-future variant a dashed line with "now" marks where the future starts.
 The rule for this step (no comments while placing) stays in sight at the top.
+
+Lane notes are fitted like every card on the wall (``kiosk.ui.text.fit_text``:
+hyphenated where a line ends, "…" where the card is full). Their text is 28 px
+(at 1080p) where a lane has the room; where many years share the width it gets
+as small as it must for an eight-letter word to fit a line, never below 22 px
+(``lane_text_px``): 28 px at 10 years, 22 px at 15 on a 1080p wall.
 """
 
 from __future__ import annotations
@@ -28,19 +36,34 @@ from kiosk.core.timeline import Timeline
 from kiosk.i18n import tr
 from kiosk.ui import theme
 from kiosk.ui.activities.notes import Style, WallView
-from kiosk.ui.activities.sort import LINE_H, fit_grid, more_card, overflow
+from kiosk.ui.activities.sort import LINE_H, fit_grid, heading_size, more_card, overflow
 from kiosk.ui.app import FAILED
-from kiosk.ui.board import PAD, Card, NoteBoard  # noqa: F401  (kv)
+from kiosk.ui.board import MARK_W, PAD, Card, NoteBoard, draw_card  # noqa: F401  (kv)
+from kiosk.ui.text import hyphenate
 from kiosk.ui.composer import Composer
 from kiosk.ui.widgets import KButton
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
 TRAY_H = 150
+TRAY_EMPTY_H = 80
+"""With every post-it placed the tray is only where one is dragged to take it off
+again: the lanes and headings get the room (headings come last in the step)."""
 YEAR_H = 84
-BAND_H = 70
 GAP = 8
 CARD_LINES = 3
+ROW_H = (80, 64, 52)
+"""A heading row's height at 1080p when the headings need one, two or three rows: a
+finger's 80 px while there is one row, and still a row each for three (the lanes keep
+room for a post-it). More rows than three (stored before the rule) share the room of three."""
+ROW_GAP = 4
+NOW_H = 40
+"""The strip over the headings where "now" stands in the past-and-future variant."""
+LANE_INSET = 2
+"""Room each side of a lane's cards: the lanes' alternating shades keep them apart."""
+LANE_MIN_PX = 22
+FIT_WORD = "kolleger"
+"""An everyday eight-letter word that a lane's line should hold whole (lane_text_px)."""
 EVENT = "event"
 """The kind of a post-it written here when the method has no write step."""
 
@@ -51,21 +74,102 @@ def lane_rects(n: int, x: float, bottom: float, top: float, width: float, scale:
 
     Returns (rects of the notes shown, text height in sight on a covered card or
     None, how many of the oldest are left out because even fanned they would not
-    fit). The newest note is always shown whole at the bottom of the fan.
+    fit). The newest note is always shown whole at the bottom of the fan: three lines
+    of it, or two in a lane too short for three and the first lines of two more.
     """
     if n == 0:
         return [], None, 0
     gap = GAP * scale
-    h = min((2 * PAD + CARD_LINES * LINE_H) * scale, top - bottom)
     room = top - bottom
+    least = (PAD + LINE_H + 4) * scale          # a covered card keeps its first line
+    full = (2 * PAD + CARD_LINES * LINE_H) * scale
+    if n * full + (n - 1) * gap > room and full + min(n - 1, 2) * least > room:
+        full = (2 * PAD + 2 * LINE_H) * scale
+    h = min(full, room)
     if n * h + (n - 1) * gap <= room:
         return [(x, top - (i + 1) * h - i * gap, width, h) for i in range(n)], None, 0
-    least = (PAD + LINE_H + 4) * scale          # a covered card keeps its first line
     fits = max(1, int((room - h) // least) + 1)
     shown = min(n, fits)
     step = (room - h) / (shown - 1) if shown > 1 else 0
     rects = [(x, top - h - i * step, width, h) for i in range(shown)]
     return rects, max(0.0, step - PAD * scale), n - shown
+
+
+def lane_text_px(card_w: float, scale: float, mark: bool = False) -> int:
+    """The text size (px at 1080p) of the notes in a lane whose cards are ``card_w`` wide.
+
+    The wall's 28 px where a line holds an eight-letter word whole; smaller, a pixel at a
+    time, where it does not (15 years side by side), but never below LANE_MIN_PX. The
+    card's padding (and mark) shrink with its text.
+    """
+    for px in range(theme.NOTE, LANE_MIN_PX - 1, -1):
+        f = px / theme.NOTE
+        body = card_w - 2 * PAD * scale * f - (MARK_W * scale * f if mark else 0)
+        if hyphenate(FIT_WORD, body - 1, px * scale) == FIT_WORD:
+            return px
+    return LANE_MIN_PX
+
+
+def band_layout(n_rows: int, future: bool) -> tuple[float, float, float]:
+    """(band height, row height, top strip for "now") at 1080p for this many heading rows."""
+    now = NOW_H if future else 0
+    if n_rows == 0:
+        return float(now), 0.0, float(now)
+    if n_rows <= len(ROW_H):
+        row = ROW_H[n_rows - 1]
+    else:  # more rows than the rule allows: they share the room of the most it allows
+        most = len(ROW_H) * ROW_H[-1] + (len(ROW_H) - 1) * ROW_GAP
+        row = (most - (n_rows - 1) * ROW_GAP) / n_rows
+    return now + n_rows * row + (n_rows - 1) * ROW_GAP, float(row), float(now)
+
+
+class LaneBoard(NoteBoard):
+    """The wall's board, with smaller text on the cards a narrow lane holds.
+
+    ``text_scales`` gives a card's text size against the wall's (1: 28 px at 1080p); the
+    card is drawn as the board draws every card, at that scale (text, padding and mark
+    alike), both at rest and in a finger.
+    """
+
+    def __init__(self, **kw):
+        self.text_scales: dict[str, float] = {}
+        super().__init__(**kw)
+
+    def card_scale(self, key: str) -> float:
+        return self.scale * self.text_scales.get(key, 1.0)
+
+    def redraw(self) -> None:  # NoteBoard.redraw, with each card's own scale
+        from kivy.graphics import ClearBuffers, ClearColor
+
+        lifted = {v["key"] for v in self.lifted.values()}
+        fbo = self._fbo
+        fbo.clear()
+        with fbo:
+            ClearColor(0, 0, 0, 0)
+            ClearBuffers()
+        for key in self.order:
+            if key not in lifted:
+                fbo.add(draw_card(self.cards[key], self._texts, self.card_scale(key)))
+        fbo.draw()
+        self._view.texture = fbo.texture
+
+    def _lift(self, touch, card: Card, sx: float, sy: float) -> None:
+        if self.text_scales.get(card.key, 1.0) == 1.0:
+            super()._lift(touch, card, sx, sy)
+            return
+        # NoteBoard._lift, drawing the carried card at its own scale
+        from kivy.graphics import PopMatrix, PushMatrix, Translate
+
+        group = InstructionGroup()
+        group.add(PushMatrix())
+        translate = Translate(0, 0)
+        group.add(translate)
+        group.add(draw_card(card, self._texts, self.card_scale(card.key), offset=(self.x, self.y)))
+        group.add(PopMatrix())
+        self.canvas.after.add(group)
+        self.lifted[touch.uid] = {"key": card.key, "sx": sx, "sy": sy, "group": group, "translate": translate,
+                                  "rect": card.rect}
+        self.redraw()
 
 
 class YearSheet(ModalView):
@@ -112,14 +216,39 @@ class TimelineView(WallView):
 
     # -- geometry --------------------------------------------------------------------
 
+    @property
+    def future(self) -> bool:
+        """The past-and-future variant: years after this one are on the line."""
+        return self.line.years[-1] > self.line.base_year
+
+    def band(self) -> tuple[float, float, float, int]:
+        """The headings' band at the top of the board: (height, row height, strip for
+        "now" over the rows, rows), in pixels."""
+        s = self.app.s
+        rows = self.line.period_rows()
+        n_rows = max(rows.values()) + 1 if rows else 0
+        height, row, now = band_layout(n_rows, self.future)
+        return height * s, row * s, now * s, n_rows
+
     def geometry(self):
         board, s = self.ids.board, self.app.s
         n = len(self.line.years)
         col_w = board.width / max(1, n)
-        tray_top = TRAY_H * s
+        tray_top = (TRAY_H if self.line.unplaced() else TRAY_EMPTY_H) * s
         lane_bottom = tray_top + GAP * s + YEAR_H * s + GAP * s
-        lane_top = board.height - BAND_H * s - GAP * s
+        band_h = self.band()[0]
+        lane_top = board.height - band_h - (GAP * s if band_h else 0)
         return col_w, tray_top, lane_bottom, lane_top
+
+    def heading_rect(self, period, row: int) -> tuple[float, float, float, float]:
+        """A heading's rect in board coordinates: over its years, in its row of the band."""
+        board, s = self.ids.board, self.app.s
+        col_w = self.geometry()[0]
+        _h, row_h, now_h, _n = self.band()
+        years = self.line.years
+        a, b = years.index(period.first), years.index(period.last)
+        top = board.height - now_h - row * (row_h + ROW_GAP * s)
+        return (a * col_w + 3 * s, top - row_h, (b - a + 1) * col_w - 6 * s, row_h)
 
     def year_at(self, x: float, y: float) -> Optional[int]:
         """The year whose lane (or label) a point in board coordinates is over; None: the tray."""
@@ -140,16 +269,20 @@ class TimelineView(WallView):
         col_w, tray_top, lane_bottom, lane_top = self.geometry()
         ox, oy = board.pos
         cards: list[Card] = []
+        scales: dict[str, float] = {}
         counts = line.counts()
         narrow = col_w < 150 * s
+        card_w = col_w - 2 * LANE_INSET * s
+        px = lane_text_px(card_w, s, mark=not narrow and any(st.mark for st in self.styles.values()))
+        self.lane_px = px
+        f = px / theme.NOTE
         for i, year in enumerate(line.years):
-            x = i * col_w
+            x = i * col_w + LANE_INSET * s
             notes = line.on(year)
-            rects, covered, hidden = lane_rects(len(notes), x + 4 * s, lane_bottom, lane_top, col_w - 8 * s, s)
+            rects, covered, hidden = lane_rects(len(notes), x, lane_bottom, lane_top, card_w, s * f)
             more = self.more_labels[year]
             if hidden:  # room at the top of the lane for "+n": the oldest that no longer show
-                rects, covered, hidden = lane_rects(len(notes), x + 4 * s, lane_bottom, lane_top - 40 * s,
-                                                    col_w - 8 * s, s)
+                rects, covered, hidden = lane_rects(len(notes), x, lane_bottom, lane_top - 40 * s, card_w, s * f)
                 more.text = f"+{hidden}"
                 more.font_size = 30 * s
                 more.texture_update()
@@ -161,6 +294,7 @@ class TimelineView(WallView):
             shown = notes[hidden:]
             for j, (note, rect) in enumerate(zip(shown, rects)):
                 cards.append(self._card(note, rect, narrow, text_h=covered if j < len(shown) - 1 else None))
+                scales[note.key] = f
             b = self.year_buttons[year]
             b.pos = (ox + x + 3 * s, oy + tray_top + GAP * s)
             b.size = (col_w - 6 * s, YEAR_H * s)
@@ -178,6 +312,7 @@ class TimelineView(WallView):
             cards.append(self._card(note, rect, False, text_h=covered if hidden else None))
         if more:
             cards.append(more_card(rects[-1], more))
+        board.text_scales = scales
         board.set_cards(cards)
         self._draw_lanes(col_w, tray_top, lane_bottom, lane_top)
         self._draw_periods(col_w)
@@ -224,38 +359,28 @@ class TimelineView(WallView):
             label.font_size = 28 * s
             label.texture_update()
             label.size = label.texture_size
-            label.pos = (x - label.width - 8 * s, oy + board.height - label.height - 6 * s)  # in the headings' row
+            now_h = NOW_H * s  # in its strip over the headings' rows
+            label.pos = (x - label.width - 8 * s, oy + board.height - now_h + (now_h - label.height) / 2)
             label.opacity = 1
         else:
             label.opacity = 0
 
     def _draw_periods(self, col_w):
+        """One button per heading, over its years in its own row: overlapping headings
+        stack (``period_rows``), none over another or over the lanes."""
         board, s = self.ids.board, self.app.s
         ox, oy = board.pos
         marks = self.ids.marks
         for b in self.period_buttons.values():
             marks.remove_widget(b)
         self.period_buttons = {}
-        years = self.line.years
-        rows: list[int] = []          # the last year taken in each row
-        placed = []
+        rows = self.line.period_rows()
+        row_h = self.band()[1]
         for p in self.line.periods():
-            row = next((r for r, end in enumerate(rows) if end < p.first), None)
-            if row is None:
-                rows.append(p.last)
-                row = len(rows) - 1
-            else:
-                rows[row] = p.last
-            placed.append((p, row))
-        n_rows = max(1, min(2, len(rows)))
-        row_h = (BAND_H * s - 4 * s) / n_rows
-        for p, row in placed:
-            row = min(row, n_rows - 1)
-            a, b_ = years.index(p.first), years.index(p.last)
-            btn = KButton(text=p.name, face=theme.ACCENT_DARK, font_size=(28 if n_rows == 1 else 24) * s)
-            btn.pos = (ox + a * col_w + 3 * s, oy + board.height - (row + 1) * row_h)
-            btn.size = ((b_ - a + 1) * col_w - 6 * s, row_h - 4 * s)
-            btn.shorten = True
+            x, y, w, h = self.heading_rect(p, rows[p.id])
+            size = min(heading_size(p.name, w - 20 * s, s, big=theme.NOTE, least=LANE_MIN_PX), row_h * 0.5)
+            btn = KButton(text=p.name, face=theme.ACCENT_DARK, font_size=size, shorten=True)
+            btn.pos, btn.size = (ox + x, oy + y), (w, h)  # after the kv rule's height
             btn.period = p.id
             btn.bind(on_release=lambda w: self.tap_period(w.period))
             self.period_buttons[p.id] = btn
@@ -288,6 +413,12 @@ class TimelineView(WallView):
             self.refresh()
             return
         name, first = self.pending["name"], self.pending["first"]
+        if self.line.crowded(first, year):  # the rule is the core's (add_period refuses too)
+            self.pending["first"] = None         # pick both years again (or cancel)
+            self.refresh()
+            self.app.say(tr("Three headings already cover one of these years: choose other years, "
+                            "or take a heading away first."), "error")
+            return
         self.pending = None
         if self.app.act(self.line.add_period, name, first, year, undo=self.line) is FAILED:
             self.refresh()
