@@ -8,6 +8,12 @@ note; at the bottom "+ Add my name", which opens the big keyboard. A name dragge
 into another column moves that person; a tap on a name asks whether to take it
 off. Everything is undone by the kiosk's one Undo button.
 
+A theme most of the group picks keeps its names readable: the names stand side by
+side in the column, the column's row of the wall gets the height it needs when the
+columns wrap into two rows, the strips grow thinner only down to one line of body
+text (never overlapping), and past that the last place says "+n more" (the count is
+on the theme's card too).
+
 Sign-ups whose theme is no longer on the list stay in sight in a column of their
 own ("No longer a theme"), from where they can be dragged onto a theme.
 
@@ -29,7 +35,7 @@ from kiosk.core.wall import Cluster, WallError
 from kiosk.i18n import tr
 from kiosk.ui import messages, theme
 from kiosk.ui.activities.notes import CLUSTER, Style, WallView
-from kiosk.ui.activities.sort import card_height, item_text
+from kiosk.ui.activities.sort import card_height, item_text, more_card
 from kiosk.ui.app import FAILED
 from kiosk.ui.board import Card, NoteBoard  # noqa: F401  (kv)
 from kiosk.ui.composer import Composer
@@ -47,10 +53,13 @@ COL_GAP = 14
 PAD = 10
 CHIP_H = 80
 """A name note is a touch target: ≥ 80 px at 1080p."""
+NAME_MIN_H = 52
+"""The thinnest a name strip gets (at 1080p): one line of 28 px text with its padding,
+still a finger's width (33 mm on a 55" screen). Below it, the rest wait behind "+n more"."""
 CHIP_MIN_W = 140
+CHIP_GAP = 8
 ADD_H = 84
-ADD_H_TIGHT = 80
-"""The add card when the columns wrap into rows: still a finger's target."""
+"""The "+ Add my name" card: two lines of a narrow column's words, a finger's target."""
 ADD = "add:"
 """The key prefix of a column's "+ Add my name" card."""
 
@@ -75,31 +84,58 @@ class Column:
 
 
 def chip_rects(n: int, box: Rect, scale: float) -> list[Rect]:
-    """n name notes in a box, one column while they fit, then side by side; when even
-    that is too few rows, the rows overlap like a fanned stack (the name on each note's
-    first line stays in sight) rather than shrinking below a finger's size. The notes
-    never leave the box: a column full to the brim still shows its count on the theme."""
+    """Places for n name notes in a box: one column while they fit, then side by side,
+    as tall as fits (up to CHIP_H), thinner only down to NAME_MIN_H; they never overlap
+    and never leave the box. Returns fewer than n places when even the thinnest strips do
+    not fit: the caller shows "+k more" in the last one."""
     if n == 0:
         return []
     bx, by, bw, bh = box
-    bh = max(bh, 1.0)
-    gap = 8 * scale
-    h = min(CHIP_H * scale, bh)
-    rows_fit = max(1, int((bh + gap) // (h + gap)))
-    cols = min(max(1, math.ceil(n / rows_fit)), max(1, int((bw + gap) // (CHIP_MIN_W * scale + gap))))
-    rows = math.ceil(n / cols)
+    gap = CHIP_GAP * scale
+    max_cols = max(1, int((bw + gap) // (CHIP_MIN_W * scale + gap)))
+    least = min(NAME_MIN_H * scale, max(bh, 1.0))
+    h, rows_fit = least, 1
+    for tall in range(CHIP_H, NAME_MIN_H - 1, -2):  # the tallest strips that hold everyone
+        h = min(tall * scale, max(bh, 1.0))
+        rows_fit = max(1, int((bh + gap) // (h + gap)))
+        if rows_fit * max_cols >= n:
+            break
+    cols = min(max_cols, max(1, math.ceil(n / rows_fit)))
+    rows = min(rows_fit, math.ceil(n / cols))
     w = (bw - (cols - 1) * gap) / cols
-    step = h + gap
-    if rows > 1 and rows * step - gap > bh:
-        step = max(0.0, (bh - h) / (rows - 1))
     top = by + bh
-    return [(bx + (i % cols) * (w + gap), top - h - (i // cols) * step, w, h) for i in range(n)]
+    return [(bx + (i % cols) * (w + gap), top - h - (i // cols) * (h + gap), w, h)
+            for i in range(min(n, rows * cols))]
 
 
-def share_row(names: list[list], per_row: int, width: float, gap: float) -> list[tuple[float, float]]:
+def names_rows(n: int, width: float, scale: float) -> int:
+    """How many rows of the thinnest strips n names need in a column this wide."""
+    gap = CHIP_GAP * scale
+    cols = max(1, int((width + gap) // (CHIP_MIN_W * scale + gap)))
+    return math.ceil(n / cols)
+
+
+def share_height(fixed: float, names: list[float], room: float) -> list[float]:
+    """The heights of the wall's rows of columns: each row gets its fixed parts (the
+    theme's card, "+ Add my name") and the height its names need at the thinnest, and
+    what is left is shared equally; when the names do not all fit, the room left after
+    the fixed parts is shared by how much each row's names need."""
+    rows = len(names)
+    total = rows * fixed + sum(names)
+    if total <= room:
+        return [fixed + need + (room - total) / rows for need in names]
+    if rows * fixed >= room or not sum(names):
+        return [room / rows] * rows
+    left = room - rows * fixed
+    return [fixed + left * need / sum(names) for need in names]
+
+
+def share_row(names: list[list], per_row: int, width: float, gap: float,
+              least: float = 0.0) -> list[tuple[float, float]]:
     """(x, width) of each column: the columns of a row share its width by how many names
     they hold (one more for every four), so a popular theme gets room for its names side
-    by side instead of a stack too deep to read."""
+    by side instead of a stack too deep to read; but no column gets less than ``least``
+    (a theme's words and its "+ Add my name" must stay readable)."""
     out: list[tuple[float, float]] = []
     for start in range(0, len(names), per_row):
         row = names[start:start + per_row]
@@ -107,9 +143,22 @@ def share_row(names: list[list], per_row: int, width: float, gap: float) -> list
         room = width - (per_row - 1) * gap
         if len(row) < per_row:  # a last, shorter row keeps the columns' usual width
             room = room * len(row) / per_row
+        floor = min(least, room / len(row))
+        widths = [0.0] * len(row)
+        free = list(range(len(row)))
+        while free:  # the narrowest held at the floor, the rest shared again by weight
+            left = room - sum(widths[i] for i in range(len(row)) if i not in free)
+            total = sum(weights[i] for i in free)
+            small = [i for i in free if left * weights[i] / total < floor]
+            if not small:
+                for i in free:
+                    widths[i] = left * weights[i] / total
+                break
+            for i in small:
+                widths[i] = floor
+                free.remove(i)
         x = 0.0
-        for wt in weights:
-            w = room * wt / sum(weights)
+        for w in widths:
             out.append((x, w))
             x += w + gap
     return out
@@ -163,17 +212,30 @@ class SignupView(WallView):
         gap = COL_GAP * s
         per_row = min(n, max(1, int((board.width + gap) // (COL_MIN * s + gap))))
         rows = math.ceil(n / per_row)
-        ch = (board.height - (rows - 1) * gap) / rows
-        spans = share_row(names, per_row, board.width, gap)
-        head_h = card_height(3 if rows == 1 else 1, badge=True) * s  # wrapped: room for the names
-        add_h = (ADD_H if rows == 1 else ADD_H_TIGHT) * s
-        pad = PAD * s
+        spans = share_row(names, per_row, board.width, gap, COL_MIN * s)
+        add_h, pad = ADD_H * s, PAD * s
+        room = board.height - (rows - 1) * gap
+        chip = (NAME_MIN_H + CHIP_GAP) * s
+        names_h = [names_rows(len(people), spans[i][1] - 2 * pad, s) * chip for i, people in enumerate(names)]
+        rows_h = [max(names_h[r * per_row:(r + 1) * per_row]) for r in range(rows)]
+
+        def fixed(lines: int) -> float:  # a column without its names
+            return 2 * pad + card_height(lines, badge=True) * s + 8 * s + add_h + 8 * s
+
+        # The theme's words as whole as the room allows (3 lines, fewer while the names
+        # would not fit otherwise); the names then get every row the height they need.
+        lines = next((n for n in (3, 2, 1) if rows * fixed(n) + sum(rows_h) <= room), 1)
+        heights = share_height(fixed(lines), rows_h, room)
         cards: list[Card] = []
         for i, (col, people) in enumerate(zip(self.columns, names)):
             r = i // per_row
             x, cw = spans[i]
-            y = board.height - (r + 1) * ch - r * gap
+            ch = heights[r]
+            y = board.height - sum(heights[:r + 1]) - r * gap
             col.rect = (x, y, cw, ch)
+            # a column with few names beside a full one has room for more of its theme's words
+            more = next((n for n in (3, 2) if n > lines and fixed(n) + names_h[i] <= ch), lines)
+            head_h = card_height(more, badge=True) * s
             count = tr("{n} signed up").format(n=len(people))
             head = (x + pad, y + ch - pad - head_h, cw - 2 * pad, head_h)
             if col.key is not None:
@@ -186,8 +248,12 @@ class SignupView(WallView):
                                   badge=count, draggable=False))
                 bottom = y + pad
             box = (x + pad, bottom, cw - 2 * pad, head[1] - 8 * s - bottom)
-            for note, rect in zip(people, chip_rects(len(people), box, s)):
+            places = chip_rects(len(people), box, s)
+            shown = people if len(places) >= len(people) else people[:len(places) - 1]
+            for note, rect in zip(shown, places):
                 cards.append(Card(key=note.key, text=note.text, rect=rect, colour=NAME_COLOUR))
+            if len(shown) < len(people):  # not even the thinnest strips hold them all
+                cards.append(more_card(places[-1], len(people) - len(shown), col.key or "elsewhere"))
         board.set_cards(cards)
         self._draw_columns()
         total = sum(len(p) for p in names)
