@@ -263,3 +263,94 @@ def test_a_card_carried_into_the_tray_takes_its_links_off_the_map(kiosk):
     assert board.cards[b].badge == "↔ 1" and board.cards[c].badge == ""
     assert not near(pixel(k, *mid), theme.ACCENT)                        # no line left behind
     assert "2 on the map · 1 links" == view.status
+
+
+# -- screenshots: python -m tests.test_ui_map_drag 1920x1080 (or 3840x2160) -------------------
+
+STORY = ["Hyppige lederskift", "Teammøder bliver aflyst", "Travlhed om morgenen", "Nye kolleger uden oplæring",
+         "Vi hjælper hinanden", "Sygefraværet er steget", "Uklare beskeder om ændringer",
+         "Borgerne er glade for os", "Ingen tid til refleksion", "Vagtplanen kommer for sent",
+         "Kaffemaskinen er gået i stykker", "Svært at sige fra", "Godt samarbejde med sygeplejen",
+         "Tunge løft uden hjælpemidler"]
+
+
+def _shoot(size: str) -> list:
+    """The map of a Danish TRIO session: at rest, mid-drag (one finger, then two), and
+    full (14 points, placed by taps where the map has room)."""
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root))
+    from kiosk import testing
+
+    w, h = (int(x) for x in size.split("x"))
+    testing.virtual_display(w + 80, h + 80)
+    testing.prepare_kivy(w, h)
+    from kiosk.core.clock import FakeClock
+    from kiosk.testing import Driver
+
+    k = Driver(Path(tempfile.mkdtemp()) / "data", clock=FakeClock(1_800_000_000.0), lang="da")
+    out = root / "screenshots" / "map" / size
+    shots = []
+    try:
+        start(k, "arbejdsmiljofortaelling", "Børnehuset")
+        wall = k.app.wall()
+        keys = [wall.add_note("trio", t, step="opmaerksomhedspunkter").key for t in STORY]
+        view = go_to(k, "fortaelling")
+        k.app.act(view.board.set_centre, "Hård tone på afdelingen", undo=view.board)
+        spots = [(0.2, 0.8), (0.78, 0.82), (0.12, 0.35), (0.85, 0.3), (0.5, 0.12), (0.5, 0.88), (0.3, 0.15)]
+        for key, spot in zip(keys, spots):
+            k.app.act(view.board.place, key, *spot, undo=wall)
+        for i, j in ((0, 1), (0, 2), (0, 3), (1, 5), (2, 6), (3, 4), (5, 4)):
+            k.app.act(view.board.toggle_link, keys[i], keys[j], undo=wall)
+        k.frames(2)
+        shots.append(k.screenshot(out / "1-at-rest.png"))
+        board = view.ids.board
+        mx, my, mw, mh = view.map_rect
+        origin = k.card_centre(board, keys[0])
+        finger = k.touch(*origin)
+        finger.touch_down()
+        move(k, finger, origin, window_xy(board, mx + mw * 0.62, my + mh * 0.62))
+        shots.append(k.screenshot(out / "2-mid-drag.png"))
+        other = k.card_centre(board, keys[4])
+        second = k.touch(*other)
+        second.touch_down()
+        move(k, second, other, window_xy(board, mx + mw * 0.08, my + mh * 0.6))
+        shots.append(k.screenshot(out / "3-two-fingers.png"))
+        tx, ty, tw, th = view.tray_rect
+        move(k, second, window_xy(board, mx + mw * 0.08, my + mh * 0.6), window_xy(board, tx + tw / 2, th * 0.5))
+        shots.append(k.screenshot(out / "4-into-the-tray.png"))
+        second.touch_up()
+        finger.touch_up()
+        k.frames(2)
+        shots.append(k.screenshot(out / "5-let-go.png"))
+        for key in keys:
+            if wall.item(key).map_at is None:
+                k.tap_card(board, key)
+        k.tap_card(board, keys[9])
+        k.tap_card(board, keys[10])
+        shots.append(k.screenshot(out / "6-fourteen-points.png"))
+        k.close()                                                # the same story, every point put on by a tap
+        k = Driver(Path(tempfile.mkdtemp()) / "data", clock=FakeClock(1_800_000_000.0), lang="da")
+        start(k, "arbejdsmiljofortaelling", "Børnehuset")
+        wall = k.app.wall()
+        keys = [wall.add_note("trio", t, step="opmaerksomhedspunkter").key for t in STORY]
+        view = go_to(k, "fortaelling")
+        k.app.act(view.board.set_centre, "Hård tone på afdelingen", undo=view.board)
+        board = view.ids.board
+        for n, key in enumerate(keys, start=1):
+            k.tap_card(board, key)
+            if n in (10, 14):
+                shots.append(k.screenshot(out / f"{6 + n // 10}-{n}-points-by-taps.png"))
+    finally:
+        k.close()
+    return shots
+
+
+if __name__ == "__main__":
+    import sys
+
+    for p in _shoot(sys.argv[1] if len(sys.argv) > 1 else "1920x1080"):
+        print(p)

@@ -165,7 +165,7 @@ def test_map_centre_place_link_unlink_delete_and_undo(kiosk):
     assert view.ids.centre.text == "Hård tone"
 
     k.tap_card(board, a)                                           # a tap puts it on the map
-    assert fresh(k).item(a).map_at == pytest.approx((0.5, 0.84))
+    assert fresh(k).item(a).map_at[1] > 0.75                      # in the first free place, above the theme
     mx, my, mw, mh = view.map_rect                                  # a drag puts it where it lands
     k.drag(k.card_centre(board, b), window_xy(board, mx + mw * 0.8, my + mh * 0.3))
     spot = fresh(k).item(b).map_at

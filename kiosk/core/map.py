@@ -78,11 +78,22 @@ def links(wall: Wall) -> list[Pair]:
     return list(out)
 
 
-def free_spot(spots: list[tuple[float, float]], *, radius: float = 0.34) -> tuple[float, float]:
+def free_spot(spots: list[tuple[float, float]], *, radius: float = 0.34,
+              card: Optional[tuple[float, float]] = None,
+              centre: tuple[float, float] = (0.0, 0.0)) -> tuple[float, float]:
     """Where a newly written point goes: the first place on a ring around the centre
     (above, below, left, right, then the diagonals; then a wider ring) with room around
     it; when the rings are full, the place of a grid over the whole map that is furthest
-    from every point already there, so a new note does not land on another."""
+    from every point already there, so a new note does not land on another.
+
+    ``card``: a card's (width, height) as parts of the map's (the screen knows them).
+    With it, room means that the card there overlaps no other card nor the central
+    theme (``centre``: its width and height as parts of the map), with a little air
+    between, and lies wholly on the map: the free one of the ``cells`` nearest the
+    middle (cards side by side pack the map fullest), else a free place between them;
+    on a full map, the place where it overlaps the others least."""
+    if card is not None:
+        return _free_place(spots, radius, card, centre)
     ring = []
     for r, turn in ((radius, 0.0), (radius + 0.1, math.pi / 8)):
         for k in (0, 4, 2, 6, 1, 5, 3, 7):
@@ -97,6 +108,51 @@ def free_spot(spots: list[tuple[float, float]], *, radius: float = 0.34) -> tupl
     def room(c):
         return min(math.dist(c, p) for p in spots)
     return next((c for c in places if room(c) >= ROOM), None) or max(places, key=room)
+
+
+AIR = 0.08
+"""Air kept between two cards a new point is placed beside, as a part of a card's size."""
+
+
+def cells(card: tuple[float, float], centre: tuple[float, float] = (0.0, 0.0)) -> list[tuple[float, float]]:
+    """The places where cards of this size (parts of the map's width and height) sit
+    side by side with a little air, spread over the whole map, the central theme's
+    (its size, in the middle) left out: nearest the middle first, then from the top."""
+    w, h = (min(1.0, max(1e-3, float(v))) for v in card)
+    cols, rows = max(1, int(1 / (w * (1 + AIR)))), max(1, int(1 / (h * (1 + AIR))))
+    xs = [0.5] if cols == 1 else [w / 2 + (1 - w) * i / (cols - 1) for i in range(cols)]
+    ys = [0.5] if rows == 1 else [h / 2 + (1 - h) * j / (rows - 1) for j in range(rows)]
+    out = [(x, y) for y in ys for x in xs if _clear_of_centre((x, y), (w, h), centre)]
+    out.sort(key=lambda c: (round(math.hypot((c[0] - 0.5) / w, (c[1] - 0.5) / h), 6), -c[1], c[0]))
+    return out
+
+
+def _clear_of_centre(c, card, centre) -> bool:
+    (w, h), (cw, ch) = card, centre
+    return abs(c[0] - 0.5) >= (w + cw) / 2 + w * AIR / 2 or abs(c[1] - 0.5) >= (h + ch) / 2 + h * AIR / 2
+
+
+def _free_place(spots, radius, card, centre) -> tuple[float, float]:
+    w, h = (min(1.0, max(1e-3, float(v))) for v in card)
+    cw, ch = (max(0.0, float(v)) for v in centre)
+
+    def on_map(p):  # where the screen draws a card put at p: wholly on the map
+        return (min(max(p[0], w / 2), 1 - w / 2), min(max(p[1], h / 2), 1 - h / 2))
+    others = [on_map(p) for p in spots]
+    reach_x, reach_y = w * (1 + AIR), h * (1 + AIR)
+
+    def room(c) -> float:
+        """1 or more: clear of every card; less: how far it is from the nearest, in card sizes."""
+        return min((max(abs(c[0] - o[0]) / reach_x, abs(c[1] - o[1]) / reach_y) for o in others), default=9.0)
+    # the cells first (they pack the most cards), then a grid half a card apart between them
+    nx, ny = max(2, math.ceil(2 / w)), max(2, math.ceil(2 / h))
+    grid = [on_map((w / 2 + (1 - w) * i / (nx - 1), h / 2 + (1 - h) * j / (ny - 1)))
+            for j in range(ny) for i in range(nx)]
+    grid = [c for c in grid if _clear_of_centre(c, (w, h), (cw, ch))]
+    grid.sort(key=lambda c: (round(math.hypot((c[0] - 0.5) / w, (c[1] - 0.5) / h), 6), -c[1], c[0]))
+    places = cells((w, h), (cw, ch)) + grid or [on_map((0.5, 0.5 + radius))]
+    best = next((c for c in places if room(c) >= 1), None)
+    return best if best is not None else max(places, key=room)
 
 
 def linked(wall: Wall, a: str, b: str) -> bool:

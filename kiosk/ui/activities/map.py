@@ -23,7 +23,6 @@ The rules are the core's (``kiosk.core.map``): this view only asks and shows.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Optional
 
@@ -54,8 +53,10 @@ LINK_W = 7
 LINK = "↔"
 TRAY_HEAD = 84
 """Room for the tray's heading: two lines of small bold text at 1080p."""
-ROOMY = 12
-"""Cards on the map at full size; more share the room."""
+SIZES = ((CARD_W, 3), (200, 2))
+"""A card on the map at 1080p, (width, lines of text), largest first: the map takes the
+largest that has a place for every card side by side; two lines of 28 px text and
+the ↔ line are the least (more cards than that size has room for overlap)."""
 
 
 class MapView(WallView):
@@ -91,11 +92,37 @@ class MapView(WallView):
 
     @property
     def card_size(self) -> tuple[float, float]:
-        """A card on the map; with more than ROOMY of them they shrink together (to 80 %
-        at most, where two lines of text still show) so the story stays in sight."""
+        """A card on the map: as large as leaves a place for each of them (SIZES)."""
+        return self.size_for(self._on_map)
+
+    def size_for(self, n: int) -> tuple[float, float]:
+        """The size of n cards on the map: the largest of SIZES whose cells (the core's
+        places side by side, clear of the central theme) are n or more."""
         s = self.app.s
-        fit = 1.0 if self._on_map <= ROOMY else max(0.8, math.sqrt(ROOMY / self._on_map))
-        return CARD_W * s * fit, card_height(3, badge=True) * s * fit
+        _x, _y, mw, mh = self.map_rect
+        centre = self._centre_part()
+        for width, lines in SIZES:
+            w, h = width * s, card_height(lines, badge=True) * s
+            if len(rules.cells((w / mw, h / mh), centre)) >= n:
+                break
+        return w, h
+
+    def _centre_part(self) -> tuple[float, float]:
+        """The central theme with its frame, as parts of the map's width and height."""
+        _x, _y, mw, mh = self.map_rect
+        _cx, _cy, cw, ch = self.centre_rect
+        frame = 12 * self.app.s
+        return (cw + frame) / mw, (ch + frame) / mh
+
+    def free_spot(self) -> tuple[float, float]:
+        """Where a point put on the map by a tap goes: where its card overlaps no other
+        card and not the central theme, when the map has such a place (the core's rule,
+        given the sizes this screen draws)."""
+        self._layout()
+        spots = [i.map_at for i in rules.placed(self.wall)]
+        _x, _y, mw, mh = self.map_rect
+        w, h = self.size_for(len(spots) + 1)
+        return rules.free_spot(spots, card=(w / mw, h / mh), centre=self._centre_part())
 
     # -- geometry ------------------------------------------------------------------------
 
@@ -249,8 +276,7 @@ class MapView(WallView):
             self.refresh()
             return
         if item.map_at is None:  # in the tray: onto the map where there is room
-            spots = [i.map_at for i in rules.placed(wall)]
-            self._act(self.board.place, key, *rules.free_spot(spots))
+            self._act(self.board.place, key, *self.free_spot())
             return
         if not self.selected:
             self.selected = key
@@ -294,11 +320,10 @@ class MapView(WallView):
         self.composer.open()
 
     def new_point(self):
-        board, wall = self.board, self.wall
+        board = self.board
 
         def write(text: str):
-            spot = rules.free_spot([i.map_at for i in rules.placed(wall)])
-            return self._act(board.write, text, *spot) is not FAILED
+            return self._act(board.write, text, *self.free_spot()) is not FAILED
         style = self.styles.get(self.kind)
         self.composer = Composer(on_save=write, title=tr("An attention point"), limit=board.max_length,
                                  colour=style.colour if style else theme.NOTE_YELLOW)
