@@ -194,3 +194,24 @@ def test_a_failed_write_leaves_the_step_and_the_rounds_as_they_were(store, clock
     assert open(path).read() == on_disk             # neither the step nor the pause written
     assert igp(ws).running                          # memory went back with the file
     assert json.loads(on_disk)                      # still a good file
+
+
+def test_a_screen_built_before_an_older_undo_reads_the_stored_facts_again(store, clock, ned):
+    """The kiosk's one Undo walks back through several controllers: the rounds' own
+    Start, held by the screen that was shown first, lands on a later screen's Rounds."""
+    ws = at_igp(store, clock, ned)
+    first = igp(ws)
+    first.toggle()                                  # Start round (the first screen's controller)
+    clock.advance(15)
+    ws.next()
+    ws.previous()
+    shown = igp(ws)                                 # the screen built on coming back
+    assert shown.remaining() == 45 and not shown.running
+    ws.undo()
+    ws.undo()                                       # the Next undone: running again
+    clock.advance(5)
+    assert igp(ws).running and igp(ws).remaining() == 40
+    first.undo()                                    # the Start undone, by the first controller
+    shown.reload()                                  # what the screen's refresh does
+    assert not shown.running and shown.remaining() == 60 and not shown.started
+    assert shown.tick() == 0 and not igp(ws).started
