@@ -202,6 +202,9 @@ class TimelineView(WallView):
         self.ids.lanes.canvas.add(self._lanes)
         self._now_label = Label(text=tr("now"), bold=True, color=theme.ACCENT)
         self.ids.marks.add_widget(self._now_label)
+        self._tray_label = Label(text=tr("Drag a post-it down here to take it off the timeline"),
+                                 color=theme.MUTED, halign="center", valign="middle", opacity=0)
+        self.ids.marks.add_widget(self._tray_label)
         for year in self.line.years:
             b = KButton(markup=True, halign="center")
             b.year = year
@@ -316,6 +319,11 @@ class TimelineView(WallView):
         board.set_cards(cards)
         self._draw_lanes(col_w, tray_top, lane_bottom, lane_top)
         self._draw_periods(col_w)
+        tray = self._tray_label  # an empty tray says what it is for
+        tray.opacity = 0 if unplaced else 1
+        tray.font_size = theme.SMALL * s
+        tray.pos, tray.size = (ox, oy), (board.width, tray_top)
+        tray.text_size = tray.size
         placed = sum(counts.values())
         if self.pending is not None:
             name = self.pending["name"]
@@ -416,8 +424,9 @@ class TimelineView(WallView):
         if self.line.crowded(first, year):  # the rule is the core's (add_period refuses too)
             self.pending["first"] = None         # pick both years again (or cancel)
             self.refresh()
-            self.app.say(tr("Three headings already cover one of these years: choose other years, "
-                            "or take a heading away first."), "error")
+            self.app.say(tr(
+                "Three headings already cover one of these years: choose other years, or take a heading away first."
+            ), "error")
             return
         self.pending = None
         if self.app.act(self.line.add_period, name, first, year, undo=self.line) is FAILED:
