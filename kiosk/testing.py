@@ -92,6 +92,18 @@ def window_size(width: int, height: int) -> None:
     EventLoop.idle()
 
 
+def screenshot_driver(size: str = "1920x1080", lang: str = "en", now: float = 1_800_000_000.0) -> "Driver":
+    """A kiosk on a virtual screen of ``size`` ("WxH"), with a fresh data folder and a
+    test clock: where the test files' screenshot scripts start (call it before Kivy is
+    imported; ``close()`` the driver when done)."""
+    w, h = (int(x) for x in size.split("x"))
+    virtual_display(w + 80, h + 80)
+    prepare_kivy(w, h)
+    from kiosk.core.clock import FakeClock
+
+    return Driver(Path(tempfile.mkdtemp()) / "data", clock=FakeClock(now), lang=lang)
+
+
 class Driver:
     """One kiosk app in the process-wide window, and a finger to use it."""
 

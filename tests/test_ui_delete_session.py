@@ -146,19 +146,12 @@ def test_six_waiting_show_four_and_say_more_and_the_screen_still_fits_in_danish(
 
 def _shoot(size: str) -> list:
     import sys
-    import tempfile
 
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "tests"))
     from kiosk import testing
 
-    w, h = (int(x) for x in size.split("x"))
-    testing.virtual_display(w + 80, h + 80)
-    testing.prepare_kivy(w, h)
-    from kiosk.core.clock import FakeClock
-    from kiosk.testing import Driver
-
-    k = Driver(Path(tempfile.mkdtemp()) / "data", clock=FakeClock(1_800_000_000.0), lang="en")
+    k = testing.screenshot_driver(size, lang="en")
     out = ROOT / "screenshots" / "delete"
     try:
         two_waiting(k.app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.core.rate import TABLE as RATES, Rating
-from kiosk.core.rounds import TABLE as ROUNDS, Rounds
+from kiosk.core.rounds import Rounds
 
 pytestmark = pytest.mark.window
 
@@ -244,21 +244,13 @@ def _shoot(size: str) -> list:
     """The rounds and rate steps of NED and APU with a realistic state, in Norwegian."""
     import random
     import sys
-    import tempfile
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
     sys.path.insert(0, str(root))
     from kiosk import testing
 
-    w, h = (int(x) for x in size.split("x"))
-    testing.virtual_display(w + 80, h + 80)
-    testing.prepare_kivy(w, h)
-    from kiosk.core.clock import FakeClock
-    from kiosk.testing import Driver
-
-    clock = FakeClock(1_800_000_000.0)
-    k = Driver(Path(tempfile.mkdtemp()) / "data", clock=clock, lang="nb")
+    k = testing.screenshot_driver(size, lang="nb")
     out = root / "screenshots" / "rounds_rate"
     shots = []
     try:

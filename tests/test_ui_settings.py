@@ -122,20 +122,14 @@ def test_settings_fit_1080p_in_danish_with_four_waiting_sessions(kiosk):
 
 def _shoot(size: str) -> list:
     import sys
-    import tempfile
 
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "tests"))
     from kiosk import testing
 
-    w, h = (int(x) for x in size.split("x"))
-    testing.virtual_display(w + 80, h + 80)
-    testing.prepare_kivy(w, h)
-    from kiosk.core.clock import FakeClock
-    from kiosk.testing import Driver
+    k = testing.screenshot_driver(size, lang="da")
     from test_ui_delete_session import two_waiting
 
-    k = Driver(Path(tempfile.mkdtemp()) / "data", clock=FakeClock(1_800_000_000.0), lang="da")
     out = ROOT / "screenshots" / "settings"
     try:
         two_waiting(k.app)

@@ -124,20 +124,13 @@ def test_more_names_than_the_column_holds_end_in_a_count(kiosk):
 
 def _shoot(size: str) -> list:
     import sys
-    import tempfile
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
     sys.path.insert(0, str(root))
     from kiosk import testing
 
-    w, h = (int(x) for x in size.split("x"))
-    testing.virtual_display(w + 80, h + 80)
-    testing.prepare_kivy(w, h)
-    from kiosk.core.clock import FakeClock
-    from kiosk.testing import Driver
-
-    k = Driver(Path(tempfile.mkdtemp()) / "data", clock=FakeClock(1_800_000_000.0), lang="nb")
+    k = testing.screenshot_driver(size, lang="nb")
     out = root / "screenshots" / "signup"
     shots = []
     try:
