@@ -110,7 +110,7 @@ def lane_cards(v):
             and v.line.wall.item(c.key).year is not None]
 
 
-def check_headings(k, v, names: list[str]):
+def check_headings(k, v, names: list[str], least_h: float = 52, least_px: float = 28):
     """Every heading on screen, in its own row, readable, tappable, clear of the others
     and of every lane and card."""
     s = k.app.s
@@ -128,8 +128,8 @@ def check_headings(k, v, names: list[str]):
     for pid, (x, y, w, h) in rects.items():
         btn, p = v.period_buttons[pid], periods[pid]
         assert btn.text == p.name and btn.get_root_window() is not None
-        assert btn.font_size >= 28 * s - 0.5                   # the body size
-        assert h >= 52 * s - 0.5 and w >= col_w - 6 * s - 0.5  # a finger's target, a year wide at least
+        assert btn.font_size >= least_px * s - 0.5             # the body size
+        assert h >= least_h * s - 0.5 and w >= col_w - 6 * s - 0.5  # a finger's target, a year wide at least
         assert y >= lanes_top - 0.5                            # over the lanes, never on them
         assert y + h <= board.to_window(board.x, board.top)[1] + 0.5
         # it spans its own years
@@ -185,6 +185,36 @@ def test_three_overlapping_headings_stack_in_rows_clear_of_each_other_and_of_the
     k.tap("undo")                                               # undo takes it away again
     assert [p.name for p in fresh_line(k).periods()].count("Omorganisering") == 0
     check_headings(k, v, ["Fusionen", "Ny leder", "Corona", "Sparerunde"])
+
+
+def test_band_heights_and_four_rows_stored_before_the_rule_still_do_not_overlap(kiosk):
+    """One row gets a finger's 80 px, two 64, three 52; four (stored before the rule,
+    or by hand) share the room of three instead of covering each other or the lanes."""
+    from kiosk.ui.activities.timeline import band_layout
+
+    assert band_layout(0, False) == (0, 0, 0) and band_layout(0, True) == (40, 0, 40)
+    assert band_layout(1, False) == (80, 80, 0) and band_layout(2, True) == (40 + 2 * 64 + 4, 64, 40)
+    three = band_layout(3, False)[0]
+    assert three == 3 * 52 + 2 * 4 and band_layout(5, False)[0] == pytest.approx(three)
+    k = kiosk
+    v = open_timeline(k, 10)
+    forty_notes(k, v)
+    y = v.line.years
+    sid = k.app.workshop.session.id
+    for name, first, last in (("A", y[2], y[5]), ("B", y[3], y[6]), ("C", y[4], y[4]), ("D", y[4], y[8])):
+        k.app.store.insert(sid, PERIODS, {"step": "tidslinje", "name": name, "first": first, "last": last,
+                                          "deleted": False})
+    ws = k.app.workshop                                          # the step opened afresh reads them
+    k.app.act(ws.go_to, 0, undo=ws)
+    k.frames(2)
+    k.app.act(ws.go_to, 1, undo=ws)
+    k.frames(4)
+    v = k.find("activity").children[0]
+    assert sorted(v.line.period_rows().values()) == [0, 1, 2, 3]
+    rects = check_headings(k, v, ["A", "B", "C", "D"], least_h=38, least_px=18)   # smaller, still whole
+    assert all(r[3] < 52 * k.app.s for r in rects.values())
+    _, _, bottom, top = v.geometry()
+    assert top - bottom >= 150 * k.app.s
 
 
 def rendered_texts(board) -> set[str]:
@@ -264,9 +294,14 @@ def test_forty_notes_and_three_rows_of_headings_at_4k_and_a_drag_of_a_small_lane
         line.add_period("Fusionen", y[4], y[7])
         line.add_period("Ny leder", y[6], y[9])
         line.add_period("Corona", y[7], y[8])
+        line.add_period("Covid", y[12], y[12])             # one year of fifteen: the whole name
         k.app.revision += 1
         k.frames(3)
-        check_headings(k, v, ["Fusionen", "Ny leder", "Corona"])
+        check_headings(k, v, ["Fusionen", "Ny leder", "Corona", "Covid"])
+        from kiosk.ui.text import _width
+
+        for pid, btn in v.period_buttons.items():
+            assert _width(btn.text, btn.font_size, bold=True) <= btn.text_size[0]   # not shortened
         assert v.lane_px == 22
         assert len([c for c in v.ids.board.cards.values() if line.wall.item(c.key).year is None]) == 6
         for b in v.year_buttons.values():

@@ -386,9 +386,11 @@ class TimelineView(WallView):
         row_h = self.band()[1]
         for p in self.line.periods():
             x, y, w, h = self.heading_rect(p, rows[p.id])
-            size = min(heading_size(p.name, w - 20 * s, s, big=theme.NOTE, least=LANE_MIN_PX), row_h * 0.5)
-            btn = KButton(text=p.name, face=theme.ACCENT_DARK, font_size=size, shorten=True)
-            btn.pos, btn.size = (ox + x, oy + y), (w, h)  # after the kv rule's height
+            # 28 px where the name fits its years, down to 22 px in a narrow one; "…" past that
+            size = min(heading_size(p.name, w - 10 * s, s, big=theme.NOTE, least=LANE_MIN_PX), row_h - 20 * s)
+            btn = KButton(text=p.name, face=theme.ACCENT_DARK, shorten=True)
+            btn.pos, btn.size = (ox + x, oy + y), (w, h)  # after the kv rule's height and font
+            btn.font_size, btn.text_size = size, (w - 10 * s, None)  # a one-year heading needs its width
             btn.period = p.id
             btn.bind(on_release=lambda w: self.tap_period(w.period))
             self.period_buttons[p.id] = btn
