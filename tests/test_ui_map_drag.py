@@ -265,6 +265,55 @@ def test_a_card_carried_into_the_tray_takes_its_links_off_the_map(kiosk):
     assert "2 on the map · 1 links" == view.status
 
 
+# -- lines under the theme and under a third card --------------------------------------------
+
+def blend(top, alpha, below):
+    return tuple(alpha * t + (1 - alpha) * b for t, b in zip(top[:3], below[:3]))
+
+
+def test_a_link_passing_the_theme_or_a_third_card_shows_faintly_across_it_not_on_its_ends(kiosk):
+    from kiosk.ui.activities.map import THROUGH
+
+    k = kiosk
+    view, (a, b, c) = a_map(k, spots=((0.1, 0.5), (0.9, 0.5), (0.5, 0.12)), links=((0, 1),))
+    board = view.ids.board
+    k.app.act(view.board.set_centre, "Tone", undo=view.board)      # a short theme: its word in the middle
+    k.frames(2)
+    cx, cy, cw, ch = view.centre_rect
+    ab = line_of(view, a, b)
+    y_at = lambda x: ab[0][1] + (ab[1][1] - ab[0][1]) * (x - ab[0][0]) / (ab[1][0] - ab[0][0])  # noqa: E731
+    x = window_xy(board, cx + 24, 0)[0]                            # inside the theme, clear of its word
+    seen = pixel(k, x, y_at(x))
+    face = view.ids.centre.face
+    assert near(seen, blend(theme.ACCENT, THROUGH, face), tol=0.05)  # faint: it passes, it is no link to it
+    assert not near(seen, theme.ACCENT) and not near(seen, face)
+    ax, ay, aw, ah = board.cards[a].rect                           # on its own ends: the card, untouched
+    x = window_xy(board, ax + aw / 2 + 25, 0)[0]
+    assert near(pixel(k, x, y_at(x)), board.cards[a].colour, tol=0.03)
+
+    mx, my, mw, mh = view.map_rect                                  # carry a and b down: the link runs under c
+    for key, at in ((a, 0.08), (b, 0.92)):
+        k.drag(rest_centre(k, view, key), window_xy(board, mx + mw * at, my + mh * 0.12))
+    assert fresh(k).item(a).map_at[1] == pytest.approx(0.12, abs=0.03)
+    ab = line_of(view, a, b)
+    rx, ry, rw, rh = board.cards[c].rect
+    assert ry < y_at(window_xy(board, rx, 0)[0]) - board.y < ry + rh  # c lies across the line a–b
+    x = window_xy(board, rx + rw - 18, 0)[0]                       # its right edge, clear of its text
+    assert near(pixel(k, x, y_at(x)), blend(theme.ACCENT, THROUGH, board.cards[c].colour), tol=0.05)
+
+    finger = k.touch(*rest_centre(k, view, b))                     # the faint part follows a finger too
+    finger.touch_down()
+    move(k, finger, rest_centre(k, view, b), window_xy(board, mx + mw * 0.8, my + mh * 0.75))
+    through = next(line for p, q, _l, line in view._lines if {p, q} == {a, b}).points
+    centre, (lx, ly, lw, lh) = line_of(view, a, b)[1], lifted_rect(view, b)
+    end = min(((through[0], through[1]), (through[2], through[3])), key=lambda e: math.dist(e, centre))
+    end = window_xy(board, end[0] - board.x, end[1] - board.y)
+    on_edge = (abs(end[0] - lx) < 1 or abs(end[0] - lx - lw) < 1 or abs(end[1] - ly) < 1 or abs(end[1] - ly - lh) < 1)
+    assert on_edge and lx - 1 <= end[0] <= lx + lw + 1 and ly - 1 <= end[1] <= ly + lh + 1  # at the carried card's edge
+    finger.touch_up()
+    k.frames(2)
+
+
 # -- screenshots: python -m tests.test_ui_map_drag 1920x1080 (or 3840x2160) -------------------
 
 STORY = ["Hyppige lederskift", "Teammøder bliver aflyst", "Travlhed om morgenen", "Nye kolleger uden oplæring",

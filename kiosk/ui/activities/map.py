@@ -23,6 +23,7 @@ The rules are the core's (``kiosk.core.map``): this view only asks and shows.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Optional
 
@@ -50,6 +51,9 @@ CARD_W = 240
 CENTRE_W, CENTRE_H = 380, 150
 LINK_W = 7
 """A link's line width at 1080p: readable from across the room."""
+THROUGH = 0.45
+"""How much of a link shows across the central theme or a third card it passes (drawn
+over them): enough to see that it passes, little enough to leave their text readable."""
 LINK = "↔"
 TRAY_HEAD = 84
 """Room for the tray's heading: two lines of small bold text at 1080p."""
@@ -84,8 +88,8 @@ class MapView(WallView):
         """Where each post-it on the map has its centre at rest (board coordinates)."""
         self._carried: dict[str, tuple[float, float]] = {}
         """Where the post-its fingers carry now have their centres."""
-        self._lines: list[tuple[str, str, Line]] = []
-        """The drawn links: (one end's key, the other's, its line)."""
+        self._lines: list[tuple[str, str, Line, Line]] = []
+        """The drawn links: (one end's key, the other's, its line, its faint part over the cards)."""
         board = self.ids.board
         board.bind(on_tap=lambda _b, key: self.tap(key), on_drop=self._dropped, on_carry=self._carry,
                    size=lambda *_: self.refresh(), pos=lambda *_: self.refresh())
@@ -222,11 +226,14 @@ class MapView(WallView):
             x, y, w, h = self.map_rect
             RoundedRectangle(pos=(x + ox, y + oy), size=(w, h), radius=[16 * s])
             Color(*theme.ACCENT)
-            self._lines = []
-            for a, b in links:
-                if a in self._rest and b in self._rest:
-                    line = Line(points=self._ends(a, b), width=LINK_W * s, cap="round")
-                    self._lines.append((a, b, line))
+            under = [(a, b, Line(points=self._ends(a, b), width=LINK_W * s, cap="round"))
+                     for a, b in links if a in self._rest and b in self._rest]
+        over = self.ids.over  # a link that passes the theme or a card shows faintly across it
+        over.canvas.clear()
+        with over.canvas:
+            Color(*theme.ACCENT[:3], THROUGH)
+            self._lines = [(a, b, line, Line(points=self._between(a, b), width=LINK_W * s, cap="none"))
+                           for a, b, line in under]
         cx, cy, cw, ch = self.centre_rect
         button = self.ids.centre
         button.pos, button.size = (cx + ox, cy + oy), (cw, ch)
@@ -248,6 +255,18 @@ class MapView(WallView):
         (ax, ay), (bx, by) = self._centre_of(a), self._centre_of(b)
         return [ax + ox, ay + oy, bx + ox, by + oy]
 
+    def _between(self, a: str, b: str) -> list[float]:
+        """The part of a link's line between the edges of its two cards (nothing when they
+        overlap): drawn faintly over everything, so a line that passes under the theme or
+        a third card is not taken for a link to it."""
+        ax, ay, bx, by = self._ends(a, b)
+        dx, dy = bx - ax, by - ay
+        w, h = self.card_size
+        t = min(w / 2 / abs(dx) if dx else math.inf, h / 2 / abs(dy) if dy else math.inf)
+        if 2 * t >= 1:
+            return []
+        return [ax + dx * t, ay + dy * t, bx - dx * t, by - dy * t]
+
     def _carry(self, _board, key: str, x, y):
         """A finger moved a post-it (x, y: its centre now) or let it go (None): its links follow."""
         if x is None:
@@ -255,13 +274,14 @@ class MapView(WallView):
                 return
         else:
             self._carried[key] = (x, y)
-        for a, b, line in self._lines:
+        for a, b, line, through in self._lines:
             if key in (a, b):
                 line.points = self._ends(a, b)
+                through.points = self._between(a, b)
 
     def link_lines(self) -> list[tuple[str, str, list[float]]]:
-        """The links as drawn: (key, key, [x1, y1, x2, y2] where the board's own position is given)."""
-        return [(a, b, list(line.points)) for a, b, line in self._lines]
+        """The links as drawn: (key, key, [x1, y1, x2, y2] in the coordinates of the board's pos)."""
+        return [(a, b, list(line.points)) for a, b, line, _through in self._lines]
 
     # -- intents ---------------------------------------------------------------------------
 
