@@ -117,6 +117,7 @@ def check_headings(k, v, names: list[str], least_h: float = 52, least_px: float 
     board = v.ids.board
     col_w, tray_top, bottom, top = v.geometry()
     periods = {p.id: p for p in fresh_line(k).periods()}
+    rows = fresh_line(k).period_rows()
     assert sorted(p.name for p in periods.values()) == sorted(names)
     assert set(v.period_buttons) == set(periods)
     rects = {pid: window_rect(b) for pid, b in v.period_buttons.items()}
@@ -138,9 +139,16 @@ def check_headings(k, v, names: list[str], least_h: float = 52, least_px: float 
         assert first <= x <= first + 4 * s and last - 4 * s <= x + w <= last
         for c in board.cards.values():                        # no post-it under a heading
             assert not overlap((x, y, w, h), board_rect_to_window(board, c.rect)), (p.name, c.text)
+    tops = v.lane_tops()
     for c in lane_cards(v):                                   # and every lane card in its lane
         cx, cy, cw, ch = c.rect
-        assert cy >= bottom - 0.5 and cy + ch <= top + 0.5
+        year = v.line.wall.item(c.key).year
+        assert cy >= bottom - 0.5 and cy + ch <= tops[year] + 0.5
+        covering = [r for pid, r in rows.items() if periods[pid].first <= year <= periods[pid].last]
+        if not covering:                                      # no heading over it: the band's room is its own
+            assert tops[year] >= board.height - (48 * s if v.future else 0) - 0.5
+        else:
+            assert tops[year] == pytest.approx(top) or tops[year] > top
     return rects
 
 

@@ -243,6 +243,23 @@ class TimelineView(WallView):
         lane_top = board.height - band_h - (GAP * s if band_h else 0)
         return col_w, tray_top, lane_bottom, lane_top
 
+    def lane_tops(self) -> dict[int, float]:
+        """Where each year's lane ends at the top (board coordinates): under the lowest
+        heading over that year, so a year no heading covers keeps the band's room."""
+        board, s = self.ids.board, self.app.s
+        _h, row_h, now_h, _n = self.band()
+        rows = self.line.period_rows()
+        deepest = {y: -1 for y in self.line.years}
+        for p in self.line.periods():
+            for y in range(p.first, p.last + 1):
+                if y in deepest:
+                    deepest[y] = max(deepest[y], rows[p.id])
+        tops = {}
+        for y, row in deepest.items():
+            used = now_h + (row + 1) * row_h + max(0, row) * ROW_GAP * s
+            tops[y] = board.height - used - (GAP * s if used else 0)
+        return tops
+
     def heading_rect(self, period, row: int) -> tuple[float, float, float, float]:
         """A heading's rect in board coordinates: over its years, in its row of the band."""
         board, s = self.ids.board, self.app.s
@@ -279,8 +296,10 @@ class TimelineView(WallView):
         px = lane_text_px(card_w, s, mark=not narrow and any(st.mark for st in self.styles.values()))
         self.lane_px = px
         f = px / theme.NOTE
+        tops = self.lane_tops()
         for i, year in enumerate(line.years):
             x = i * col_w + LANE_INSET * s
+            lane_top = tops[year]
             notes = line.on(year)
             rects, covered, hidden = lane_rects(len(notes), x, lane_bottom, lane_top, card_w, s * f)
             more = self.more_labels[year]
@@ -290,7 +309,7 @@ class TimelineView(WallView):
                 more.font_size = 30 * s
                 more.texture_update()
                 more.size = more.texture_size
-                more.pos = (ox + x + (col_w - more.width) / 2, oy + lane_top - 38 * s)
+                more.pos = (ox + i * col_w + (col_w - more.width) / 2, oy + lane_top - 38 * s)
                 more.opacity = 1
             else:
                 more.text, more.opacity = "", 0
@@ -317,7 +336,7 @@ class TimelineView(WallView):
             cards.append(more_card(rects[-1], more))
         board.text_scales = scales
         board.set_cards(cards)
-        self._draw_lanes(col_w, tray_top, lane_bottom, lane_top)
+        self._draw_lanes(col_w, tray_top, lane_bottom)
         self._draw_periods(col_w)
         tray = self._tray_label  # an empty tray says what it is for
         tray.opacity = 0 if unplaced else 1
@@ -343,7 +362,7 @@ class TimelineView(WallView):
         return Card(key=note.key, text=note.text, rect=rect, colour=style.colour,
                     mark="" if narrow else style.mark, text_h=text_h)
 
-    def _draw_lanes(self, col_w, tray_top, lane_bottom, lane_top):
+    def _draw_lanes(self, col_w, tray_top, lane_bottom):
         board, s = self.ids.board, self.app.s
         ox, oy = board.pos
         g = self._lanes
