@@ -9,7 +9,8 @@ year shows all its notes large. Period headings run over the years at the top:
 *+ Period* asks for the name on the big keyboard, then for the first and the
 last year (two taps); a tap on a heading offers to take it away. Overlapping
 headings stack in rows of their own (``kiosk.core.timeline.period_rows``; at most
-three cover one year), above the lanes and never over them. In the
+three cover one year: 80 px for one row, 64 for two, 52 for three), above the lanes
+and never over them; a year's lane reaches up to the lowest heading over it. In the
 past-and-future variant a dashed line with "now" marks where the future starts.
 The rule for this step (no comments while placing) stays in sight at the top.
 
