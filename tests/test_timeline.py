@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from kiosk.core.timeline import Timeline, span, this_year
