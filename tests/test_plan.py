@@ -191,3 +191,31 @@ def test_the_session_starts_with_the_planned_snapshot_and_the_file_is_untouched(
     assert [p.minutes for p in again.method.phases()] == [10, 15, 40, 14, 50, 10]
     assert ws.planned_end() == plan.ends_at(clock.now()) == clock.now() + 139 * 60
     assert TRIVSEL.read_bytes() == before and load_method(TRIVSEL) == method
+
+
+# -- the draft kept before Start ----------------------------------------------------------
+
+def test_a_draft_keeps_only_the_changes_and_comes_back_whole(method):
+    from kiosk.core.plan import draft_for
+
+    plan = Plan.of(method).change("refleksion", 5).change("mulighedsrum", -5).switch("afstemning", False)
+    draft = plan.to_draft()
+    assert draft == {"minutes": {"refleksion": 15.0, "mulighedsrum": 15.0}, "off": ["afstemning"]}
+    back = Plan.of(method).with_draft(draft)
+    assert back == plan and back.changed_steps() == plan.changed_steps()
+    stored = {"method": method.id, "team": "Køkkenet", "at": 1000.0, **draft}
+    assert draft_for(stored, method.id, 1000.0 + 3600) == stored
+    assert draft_for(stored, "apu", 1000.0 + 3600) is None                 # another method
+    assert draft_for(stored, method.id, 1000.0 + 13 * 3600) is None        # another day
+    assert draft_for(stored, method.id, 500.0) is None                     # a clock set back
+    for bad in (None, [], {"method": method.id}, {**stored, "at": True}, {**stored, "team": 5}):
+        assert draft_for(bad, method.id, 1000.0) is None
+
+
+def test_a_draft_the_method_no_longer_allows_is_applied_where_it_still_fits(method):
+    draft = {"minutes": {"refleksion": 15, "gone": 5, "mulighedsrum": 9999, "velkomst": "x"},
+             "off": ["velkomst", "afstemning", "nope"]}
+    plan = Plan.of(method).with_draft(draft)
+    assert plan.minutes_of("refleksion") == 15 and plan.minutes_of("mulighedsrum") == 20
+    assert plan.off == frozenset({"afstemning"})        # velkomst is not optional
+    assert Plan.of(method).with_draft({"minutes": [1, 2], "off": None}) == Plan.of(method)

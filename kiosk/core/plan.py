@@ -175,12 +175,53 @@ class Plan:
         """Back to the guide's times, every step on."""
         return Plan(self.guide, {s.id: s.minutes for s in self.guide.steps}, _floors=self._floors)
 
+    # -- a draft kept over a walk-away or a power cut -------------------------------------
+
+    def to_draft(self) -> dict:
+        """Only what differs from the guide, so a changed method file still applies."""
+        return {"minutes": {sid: self.minutes_of(sid) for sid in self.changed_steps() if sid not in self.off},
+                "off": sorted(self.off)}
+
+    def with_draft(self, draft: dict) -> Plan:
+        """This plan with a stored draft applied, change by change; a change the method
+        no longer allows (a step gone, new bounds) is left out, never an error."""
+        plan = self
+        for sid in draft.get("off") or ():
+            try:
+                plan = plan.switch(sid, False)
+            except (PlanError, TypeError):
+                pass
+        minutes = draft.get("minutes")
+        for sid, m in (minutes.items() if isinstance(minutes, dict) else ()):
+            try:
+                plan = plan.set_minutes(sid, m)
+            except (PlanError, TypeError):
+                pass
+        return plan
+
     # -- the snapshot the session starts with -----------------------------------------
 
     def method(self) -> Method:
         """The guide with the planned lengths and without the steps switched off."""
         steps = tuple(_planned(s, self.minutes_of(s.id)) for s in self.guide.steps if self.is_on(s.id))
         return replace(self.guide, steps=steps, path="")
+
+
+DRAFT_HOURS = 12
+"""A draft older than this is a different day's meeting: the team screen starts clean."""
+
+
+def draft_for(stored, method_id: str, now: float) -> dict | None:
+    """The stored draft ({"method", "team", "minutes", "off", "at"}) when it is for this
+    method and fresh, else None. Anything malformed counts as no draft."""
+    if not isinstance(stored, dict) or stored.get("method") != method_id:
+        return None
+    at = stored.get("at")
+    if not isinstance(at, (int, float)) or isinstance(at, bool) or not 0 <= now - at <= DRAFT_HOURS * 3600:
+        return None
+    if not isinstance(stored.get("team", ""), str):
+        return None
+    return stored
 
 
 def _planned(step: Step, minutes: float) -> Step:

@@ -7,6 +7,7 @@ workshop on the planned snapshot of the method; the method file is never touched
 
 from __future__ import annotations
 
+import logging
 import time
 
 from kivy.app import App
@@ -14,13 +15,16 @@ from kivy.properties import ListProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 from kivy.utils import escape_markup
 
-from kiosk.core.plan import Plan
+from kiosk.core.plan import Plan, draft_for
 from kiosk.core.session import TEAM_MAX
 from kiosk.core.workshop import Workshop, prepared_kinds
 from kiosk.i18n import tr
+from kiosk.store import StoreError
 from kiosk.ui import keyboard  # noqa: F401  (registers the keyboard's kv rules)
 from kiosk.ui.picker import duration
 from kiosk.ui.widgets import sym
+
+log = logging.getLogger("kiosk")
 
 
 def plan_summary(plan: Plan, now: float) -> str:
@@ -32,6 +36,7 @@ def plan_summary(plan: Plan, now: float) -> str:
 
 
 class TeamScreen(Screen):
+    _quiet = False
     method = ObjectProperty(None, allownone=True)
     plan = ObjectProperty(None, allownone=True)
     """The facilitator's plan for this method (the guide's until adjusted)."""
@@ -42,9 +47,21 @@ class TeamScreen(Screen):
     prepare_face = ListProperty([0.44, 0.26, 0.36, 1])
 
     def prepare(self, method):
+        app = App.get_running_app()
+        self._quiet = True  # nothing to save while the screen is being set up
+        draft = None
+        if app.store is not None:
+            try:
+                draft = draft_for(app.store.get_state("draft"), method.id, app.clock.now())
+            except StoreError:
+                draft = None
         self.method = method
-        self.plan = Plan.of(method)
-        self.ids.name.text = ""
+        plan = Plan.of(method)
+        self.plan = plan.with_draft(draft) if draft else plan
+        self.ids.name.text = (draft or {}).get("team", "")[:TEAM_MAX]
+        self._quiet = False
+        if draft and (self.ids.name.text or self.plan.changed):
+            app.say(tr("The team's name and the times from before are back."))
         kinds = prepared_kinds(method)
         if kinds:
             from kiosk.ui.activities.notes import COLOURS
@@ -64,6 +81,41 @@ class TeamScreen(Screen):
 
     def on_plan(self, *args):
         self.tick()
+        self.save_draft()
+
+    def on_leave(self, *args):
+        self.save_draft()
+
+    def save_draft(self):
+        """Keep the typed name and the adjusted times in kiosk.json, so walking away
+        (the board comes back) or a power cut before Start loses nothing; gone once the
+        session exists. A failed write costs only the draft, so it is logged, not shown."""
+        app = App.get_running_app()
+        if self._quiet or self.method is None or self.plan is None or app.store is None:
+            return
+        text = self.ids.name.text
+        if text.strip() or self.plan.changed:
+            self._store_draft({"method": self.method.id, "team": text, **self.plan.to_draft(),
+                               "at": app.clock.now()})
+            return
+        try:
+            stored = app.store.get_state("draft")
+        except StoreError:
+            return
+        if isinstance(stored, dict) and stored.get("method") == self.method.id:
+            self._store_draft(None)  # emptied here; another method's draft stays
+
+    def _store_draft(self, value):
+        app = App.get_running_app()
+        try:
+            app.store.set_state("draft", value)
+        except StoreError as e:
+            log.warning("the team screen's draft was not stored: %s", e)
+
+    def _made(self):
+        """The session exists: the draft has done its job."""
+        self._quiet = True
+        self._store_draft(None)
 
     def tick(self):
         """The planned end moves with the clock while the team is named."""
@@ -102,7 +154,8 @@ class TeamScreen(Screen):
 
     def start(self):
         app = App.get_running_app()
-        app.start_workshop(self.planned_method(), self.ids.name.text)
+        if app.start_workshop(self.planned_method(), self.ids.name.text):
+            self._made()
 
     def prepare_notes(self):
         """Make the session without starting it and open the prepare screen for its notes
@@ -114,6 +167,7 @@ class TeamScreen(Screen):
                           app.lang)
         if session is FAILED:
             return
+        self._made()
         app.dismiss_notice()
         if app.screen("prepare").open(session.id, back="team"):
             app.show("prepare")
