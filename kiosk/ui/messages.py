@@ -152,6 +152,7 @@ _REFUSALS.update({
     "period_empty": N_("Give the period a name first."),
     "period_long": N_("A period heading is at most 40 characters."),
     "unknown_period": N_("That heading is no longer on the timeline."),
+    "period_crowded": N_("Three headings already cover one of these years: choose other years, or take a heading away first."),  # noqa: E501
 })
 
 # notes prepared before the workshop (kiosk.core.workshop.Workshop.prepare)

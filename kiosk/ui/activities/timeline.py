@@ -35,7 +35,7 @@ from kivy.utils import escape_markup
 
 from kiosk.core.timeline import Timeline
 from kiosk.i18n import tr
-from kiosk.ui import theme
+from kiosk.ui import messages, theme
 from kiosk.ui.activities.notes import Style, WallView
 from kiosk.ui.activities.sort import LINE_H, fit_grid, heading_size, more_card, overflow
 from kiosk.ui.app import FAILED
@@ -446,9 +446,7 @@ class TimelineView(WallView):
         if self.line.crowded(first, year):  # the rule is the core's (add_period refuses too)
             self.pending["first"] = None         # pick both years again (or cancel)
             self.refresh()
-            self.app.say(tr(
-                "Three headings already cover one of these years: choose other years, or take a heading away first."
-            ), "error")
+            self.app.say(messages.refusal("period_crowded"), "error")
             return
         self.pending = None
         if self.app.act(self.line.add_period, name, first, year, undo=self.line) is FAILED:
