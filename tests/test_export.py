@@ -554,3 +554,39 @@ def test_notes_csv_decimals_follow_the_separator(store, clock, sid):
     en = csv_rows(export.render(export.document(store, sid, clock=clock, lang="en"), "notes.csv"), ",")
     col_da, col_en = da[0].index("Indflydelse"), en[0].index("Influence")
     assert "0,80" in [r[col_da] for r in da[1:]] and "0.80" in [r[col_en] for r in en[1:]]
+
+
+def test_a_document_is_one_moment_while_the_kiosk_keeps_writing(store, clock, method):
+    """A writer adds a post-it, then an action grown from it (two writes, as the screen
+    does). Every document made meanwhile shows each action with the note behind it:
+    never an action from after a tap beside a wall from before it."""
+    import threading
+
+    ws = Workshop.start(store, clock, method, "Køkkenet", lang="da")
+    sid = ws.session.id
+    wall, plan = Wall(store, sid, clock), ActionPlan(store, sid, clock)
+    stop = threading.Event()
+    written = []
+
+    def writer():
+        for i in range(60):
+            if stop.is_set():
+                break
+            note = wall.add_note("godt", f"Idé nummer {i}", step="refleksion")
+            plan.add(f"n{note.id}", "")
+            written.append(i)
+
+    t = threading.Thread(target=writer)
+    t.start()
+    docs = []
+    try:
+        while t.is_alive() or not docs:
+            docs.append(export.document(store, sid, clock=clock))
+    finally:
+        stop.set()
+        t.join()
+    assert len(written) == 60 and len(docs) > 1
+    for doc in docs:
+        notes = {n["text"] for n in doc["notes"]}
+        for a in doc["actions"]:
+            assert a["behind"] is not None and a["behind"]["notes"][0] in notes, a

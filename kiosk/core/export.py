@@ -128,17 +128,18 @@ def document(store, session_id: Optional[str], *, clock, lang: Optional[str] = N
     or else the kiosk's saved language. A session is in its own language unless
     ``lang`` says otherwise. Raises ExportError('unknown_session').
     """
-    if session_id is None:
-        return _board_document(store, clock, lang)
-    try:
-        session = store.load_session(session_id)
-    except StoreError as exc:
-        if exc.kind == "invalid":
-            raise ExportError("unknown_session") from exc
-        raise
-    if session is None:
-        raise ExportError("unknown_session")
-    return _session_document(store, session, clock, lang)
+    with store.snapshot():  # every read below sees the same moment
+        if session_id is None:
+            return _board_document(store, clock, lang)
+        try:
+            session = store.load_session(session_id)
+        except StoreError as exc:
+            if exc.kind == "invalid":
+                raise ExportError("unknown_session") from exc
+            raise
+        if session is None:
+            raise ExportError("unknown_session")
+        return _session_document(store, session, clock, lang)
 
 
 def _kiosk_lang(store) -> str:

@@ -533,6 +533,14 @@ class Store:
             return [{**doc, "doc_id": int(i)} for i, doc in sorted(raw.items(), key=lambda kv: int(kv[0]))]
 
     @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Hold writers off while several reads must agree: an export reads a session's
+        notes, votes and actions as of one moment, not a wall from before a tap and its
+        actions from after it. Reads are in memory, so writers wait milliseconds."""
+        with self._lock:
+            yield
+
+    @contextmanager
     def batch(self, session_id: str) -> Iterator[None]:
         """Several changes to one session, written as ONE file write at the end.
 
