@@ -185,7 +185,7 @@ def test_let_go_where_nothing_takes_it_the_card_and_its_lines_snap_back(kiosk):
 
     # let go in the gap between the tray and the map: no place, nothing stored, back it goes
     tx, ty, tw, th = view.tray_rect
-    mx = view.map_rect[0]
+    mx = view.panel_rect[0]
     gap = window_xy(board, (tx + tw + mx) / 2, th / 2)
     finger = k.touch(*origin)
     finger.touch_down()

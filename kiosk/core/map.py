@@ -111,7 +111,9 @@ def free_spot(spots: list[tuple[float, float]], *, radius: float = 0.34,
 
 
 AIR = 0.08
-"""Air kept between two cards a new point is placed beside, as a part of a card's size."""
+"""Air between the cells' cards, as a part of a card's size."""
+SNUG = 0.02
+"""The least air between a new point's card and another, as a part of a card's size."""
 
 
 def cells(card: tuple[float, float], centre: tuple[float, float] = (0.0, 0.0)) -> list[tuple[float, float]]:
@@ -119,7 +121,7 @@ def cells(card: tuple[float, float], centre: tuple[float, float] = (0.0, 0.0)) -
     side by side with a little air, spread over the whole map, the central theme's
     (its size, in the middle) left out: nearest the middle first, then from the top."""
     w, h = (min(1.0, max(1e-3, float(v))) for v in card)
-    cols, rows = max(1, int(1 / (w * (1 + AIR)))), max(1, int(1 / (h * (1 + AIR))))
+    cols, rows = (max(1, int((1 + v * AIR) / (v * (1 + AIR)) + 1e-9)) for v in (w, h))  # n cards, n - 1 airs
     xs = [0.5] if cols == 1 else [w / 2 + (1 - w) * i / (cols - 1) for i in range(cols)]
     ys = [0.5] if rows == 1 else [h / 2 + (1 - h) * j / (rows - 1) for j in range(rows)]
     out = [(x, y) for y in ys for x in xs if _clear_of_centre((x, y), (w, h), centre)]
@@ -139,19 +141,25 @@ def _free_place(spots, radius, card, centre) -> tuple[float, float]:
     def on_map(p):  # where the screen draws a card put at p: wholly on the map
         return (min(max(p[0], w / 2), 1 - w / 2), min(max(p[1], h / 2), 1 - h / 2))
     others = [on_map(p) for p in spots]
-    reach_x, reach_y = w * (1 + AIR), h * (1 + AIR)
+    reach_x, reach_y = w * (1 + SNUG), h * (1 + SNUG)
 
     def room(c) -> float:
         """1 or more: clear of every card; less: how far it is from the nearest, in card sizes."""
         return min((max(abs(c[0] - o[0]) / reach_x, abs(c[1] - o[1]) / reach_y) for o in others), default=9.0)
-    # the cells first (they pack the most cards), then a grid half a card apart between them
+
+    def by_middle(places):
+        return sorted(places, key=lambda c: (round(math.hypot((c[0] - 0.5) / w, (c[1] - 0.5) / h), 6), -c[1], c[0]))
+    # the cells first (side by side they pack the most cards); then right beside a card
+    # already there (cards put there by hand, or of a larger size before); then a grid
+    beside = [on_map((o[0] + dx, o[1] + dy)) for o in others
+              for dx, dy in ((0, reach_y), (0, -reach_y), (reach_x, 0), (-reach_x, 0))]
     nx, ny = max(2, math.ceil(2 / w)), max(2, math.ceil(2 / h))
     grid = [on_map((w / 2 + (1 - w) * i / (nx - 1), h / 2 + (1 - h) * j / (ny - 1)))
             for j in range(ny) for i in range(nx)]
-    grid = [c for c in grid if _clear_of_centre(c, (w, h), (cw, ch))]
-    grid.sort(key=lambda c: (round(math.hypot((c[0] - 0.5) / w, (c[1] - 0.5) / h), 6), -c[1], c[0]))
-    places = cells((w, h), (cw, ch)) + grid or [on_map((0.5, 0.5 + radius))]
-    best = next((c for c in places if room(c) >= 1), None)
+    places = cells((w, h), (cw, ch)) + [c for c in by_middle(beside) + by_middle(grid)
+                                        if _clear_of_centre(c, (w, h), (cw, ch))]
+    places = places or [on_map((0.5, 0.5 + radius))]
+    best = next((c for c in places if room(c) >= 1 - 1e-9), None)
     return best if best is not None else max(places, key=room)
 
 

@@ -55,9 +55,11 @@ THROUGH = 0.45
 """How much of a link shows across the central theme or a third card it passes (drawn
 over them): enough to see that it passes, little enough to leave their text readable."""
 LINK = "↔"
+MAP_PAD = 8
+"""Room between the map panel's edge and the cards nearest it, at 1080p."""
 TRAY_HEAD = 84
 """Room for the tray's heading: two lines of small bold text at 1080p."""
-SIZES = ((CARD_W, 3), (200, 2))
+SIZES = ((CARD_W, 3), (CARD_W, 2), (200, 2))
 """A card on the map at 1080p, (width, lines of text), largest first: the map takes the
 largest that has a place for every card side by side; two lines of 28 px text and
 the ↔ line are the least (more cards than that size has room for overlap)."""
@@ -81,6 +83,8 @@ class MapView(WallView):
                               max_length=int(params.get("max_length", 140)))
         self.composer: Optional[Composer] = None
         self.map_rect = (0.0, 0.0, 1.0, 1.0)
+        """Where the cards' centres may go (the map panel less its edge), board coordinates."""
+        self.panel_rect = (0.0, 0.0, 1.0, 1.0)
         self.tray_rect = (0.0, 0.0, 0.0, 0.0)
         self.centre_rect = (0.0, 0.0, 0.0, 0.0)
         self._on_map = 0
@@ -135,7 +139,9 @@ class MapView(WallView):
         tray_w = TRAY_W * s
         self.tray_rect = (0.0, 0.0, tray_w, board.height)
         mx = tray_w + GAP * s
-        self.map_rect = (mx, 0.0, max(1.0, board.width - mx), board.height)
+        self.panel_rect = (mx, 0.0, max(1.0, board.width - mx), board.height)
+        pad = MAP_PAD * s  # the cards keep off the panel's edge
+        self.map_rect = (mx + pad, pad, max(1.0, board.width - mx - 2 * pad), max(1.0, board.height - 2 * pad))
         x, y, w, h = self.map_rect
         cw, ch = min(CENTRE_W * s, w * 0.5), CENTRE_H * s
         self.centre_rect = (x + (w - cw) / 2, y + (h - ch) / 2, cw, ch)
@@ -223,7 +229,7 @@ class MapView(WallView):
             Color(*theme.MUTED)
             Line(rounded_rectangle=(tx + ox, ty + oy, tw, th, 16 * s), width=2 * s)
             Color(*theme.PANEL)
-            x, y, w, h = self.map_rect
+            x, y, w, h = self.panel_rect
             RoundedRectangle(pos=(x + ox, y + oy), size=(w, h), radius=[16 * s])
             Color(*theme.ACCENT)
             under = [(a, b, Line(points=self._ends(a, b), width=LINK_W * s, cap="round"))
@@ -324,7 +330,7 @@ class MapView(WallView):
                 self.selected = ""
                 self._act(self.board.toggle_link, key, target)  # dropped onto another: link them
                 return
-        if self._inside(self.map_rect, x, y):
+        if self._inside(self.panel_rect, x, y):
             self._act(self.board.place, key, *self.board_to_spot(x, y))
         elif self._inside(self.tray_rect, x, y) and item.map_at is not None:
             if self.selected == key:
