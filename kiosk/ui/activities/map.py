@@ -14,10 +14,19 @@ how many links it has (↔ 2), so the count does not rest on the lines alone.
 "Delete" act on it. The kiosk's Undo takes back any of it.
 
 The lines are drawn with Kivy's canvas under the NoteBoard's cards, in the board's
-own pixels, so they scale from 1080p to 4K with everything else (``app.s``). While
-fingers carry post-its (several at once), the lines of each follow its finger: the
-board reports each move (``on_carry``) and only those lines' end points change,
+own pixels, so they scale from 1080p to 4K with everything else (``app.s``); the part
+between a link's two cards is drawn once more, faintly, over everything, so a line
+that passes under the central theme or a third post-it shows across it and is not
+read as a link to it (the theme has no links: the points are linked to each other).
+While fingers carry post-its (several at once), the lines of each follow its finger:
+the board reports each move (``on_carry``) and only those lines' points change,
 nothing is laid out again; when the finger lets go they rest where the card does.
+
+A post-it put on the map by a tap (or written with "+ New point") goes where its card
+covers no other card and not the theme (the core's ``free_spot`` given the card's
+size); the cards are as large as leaves a place for each (``SIZES``): three lines of
+28 px text up to about 10 on a 1080p map beside the timer, two lines up to 14, then
+narrower; past that a new one goes where it covers the others least.
 The rules are the core's (``kiosk.core.map``): this view only asks and shows.
 """
 
