@@ -147,3 +147,18 @@ def test_the_measured_height_is_the_rendered_one(kiosk):
         label = CoreLabel(text=text, font_size=theme.NOTE, text_size=(width, None), halign="left", valign="top")
         label.refresh()
         assert _height(text, width, theme.NOTE) == label.texture.height, text
+
+
+def test_a_hyphen_goes_where_a_syllable_starts_when_one_is_near(kiosk):
+    from kiosk.ui.text import _syllable_break
+
+    def split(word, at):
+        p = _syllable_break(word, at)
+        return word[:p] + "-", word[p:]
+
+    assert split("Sommerfest", 4) == ("Som-", "merfest")           # not 'Somm- erfest'
+    assert split("Ombygning", 5) == ("Ombyg-", "ning")
+    assert split("Sygefraværsopfølgning", 8) == ("Sygefra-", "værsopfølgning")
+    assert split("Vikarstop", 5) == ("Vikar-", "stop")              # none near: where the line ends
+    assert split("Strøm", 2) == ("St-", "røm")                      # no vowel before: as it was
+    assert split("Sygefravær", 8)[1] == "vær"                       # three letters still go on

@@ -28,6 +28,20 @@ def _width(text: str, size: float, bold: bool = False) -> float:
 _measures: dict[tuple, CoreLabel] = {}
 
 
+VOWELS = set("aeiouyæøåäöüéAEIOUYÆØÅÄÖÜÉ")
+
+
+def _syllable_break(word: str, at: int, back: int = 2) -> int:
+    """A break at most ``back`` letters before ``at`` where a syllable starts, as Danish
+    and Norwegian hyphenate: before a consonant that a vowel follows ('Som-mer-fest',
+    'Flyt-ning'), the part before keeping a vowel; ``at`` itself when none is near."""
+    for p in range(at, max(2, at - back) - 1, -1):
+        if (p + 1 < len(word) and word[p].isalpha() and word[p] not in VOWELS and word[p + 1] in VOWELS
+                and any(c in VOWELS for c in word[:p]) and len(word) - p >= 3):
+            return p
+    return at
+
+
 def hyphenate(text: str, width: float, size: float, bold: bool = False) -> str:
     """The text with every word wider than the line split where the line ends, with a
     hyphen, as a hand writes on a post-it ('Kaffemaski- ne'): Kivy's wrapping would
@@ -48,6 +62,7 @@ def hyphenate(text: str, width: float, size: float, bold: bool = False) -> str:
                         hi = mid - 1
                 if len(word) >= 6:
                     lo = max(2, min(lo, len(word) - 3))  # no 'sammenhol- d': three letters go on
+                lo = _syllable_break(word, lo)
                 words.append(word[:lo] + "-")
                 word = word[lo:]
             words.append(word)
