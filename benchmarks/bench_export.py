@@ -20,6 +20,12 @@ Meanwhile the kiosk draws frames at 60 fps (each frame forced to redraw the whol
 screen; its time is measured around Kivy's ``EventLoop.idle()``); "with load" counts
 the frames that overlap a wave in flight. Rounds without load and rounds with load
 alternate in one process, so machine noise hits both.
+
+The control: after each kiosk round the same phones fetch the same files from a plain
+server in a process of its own (``--static``), while the kiosk keeps drawing. On this
+machine the phones, their loopback TCP and any server share the kiosk's two cores; the
+control's frame ratio is that floor, and "the kiosk's server against it" is the part
+the kiosk's own server costs.
 Reports: requests, errors (anything but 200, or a failed connection), request latency
 p50/p95/max, and the frame time p50/p95 without and with load and their ratio
 (target ≤ 1.2× on p95). Writes benchmarks/results/export.json. Not a pytest test.
@@ -118,6 +124,37 @@ def client(url: str, phones: int, seconds: float, wave_base: int, pause: float) 
     return 0
 
 
+# -- the control: the same bytes from a plain server in its own process ---------------------------
+
+def static_server(folder: str) -> int:
+    """Serve the files of ``folder`` (page, md, pdf …) for any /e/… path, from a process
+    of its own: what the phones cost this machine with no kiosk code in the kiosk's
+    process (the loopback TCP of 20 phones, their client process, this process)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    files = {name: (Path(folder) / name).read_bytes() for name in os.listdir(folder)}
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):
+            body = files.get(self.path.rstrip("/").rsplit("/", 1)[-1], files["page"])
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    ThreadingHTTPServer.request_queue_size = 64
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+    return 0
+
+
 # -- the kiosk ------------------------------------------------------------------------------------
 
 def main() -> int:
@@ -130,10 +167,13 @@ def main() -> int:
     ap.add_argument("--warm", action="store_true",
                     help="keep the files the link prepared ahead (default: every load round starts cold)")
     ap.add_argument("--client", help=argparse.SUPPRESS)
+    ap.add_argument("--static", help=argparse.SUPPRESS)
     ap.add_argument("--wave-base", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.client:
         return client(args.client, args.phones, args.seconds, args.wave_base, args.pause)
+    if args.static:
+        return static_server(args.static)
     W, H = (int(v) for v in args.size.split("x"))
 
     os.environ.update(KIOSK_EXPORT_PORT="0", KIOSK_EXPORT_BIND="127.0.0.1", KIOSK_EXPORT_HOST="127.0.0.1",
@@ -190,14 +230,19 @@ def main() -> int:
         frame()
     base, loaded = [], []
     latencies, errors, waves, requests = [], [], 0, 0
-    for r in range(args.rounds):
-        started = time.monotonic()
-        while time.monotonic() - started < args.seconds:   # without load
-            base.append(frame()[0])
-        if not args.warm:
-            server.cache.clear()
-        proc = subprocess.Popen([sys.executable, __file__, "--client", url, "--phones", str(args.phones),
-                                 "--seconds", str(args.seconds), "--wave-base", str(r * 1000),
+    # the control: the same files from a plain server in a process of its own
+    import urllib.request
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-export-static-"))
+    for suffix in [""] + ["/" + f for f in FORMATS]:
+        (folder / (suffix[1:] or "page")).write_bytes(urllib.request.urlopen(url + suffix).read())
+    static = subprocess.Popen([sys.executable, __file__, "--static", str(folder)], stdout=subprocess.PIPE, text=True)
+    static_url = f"http://127.0.0.1:{static.stdout.readline().strip()}/e/" + url.split("/e/", 1)[1]
+
+    def phones(target: str, wave_base: int) -> tuple[list, dict]:
+        """Waves of phones at ``target`` while the kiosk draws: (frames during a wave, client report)."""
+        proc = subprocess.Popen([sys.executable, __file__, "--client", target, "--phones", str(args.phones),
+                                 "--seconds", str(args.seconds), "--wave-base", str(wave_base),
                                  "--pause", str(args.pause)],
                                 stdout=subprocess.PIPE, text=True)
         during = []
@@ -205,25 +250,46 @@ def main() -> int:
             during.append(frame())
         out = json.loads(proc.stdout.read())
         # the frames drawn while a wave of phones was being served
-        loaded += [took for took, a, b in during if any(a < w1 and b > w0 for w0, w1 in out["windows"])]
-        latencies += out["latencies"]
-        errors += out["errors"]
-        waves += out["waves"]
-        requests += len(out["latencies"])
-        print(f"# round {r + 1}: {out['waves']} waves, {len(out['latencies'])} requests, "
-              f"{len(out['errors'])} errors", file=sys.stderr)
+        return [took for took, a, b in during if any(a < w1 and b > w0 for w0, w1 in out["windows"])], out
+
+    control = []
+    try:
+        for r in range(args.rounds):
+            started = time.monotonic()
+            while time.monotonic() - started < args.seconds:   # without load
+                base.append(frame()[0])
+            if not args.warm:
+                server.cache.clear()
+            got, out = phones(url, r * 1000)
+            loaded += got
+            latencies += out["latencies"]
+            errors += out["errors"]
+            waves += out["waves"]
+            requests += len(out["latencies"])
+            print(f"# round {r + 1}: {out['waves']} waves, {len(out['latencies'])} requests, "
+                  f"{len(out['errors'])} errors", file=sys.stderr)
+            got, out = phones(static_url, 500 + r * 1000)
+            control += got
+            print(f"# round {r + 1}, control: {out['waves']} waves, {len(out['latencies'])} requests", file=sys.stderr)
+    finally:
+        static.kill()
     k.close()
 
     ms = lambda xs: [x * 1000 for x in xs]  # noqa: E731
     b, lo, lat = ms(base), ms(loaded), ms(latencies)
     frames = {"without_load": {"frames": len(b), "p50_ms": round(statistics.median(b), 2), "p95_ms": round(p(b, 0.95), 2)},
-              "with_load": {"frames": len(lo), "p50_ms": round(statistics.median(lo), 2), "p95_ms": round(p(lo, 0.95), 2)}}
+              "with_load": {"frames": len(lo), "p50_ms": round(statistics.median(lo), 2), "p95_ms": round(p(lo, 0.95), 2)},
+              "control": {"frames": len(control), "p50_ms": round(statistics.median(ms(control)), 2),
+                          "p95_ms": round(p(ms(control), 0.95), 2)}}
     ratio95 = frames["with_load"]["p95_ms"] / frames["without_load"]["p95_ms"]
     ratio50 = frames["with_load"]["p50_ms"] / frames["without_load"]["p50_ms"]
+    control95 = frames["control"]["p95_ms"] / frames["without_load"]["p95_ms"]
+    own95 = frames["with_load"]["p95_ms"] / frames["control"]["p95_ms"]
     report = {"size": args.size, "phones": args.phones, "cache": "warm" if args.warm else "cold", "waves": waves, "requests": requests,
               "errors": len(errors), "error_samples": errors[:10],
               "latency_ms": {"p50": round(p(lat, 0.5), 1), "p95": round(p(lat, 0.95), 1), "max": round(max(lat), 1)},
               "frames": frames, "frame_p95_ratio": round(ratio95, 2), "frame_p50_ratio": round(ratio50, 2),
+              "control_p95_ratio": round(control95, 2), "kiosk_over_control_p95": round(own95, 2),
               "target": TARGET}
     verdict = "" if ratio95 <= TARGET and not errors else "  OVER TARGET"
     print(f"export under load at {args.size} ({report['cache']} start): {args.phones} phones × {waves} waves = {requests} requests, "
@@ -231,6 +297,8 @@ def main() -> int:
           f"max {report['latency_ms']['max']} ms · frame p95 {frames['without_load']['p95_ms']} → "
           f"{frames['with_load']['p95_ms']} ms ({ratio95:.2f}×, target ≤ {TARGET}×), "
           f"p50 {frames['without_load']['p50_ms']} → {frames['with_load']['p50_ms']} ms ({ratio50:.2f}×){verdict}")
+    print(f"control (the same phones and files, a plain server in its own process): frame p95 "
+          f"{frames['control']['p95_ms']} ms = {control95:.2f}× without load; the kiosk's server against it: {own95:.2f}×")
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / f"export-{report['cache']}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
