@@ -136,6 +136,9 @@ class NoteBoard(Widget):
         self.cards: dict[str, Card] = {}
         self.order: list[str] = []
         self.lifted: dict[int, dict] = {}  # touch uid → {key, dx, dy, group, translate}
+        self.text_scales: dict[str, float] = {}
+        """A card's size against the wall's (text, padding, mark), by key; absent: 1
+        (a narrow timeline lane draws its notes smaller)."""
         self._texts = _Texts()
         self._dirty = True
         with self.canvas:
@@ -152,6 +155,9 @@ class NoteBoard(Widget):
         self.order = [c.key for c in cards]
         self.redraw()
 
+    def card_scale(self, key: str) -> float:
+        return self.scale * self.text_scales.get(key, 1.0)
+
     def redraw(self) -> None:
         lifted = {v["key"] for v in self.lifted.values()}
         fbo = self._fbo
@@ -161,7 +167,7 @@ class NoteBoard(Widget):
             ClearBuffers()
         for key in self.order:
             if key not in lifted:
-                fbo.add(draw_card(self.cards[key], self._texts, self.scale))
+                fbo.add(draw_card(self.cards[key], self._texts, self.card_scale(key)))
         fbo.draw()
         self._view.texture = fbo.texture
 
@@ -233,7 +239,7 @@ class NoteBoard(Widget):
         group.add(PushMatrix())
         translate = Translate(0, 0)
         group.add(translate)
-        group.add(draw_card(card, self._texts, self.scale, offset=(self.x, self.y)))
+        group.add(draw_card(card, self._texts, self.card_scale(card.key), offset=(self.x, self.y)))
         group.add(PopMatrix())
         self.canvas.after.add(group)
         self.lifted[touch.uid] = {"key": card.key, "sx": sx, "sy": sy, "group": group, "translate": translate,

@@ -39,7 +39,7 @@ from kiosk.ui import messages, theme
 from kiosk.ui.activities.notes import Style, WallView
 from kiosk.ui.activities.sort import LINE_H, fit_grid, heading_size, more_card, overflow
 from kiosk.ui.app import FAILED
-from kiosk.ui.board import MARK_W, PAD, Card, NoteBoard, draw_card  # noqa: F401  (kv)
+from kiosk.ui.board import MARK_W, PAD, Card, NoteBoard  # noqa: F401  (kv)
 from kiosk.ui.text import hyphenate
 from kiosk.ui.composer import Composer
 from kiosk.ui.widgets import KButton
@@ -122,55 +122,6 @@ def band_layout(n_rows: int, future: bool) -> tuple[float, float, float]:
         most = len(ROW_H) * ROW_H[-1] + (len(ROW_H) - 1) * ROW_GAP
         row = (most - (n_rows - 1) * ROW_GAP) / n_rows
     return now + n_rows * row + (n_rows - 1) * ROW_GAP, float(row), float(now)
-
-
-class LaneBoard(NoteBoard):
-    """The wall's board, with smaller text on the cards a narrow lane holds.
-
-    ``text_scales`` gives a card's text size against the wall's (1: 28 px at 1080p); the
-    card is drawn as the board draws every card, at that scale (text, padding and mark
-    alike), both at rest and in a finger.
-    """
-
-    def __init__(self, **kw):
-        self.text_scales: dict[str, float] = {}
-        super().__init__(**kw)
-
-    def card_scale(self, key: str) -> float:
-        return self.scale * self.text_scales.get(key, 1.0)
-
-    def redraw(self) -> None:  # NoteBoard.redraw, with each card's own scale
-        from kivy.graphics import ClearBuffers, ClearColor
-
-        lifted = {v["key"] for v in self.lifted.values()}
-        fbo = self._fbo
-        fbo.clear()
-        with fbo:
-            ClearColor(0, 0, 0, 0)
-            ClearBuffers()
-        for key in self.order:
-            if key not in lifted:
-                fbo.add(draw_card(self.cards[key], self._texts, self.card_scale(key)))
-        fbo.draw()
-        self._view.texture = fbo.texture
-
-    def _lift(self, touch, card: Card, sx: float, sy: float) -> None:
-        if self.text_scales.get(card.key, 1.0) == 1.0:
-            super()._lift(touch, card, sx, sy)
-            return
-        # NoteBoard._lift, drawing the carried card at its own scale
-        from kivy.graphics import PopMatrix, PushMatrix, Translate
-
-        group = InstructionGroup()
-        group.add(PushMatrix())
-        translate = Translate(0, 0)
-        group.add(translate)
-        group.add(draw_card(card, self._texts, self.card_scale(card.key), offset=(self.x, self.y)))
-        group.add(PopMatrix())
-        self.canvas.after.add(group)
-        self.lifted[touch.uid] = {"key": card.key, "sx": sx, "sy": sy, "group": group, "translate": translate,
-                                  "rect": card.rect}
-        self.redraw()
 
 
 class YearSheet(ModalView):
