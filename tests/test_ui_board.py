@@ -82,6 +82,8 @@ def move_forward(k, screen, key):
     panel = screen._panel
     assert panel is not None and panel.parent is not None
     k.tap(panel.buttons["forward"])
+    from kiosk.ui import theme
+    assert list(k.app.confirm_view.ids.yes.face) == list(theme.GO)      # forward: green, not a warning
     k.tap(k.app.confirm_view.ids.yes)
     assert panel.parent is None
 
@@ -234,6 +236,8 @@ def test_a_dropped_trial_keeps_its_row_and_undo_then_goes_to_the_archive(kiosk, 
     assert row.attention and "Review due" in row.when_text
     k.tap(row)
     k.tap(screen._panel.buttons["drop"])
+    from kiosk.ui import theme
+    assert list(k.app.confirm_view.ids.yes.face) == list(theme.WARN)    # dropping: the warning colour
     k.tap(k.app.confirm_view.ids.yes)
     assert fresh(k).action(*key).dropped
     row = screen.row_for(*key)

@@ -22,7 +22,7 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.factory import Factory
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 from kivy.uix.screenmanager import NoTransition
@@ -83,6 +83,8 @@ class Confirm(ModalView):
 
     question = StringProperty("")
     yes_text = StringProperty("")
+    yes_face = ListProperty(list(theme.WARN))
+    """Vermillion for what removes or ends something; green for a step forward."""
 
     def __init__(self, on_yes, **kw):
         super().__init__(**kw)
@@ -283,8 +285,8 @@ class KioskApp(App):
     def dismiss_notice(self):
         self.notice = ""
 
-    def confirm(self, question: str, yes_text: str, on_yes):
-        self.confirm_view = Confirm(on_yes, question=question, yes_text=yes_text)
+    def confirm(self, question: str, yes_text: str, on_yes, face=theme.WARN):
+        self.confirm_view = Confirm(on_yes, question=question, yes_text=yes_text, yes_face=list(face))
         self.confirm_view.open()
 
     def act(self, intent, *args, undo=None, **kw):

@@ -791,9 +791,11 @@ class BoardScreen(Screen):
         board = self.board()
         theme_label = short(a.theme_label or "—")
         sid, aid = a.session_id, a.id
+        face = theme.WARN
         if what == "forward":
             q = tr("Move “{theme}” to “{stage}”?").format(theme=theme_label, stage=a.stages[a.next_stage])
             yes, run = tr("Move"), lambda: board.forward(sid, aid, seen_stage=seen)
+            face = theme.GO
         elif what == "back":
             q = tr("Move “{theme}” back to “{stage}”?").format(theme=theme_label, stage=a.stages[a.previous_stage])
             yes, run = tr("Move back"), lambda: board.back(sid, aid, seen_stage=seen)
@@ -812,7 +814,7 @@ class BoardScreen(Screen):
             run = lambda: self._verdict(board, sid, aid, what, seen)  # noqa: E731
         else:
             return
-        App.get_running_app().confirm(q, yes, lambda: self._do(run, a.key))
+        App.get_running_app().confirm(q, yes, lambda: self._do(run, a.key), face)
 
     @staticmethod
     def _unpark(board: Board, sid: str, aid: int, seen):
