@@ -104,6 +104,15 @@ def screenshot_driver(size: str = "1920x1080", lang: str = "en", now: float = 1_
     return Driver(Path(tempfile.mkdtemp()) / "data", clock=FakeClock(now), lang=lang)
 
 
+def print_shots(shoot) -> None:
+    """A test file run as a script (``python tests/x.py [WxH]``): its screenshot
+    function at that size, and the files it wrote."""
+    import sys
+
+    for path in shoot(sys.argv[1] if len(sys.argv) > 1 else "1920x1080"):
+        print(path)
+
+
 class Driver:
     """One kiosk app in the process-wide window, and a finger to use it."""
 

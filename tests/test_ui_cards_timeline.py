@@ -428,8 +428,9 @@ def shots(size: str) -> list[Path]:
 
 
 if __name__ == "__main__":
-    for p in shots(sys.argv[1] if len(sys.argv) > 1 else "1920x1080"):
-        print(p)
+    from kiosk.testing import print_shots
+
+    print_shots(shots)
 
 
 def test_cards_keep_their_look_in_later_steps(display):

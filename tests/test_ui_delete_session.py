@@ -165,7 +165,6 @@ def _shoot(size: str) -> list:
 
 
 if __name__ == "__main__":
-    import sys
+    from kiosk.testing import print_shots
 
-    for p in _shoot(sys.argv[1] if len(sys.argv) > 1 else "1920x1080"):
-        print(p)
+    print_shots(_shoot)

@@ -25,14 +25,11 @@ if str(ROOT) not in sys.path:
 from kiosk.core.timeline import PERIODS, Timeline  # noqa: E402
 from kiosk.core.wall import Wall  # noqa: E402
 
+import test_ui_cards_timeline as cards_timeline  # noqa: E402
+
 pytestmark = pytest.mark.window
 
-EVENTS = ["Ny leder", "Fusion med Vest", "Nyt journalsystem", "Flytning til nyt hus", "Stor sygdomsbølge",
-          "Corona: nødplan", "Sommerfest igen", "Besparelser, 3 stillinger", "Ny faglig koordinator",
-          "Tavlemøder indført", "Vold mod en kollega", "Nye vagtplaner", "Kursus i konflikthåndtering",
-          "Mange nye kolleger", "Vikarstop", "Ny direktør", "Teamopdeling", "Ombygning af køkkenet",
-          "APV med høj trivsel", "Ledelsesskifte igen", "Arbejdsmiljørepræsentanten stoppede",
-          "Sygefraværsopfølgning"]
+EVENTS = cards_timeline.EVENTS + ["Arbejdsmiljørepræsentanten stoppede", "Sygefraværsopfølgning"]
 LONG = "Sygefraværsopfølgning"
 
 
@@ -387,5 +384,6 @@ def shots(size: str) -> list[Path]:
 
 
 if __name__ == "__main__":
-    for p in shots(sys.argv[1] if len(sys.argv) > 1 else "1920x1080"):
-        print(p)
+    from kiosk.testing import print_shots
+
+    print_shots(shots)
