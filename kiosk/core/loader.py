@@ -6,13 +6,23 @@ runs ``check_command`` (``python -m kiosk.core.loader methods/``) to see the res
 
 Field paths index steps from 0 and name the step's id where it has one:
 ``steps[3] (id 'afstemning').params.budget``.
+
+Method files come from a folder an admin (or anyone with a USB stick) fills, so reading
+one is bounded in every way a file can be hostile (``read_method_file``, shared by the
+app and ``kiosk methods check``): only a regular file is read (a FIFO would block for
+ever, ``/dev/zero`` never ends), at most ``MAX_BYTES`` + 1 bytes are read whatever the
+file says its size is, reading stops after ``READ_SECONDS``, and ``_prescan`` refuses the
+shapes on which ``tomllib`` is quadratic (long dotted keys and table names, deep
+nesting) before it parses, so a file under the size cap parses in a bounded time.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
+import time
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,8 +33,22 @@ from kiosk.core import catalogue as cat
 from kiosk.core.catalogue import Param, check_table, got, join, missing
 from kiosk.core.method import Method, Step
 
-MAX_BYTES = 1_000_000
-"""A method file is a page of text; anything bigger is a mistake, not a method."""
+MAX_BYTES = 256 * 1024
+"""A method file is a few pages of text (the longest shipped one is 11 KB); anything
+bigger is a mistake or an attack, not a method. Enforced while reading."""
+READ_SECONDS = 2.0
+"""Reading one method file takes milliseconds; a file that trickles in (a stalled network
+folder, a FUSE file) is given up after this long."""
+MAX_KEY_PARTS = 6
+"""Parts of a dotted key or table name (``[steps.params]`` has 2). tomllib's time grows
+with their product over the file (a 200 KB file of them took 40 s), so this bounds it."""
+MAX_NESTING = 32
+"""Arrays and inline tables inside each other (a method needs about 4)."""
+MAX_PROBLEMS = 50
+"""Problems listed per file; a generated file can have thousands, and one screen of them says enough."""
+LOAD_SECONDS = 20.0
+"""All method files together: each is bounded, but a folder of many hostile ones is too.
+Files still unread when this runs out are left out, by name."""
 PROMPT_MAX = 200
 """Prompts and rules are read from 3 m away; longer text belongs in a guide."""
 MINUTES_MAX = 600
@@ -102,27 +126,140 @@ _TOML_AT = re.compile(r"^(.*) \(at line (\d+), column (\d+)\)$", re.S)
 _TOML_END = re.compile(r"^(.*) \(at end of document\)$", re.S)
 
 
+class Unreadable(Exception):
+    """A file ``read_method_file`` will not (or cannot) read; the message says what it expected."""
+
+
+_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+_CHUNK = 64 * 1024
+
+
+def _size(n: int) -> str:
+    return f"{n // 1024:,} KB" if n % 1024 == 0 else f"{n:,} bytes"
+
+
+def read_method_file(path: str | os.PathLike, max_bytes: int = MAX_BYTES,
+                     seconds: float = READ_SECONDS) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``, read within ``seconds``.
+
+    The file is opened non-blocking (opening a FIFO that has no writer returns at once)
+    and what was opened is checked with ``fstat``, so there is no window between a check
+    and the open: a symlink counts as what it pointed to when it was opened. Reading
+    stops at ``max_bytes`` + 1 bytes whatever size the file claims (``/proc`` files say
+    0), and at the deadline. Raises ``Unreadable`` saying what was expected.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise Unreadable("an existing file") from None
+    except OSError as e:
+        raise Unreadable(f"a readable file ({e.strerror or e})") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise Unreadable("a method file, not a folder")
+        if not stat.S_ISREG(st.st_mode):
+            kind = next((name for is_kind, name in _KINDS if is_kind(st.st_mode)), "a special file")
+            raise Unreadable(f"a regular file (this is not a regular file but {kind})")
+        too_big = Unreadable(f"a method file of at most {_size(max_bytes)} "
+                             f"(this one is larger than {_size(max_bytes)})")
+        if st.st_size > max_bytes:
+            raise too_big
+        deadline = time.monotonic() + seconds
+        chunks: list[bytes] = []
+        total = 0
+        while total <= max_bytes:
+            chunk = os.read(fd, min(_CHUNK, max_bytes + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if time.monotonic() > deadline:
+                raise Unreadable(f"a file read within {seconds:g} s (this one took too long to read)")
+        if total > max_bytes:  # it grew after fstat, or its size is not what it says
+            raise too_big
+        return b"".join(chunks)
+    except OSError as e:
+        raise Unreadable(f"a readable file ({e.strerror or e})") from None
+    finally:
+        os.close(fd)
+
+
+# The TOML tokens that can hide brackets, dots and '#': comments and the four kinds of
+# string. Each is matched from its first character, forwards only (possessive: nothing
+# is tried twice), so the pre-scan is linear in the file whatever the file holds.
+_OPENER = re.compile(r"""[#"']""")
+_TOKENS = {
+    "#": re.compile(r"#[^\n]*+"),
+    '"""': re.compile(r'"""(?:[^"\\]|\\[\s\S]|"{1,2}(?!"))*+"{3,5}'),
+    "'''": re.compile(r"'''(?:[^']|'{1,2}(?!'))*+'{3,5}"),
+    '"': re.compile(r'"(?:[^"\\\n]|\\.)*+"'),
+    "'": re.compile(r"'[^'\n]*+'"),
+}
+_TOO_MANY_PARTS = re.compile(
+    r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]++(?:[ \t]*+\.[ \t]*+[A-Za-z0-9_-]++){%d}" % MAX_KEY_PARTS)
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _prescan(text: str) -> tuple[str, str] | None:
+    """(where, expected) when the file has a shape tomllib takes more than linear time on.
+
+    Comments are dropped and every string stands as ``s``; in what is left, a dotted
+    key or table name of more than ``MAX_KEY_PARTS`` parts, or arrays and inline tables
+    nested more than ``MAX_NESTING`` deep, are refused. A string that does not end stops
+    the scan: tomllib stops there too, with a syntax error.
+    """
+    parts: list[str] = []
+    pos = 0
+    while (m := _OPENER.search(text, pos)) is not None:
+        start = m.start()
+        opener = text[start:start + 3] if text.startswith(('"""', "'''"), start) else text[start]
+        token = _TOKENS[opener].match(text, start)
+        parts.append(text[pos:start])
+        if token is None:
+            pos = len(text)
+            break
+        if opener != "#":
+            parts.append(" s " + "\n" * text.count("\n", start, token.end()))
+        pos = token.end()
+    parts.append(text[pos:])
+    skeleton = "".join(parts)
+
+    def line(i: int) -> str:
+        return f"line {skeleton.count(chr(10), 0, i) + 1}"
+
+    if (m := _TOO_MANY_PARTS.search(skeleton)) is not None:
+        return line(m.start()), f"keys and table names of at most {MAX_KEY_PARTS} dotted parts"
+    depth = 0
+    for m in _BRACKETS.finditer(skeleton):
+        if m[0] in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return line(m.start()), f"arrays and tables nested at most {MAX_NESTING} deep"
+        else:
+            depth = max(0, depth - 1)
+    return None
+
+
 def _read(path: Path) -> tuple[dict | None, list[Problem]]:
     """The parsed TOML, or the problems that stop us reading it."""
     p = str(path)
     try:
-        if path.is_dir():
-            return None, [Problem(p, "file", "a method file, not a folder")]
-        if not path.exists():
-            return None, [Problem(p, "file", "an existing file")]
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return None, [Problem(p, "file", f"a method file under {MAX_BYTES:,} bytes (got {size:,})")]
-        data = path.read_bytes()
-    except OSError as e:
-        return None, [Problem(p, "file", f"a readable file ({e.strerror or e})")]
+        data = read_method_file(path)
+    except Unreadable as e:
+        return None, [Problem(p, "file", str(e))]
     try:
         text = data.decode("utf-8-sig")  # tolerate the BOM some Windows editors write
     except UnicodeDecodeError as e:
         line = data[:e.start].count(b"\n") + 1
         return None, [Problem(p, f"line {line}", f"UTF-8 text (byte 0x{data[e.start]:02x} is not UTF-8)")]
+    if shape := _prescan(text):
+        return None, [Problem(p, *shape)]
     try:
         return tomllib.loads(text), []
+    except RecursionError:  # nesting the pre-scan did not see (then it is not TOML)
+        return None, [Problem(p, "file", f"valid TOML, nested at most {MAX_NESTING} deep")]
     except tomllib.TOMLDecodeError as e:
         msg = str(e)
         if m := _TOML_AT.match(msg):
@@ -130,6 +267,12 @@ def _read(path: Path) -> tuple[dict | None, list[Problem]]:
         if m := _TOML_END.match(msg):
             return None, [Problem(p, "end of file", f"valid TOML ({m[1]})")]
         return None, [Problem(p, "file", f"valid TOML ({msg})")]
+
+
+def _listing(names: Iterable[str], most: int = 8) -> str:
+    """Names for a message, the first few only (a message is one line)."""
+    names = list(names)
+    return ", ".join(names[:most]) + (f", … ({len(names) - most} more)" if len(names) > most else "")
 
 
 def _step_prefix(i: int, step: Any) -> str:
@@ -164,7 +307,7 @@ def _check(doc: dict) -> list[tuple[str, str]]:
         return out + [("steps", got(what, steps))]
 
     ids: dict[str, int] = {}
-    kinds: list[str] = []          # note kinds made by earlier write steps
+    kinds: dict[str, None] = {}    # note kinds made by earlier write steps, in order
     notes_made = False             # has an earlier step put notes on the wall?
     last_meeting = 1
     phase_ends: dict[tuple[int, str], int] = {}  # (meeting, phase) -> index of its last step
@@ -223,9 +366,9 @@ def _check(doc: dict) -> list[tuple[str, str]]:
                 for j, k in enumerate(full.get(name) or ()):
                     if k not in kinds:
                         out.append((f"{pre}.params.{name}[{j}]",
-                                    got(f"a note kind of an earlier write step ({', '.join(kinds)})", k)))
+                                    got(f"a note kind of an earlier write step ({_listing(kinds)})", k)))
         if activity == "write":
-            kinds += [k["id"] for k in params["kinds"] if k["id"] not in kinds]
+            kinds.update((k["id"], None) for k in params["kinds"])
         notes_made = notes_made or cat.makes_notes(activity, full)
 
     if meetings is not None and all(isinstance(s, dict) and cat.is_int(s.get("meeting", 1)) for s in steps):
@@ -264,6 +407,9 @@ def load_method(path: str | os.PathLike) -> Method:
         if doc is None:
             raise MethodError(problems)
         problems = [Problem(p, f, e) for f, e in _check(doc)]
+        if len(problems) > MAX_PROBLEMS:  # a generated file: the first ones say enough
+            problems[MAX_PROBLEMS:] = [Problem(p, "file", f"fewer problems ({len(problems) - MAX_PROBLEMS:,} "
+                                                           f"more are not shown)")]
         if problems:
             raise MethodError(problems)
         return _build(doc, p)
@@ -273,11 +419,14 @@ def load_method(path: str | os.PathLike) -> Method:
         raise MethodError([Problem(p, "file", f"a file the loader can read (loader error: {e!r})")]) from e
 
 
-def _load_all(paths: Iterable[str | os.PathLike] | str | os.PathLike,
-              report_empty: bool) -> tuple[list[Method], list[Problem], list[str]]:
-    """Methods, problems and the method files seen, over files and folders."""
+def _load_all(paths: Iterable[str | os.PathLike] | str | os.PathLike, report_empty: bool,
+              seconds: float = LOAD_SECONDS) -> tuple[list[Method], list[Problem], list[str]]:
+    """Methods, problems and the method files seen, over files and folders.
+
+    Files not started within ``seconds`` are left out, each named as a problem."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
+    deadline = time.monotonic() + seconds
     methods: list[Method] = []
     problems: list[Problem] = []
     files: list[str] = []
@@ -295,6 +444,10 @@ def _load_all(paths: Iterable[str | os.PathLike] | str | os.PathLike,
             continue
         for f in found:
             files.append(str(f))
+            if time.monotonic() > deadline:
+                problems.append(Problem(str(f), "file", f"all method files read within {seconds:g} s "
+                                                        f"(they took too long to read; this one was left out)"))
+                continue
             try:
                 m = load_method(f)
             except MethodError as e:
@@ -309,9 +462,13 @@ def _load_all(paths: Iterable[str | os.PathLike] | str | os.PathLike,
     return methods, problems, files
 
 
-def load_methods(dirs: Iterable[str | os.PathLike]) -> tuple[list[Method], list[Problem]]:
-    """All good methods in the folders (or files); every bad file becomes problems."""
-    methods, problems, _ = _load_all(dirs, report_empty=False)
+def load_methods(dirs: Iterable[str | os.PathLike],
+                 seconds: float = LOAD_SECONDS) -> tuple[list[Method], list[Problem]]:
+    """All good methods in the folders (or files); every bad file becomes problems.
+
+    Bounded in time and memory whatever the folders hold (see ``read_method_file``), so
+    the app can run it in a thread and be sure it ends."""
+    methods, problems, _ = _load_all(dirs, report_empty=False, seconds=seconds)
     return methods, problems
 
 
