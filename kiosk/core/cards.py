@@ -189,7 +189,7 @@ class Cards:
 
     def remaining_seconds(self, session) -> float:
         """What the step's timer has left (the flip rule's clock)."""
-        return session.timers[self.step_id].remaining(self.clock.now())
+        return session.timers[self.step_id].remaining(self.clock.steady())
 
     def flipped(self, remaining_seconds: float) -> bool:
         return is_flipped(remaining_seconds, self.flip_at, self.state.flipped)

@@ -30,7 +30,9 @@ class IdleRule:
     """Return to the board after ``timeout_seconds`` without a touch.
 
     ``touched()`` on every touch (the app's window hook); ``should_return`` asked
-    now and then (say once a second). The rule holds one number, the last touch.
+    now and then (say once a second). The rule holds one number, the last touch, on
+    the clock's monotonic time: a wall clock that NTP moves does not make the wait
+    endless (set back) or end it at once (set forward).
     """
 
     def __init__(self, timeout_seconds: float, clock) -> None:
@@ -39,15 +41,15 @@ class IdleRule:
             raise IdleError("timeout_invalid")
         self.timeout = float(timeout_seconds)
         self.clock = clock
-        self.last_touch = float(clock.now())
+        self.last_touch = float(clock.monotonic())
 
     def touched(self) -> None:
-        self.last_touch = float(self.clock.now())
+        self.last_touch = float(self.clock.monotonic())
 
     def idle_for(self) -> float:
-        """Seconds since the last touch. A clock set back (NTP, a dead RTC battery)
-        counts as a touch now, so the wait starts over instead of never ending."""
-        now = float(self.clock.now())
+        """Seconds since the last touch. (Should the clock ever read less than at the
+        last touch, that counts as a touch now, so the wait starts over.)"""
+        now = float(self.clock.monotonic())
         if now < self.last_touch:
             self.last_touch = now
         return now - self.last_touch

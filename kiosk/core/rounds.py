@@ -18,6 +18,11 @@ ready to go on — not rounds that handed over and ran out while nobody was ther
 ``Workshop`` calls it in the same store batch as the step change (one file write), and
 its Undo of the step change puts the stored rounds back as they were (``restore``).
 
+Time is the clock's steady line (``clock.steady()``, see kiosk.core.clock), so a wall
+clock that jumps while a round runs changes nothing on screen. When the workshop absorbs
+the jump it shifts the stored rounds too (``shift_stored``); a ``Rounds`` controller sees
+the clock's ``epoch`` move and reads its facts again, its undo shifted alike.
+
 Stored in the session's "rounds" table, one document per step:
 ``{step, current, timers: [Timer.to_dict(), …]}``.
 """
@@ -155,6 +160,10 @@ class RoundsState:
             raise RoundsError("first_round")
         return s.go_to(s.current - 1, now)
 
+    def shifted(self, seconds: float) -> RoundsState:
+        """In a wall-clock frame moved by ``seconds`` (a clock jump absorbed)."""
+        return replace(self, timers=tuple(t.shifted(seconds) for t in self.timers))
+
     # -- storage -----------------------------------------------------------------------
 
     def to_dict(self) -> dict:
@@ -212,6 +221,51 @@ def leave_step(store, session_id: str, step, now: float) -> Optional[Left]:
     return Left(doc_id, doc)
 
 
+def shift_doc(doc: dict, seconds: float) -> Optional[dict]:
+    """A stored rounds document with its running round's start moved by ``seconds``, or
+    None when no round in it runs (nothing to move). Works on the stored form, so a
+    document of a step whose method changed is moved as it is."""
+    timers = doc.get("timers")
+    if not isinstance(timers, list):
+        return None
+    moved, changed = [], False
+    for t in timers:
+        runs = t.get("runs") if isinstance(t, dict) else None
+        if runs and isinstance(runs[-1], (list, tuple)) and len(runs[-1]) == 2 and runs[-1][1] is None:
+            t = {**t, "runs": [list(r) for r in runs[:-1]] + [[float(runs[-1][0]) + seconds, None]]}
+            changed = True
+        moved.append(t)
+    return {**doc, "timers": moved} if changed else None
+
+
+def shift_stored(store, session_id: str, seconds: float) -> int:
+    """Move every running round of the session by ``seconds`` (a clock jump absorbed; the
+    caller holds the store batch). Returns how many documents changed."""
+    n = 0
+    for d in store.all(session_id, TABLE):
+        doc = dict(d)
+        doc_id = doc.pop("doc_id", None)
+        moved = shift_doc(doc, seconds)
+        if moved is not None and doc_id is not None:
+            store.update(session_id, TABLE, doc_id, moved)
+            n += 1
+    return n
+
+
+def running_starts(store, session_id: str) -> list[float]:
+    """The start of every round that runs, over the session's steps (for a restart's check)."""
+    out = []
+    for d in store.all(session_id, TABLE):
+        for t in d.get("timers") or []:
+            runs = t.get("runs") if isinstance(t, dict) else None
+            if runs and isinstance(runs[-1], (list, tuple)) and len(runs[-1]) == 2 and runs[-1][1] is None:
+                try:
+                    out.append(float(runs[-1][0]))
+                except (TypeError, ValueError):
+                    pass
+    return out
+
+
 def restore(store, session_id: str, left: Left) -> None:
     """Put a step's rounds back as they were before ``leave_step`` (the step move's Undo)."""
     store.update(session_id, TABLE, left.doc_id, left.doc)
@@ -229,6 +283,7 @@ class Rounds:
         if not self.rounds:
             raise RoundsError("no_rounds")
         self._doc_id: Optional[int] = None
+        self._epoch = clock.epoch
         self._state = self._load()
         self._undo: list[RoundsState] = []
 
@@ -249,6 +304,17 @@ class Rounds:
         self._state = self._load()
         return self._state
 
+    def _now(self) -> float:
+        """The steady time, after catching up with a clock jump the workshop absorbed since
+        the last look: the stored facts were shifted, so read them again, and shift the undo
+        steps held in memory by as much (an undo must not bring the jump back)."""
+        if self._epoch != self.clock.epoch:
+            moved = self.clock.shift_since(self._epoch)
+            self._epoch = self.clock.epoch
+            self._undo = [u.shifted(moved) for u in self._undo]
+            self.reload()
+        return self.clock.steady()
+
     def _save(self, state: RoundsState) -> None:
         doc = {"step": self.step_id, **state.to_dict()}
         if self._doc_id is None:
@@ -261,7 +327,7 @@ class Rounds:
 
     def state(self) -> RoundsState:
         """What the screen shows now: the stored facts, settled at the clock's now."""
-        return self._state.settle(self.clock.now())
+        return self._state.settle(self._now())
 
     @property
     def current(self) -> int:
@@ -272,7 +338,8 @@ class Rounds:
         return self.rounds[self.current]
 
     def remaining(self) -> float:
-        return self.state().timer.remaining(self.clock.now())
+        now = self._now()
+        return self._state.settle(now).timer.remaining(now)
 
     @property
     def running(self) -> bool:
@@ -293,7 +360,7 @@ class Rounds:
         """Store the rounds that ran out since the last look; returns how many ended (0: none).
 
         Not undoable: it is what happened in the room, and settling again gives the same."""
-        now = self.clock.now()
+        now = self._now()
         if self._state.settle(now) == self._state:
             return 0
         self.reload()  # about to write: never over facts stored by someone else meanwhile
@@ -306,7 +373,7 @@ class Rounds:
     # -- intents -----------------------------------------------------------------------
 
     def _commit(self, build) -> RoundsState:
-        now = self.clock.now()
+        now = self._now()
         before = self._state.settle(now)
         after = build(before, now)
         if after == before and after == self._state:
@@ -336,6 +403,7 @@ class Rounds:
         return bool(self._undo)
 
     def undo(self) -> RoundsState:
+        self._now()  # an undo step from before a clock jump, shifted first
         if not self._undo:
             return self._state
         before = self._undo[-1]

@@ -44,6 +44,7 @@ from kiosk.store import StoreError
 
 from .actions import (ACTIONS, DEFAULT_STAGES, PARKED, VERDICTS, Action, ActionError, DateLike,
                       clean_future_date, clean_stages, local_date, parse_date, stages_from)
+from .clock import JUMP_TOLERANCE
 
 __all__ = ["DEFAULT_STAGES", "PARKED", "HISTORY_MAX", "META", "Arrow", "Meeting", "Board",
            "stages_from", "clean_stages", "set_next_meeting", "next_meeting", "ActionError"]
@@ -187,12 +188,17 @@ class Board:
         return action.finished_at + self.archive_days * DAY <= now
 
     def undo_left(self, action: Action, *, now: Optional[float] = None) -> float:
-        """Seconds left to undo the action's last change (0: nothing to undo)."""
+        """Seconds left to undo the action's last change (0: nothing to undo). A change
+        stamped in the future (the clock was set back since) is not undone: how long
+        ago it was cannot be known, and the window must not stay open for an hour."""
         last = action.last_move
         if last is None or not isinstance(last.get("at"), (int, float)):
             return 0.0
         now = float(self.clock.now()) if now is None else now
-        return max(0.0, self.undo_seconds - max(0.0, now - float(last["at"])))
+        ago = now - float(last["at"])
+        if ago < -JUMP_TOLERANCE:
+            return 0.0
+        return max(0.0, self.undo_seconds - max(0.0, ago))
 
     # -- reading ----------------------------------------------------------------------
 
@@ -453,7 +459,8 @@ class Board:
             if seen_stage is not None:
                 self._seen(a, seen_stage)
             at = last.get("at")
-            if not isinstance(at, (int, float)) or now - float(at) > self.undo_seconds:
+            if (not isinstance(at, (int, float)) or now - float(at) > self.undo_seconds
+                    or now - float(at) < -JUMP_TOLERANCE):  # the clock went back: see undo_left
                 raise ActionError("undo_expired")
             return last
         check(action)  # refuse before opening a batch

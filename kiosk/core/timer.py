@@ -4,6 +4,11 @@ A timer is the planned length, the minutes added or taken away, and the interval
 during which it ran. Nothing counts down in memory: the remaining time is derived
 from these facts and the clock, so it survives a restart, and a timer left running
 through a power cut has kept running, as the workshop in the room did.
+
+The instants are on the clock's steady line (``clock.steady()``), not the raw wall
+clock: a wall clock that jumps while a timer runs does not change what it shows, and
+the jump is absorbed by shifting the open run (``shifted``), so what is stored stays in
+the wall clock's frame for a restart.
 """
 
 from __future__ import annotations
@@ -70,6 +75,15 @@ class Timer:
     def ends_at(self, now: float) -> float:
         """When it reaches zero if it runs from now on without pause."""
         return now + max(0.0, self.remaining(now))
+
+    def shifted(self, seconds: float) -> Timer:
+        """The same timer in a wall-clock frame moved by ``seconds``: the start of the run
+        that is open moves with it, so what ran so far stays what ran (a clock jump absorbed,
+        see kiosk.core.clock). Closed runs count only their length, so they stay."""
+        if not self.running or not seconds:
+            return self
+        start, _ = self.runs[-1]
+        return replace(self, runs=self.runs[:-1] + ((start + seconds, None),))
 
     def to_dict(self) -> dict:
         return {"planned": self.planned, "adjust": self.adjust, "runs": [list(r) for r in self.runs]}

@@ -6,7 +6,9 @@ opens exactly one scope — one session's export, or the statuspil board (``None
 all open actions) — for a limited time (15 minutes by default), and the screen's
 Revoke ends it at once.
 
-Pure Python on the injectable clock: the tests move time instead of sleeping.
+Pure Python on the injectable clock: the tests move time instead of sleeping. A
+token's life is measured on the clock's monotonic time, so a wall clock that NTP sets
+back an hour does not keep a link open an hour longer (nor a jump forward end it).
 Thread-safe, because the LAN server's threads look tokens up while the UI thread
 issues and revokes them. Tokens live in memory only: a restarted kiosk has no
 server running and no link open, which is the safe default.
@@ -47,6 +49,7 @@ class Token:
     scope: Optional[str]
     """The session id it opens, or None for the board (all open actions)."""
     issued_at: float
+    """On the clock's monotonic time (as are the two below): durations, not dates."""
     expires_at: float
     revoked_at: Optional[float] = None
 
@@ -91,7 +94,7 @@ class Tokens:
         if scope is not None and (not isinstance(scope, str) or not scope):
             raise TokenError("export_scope")
         life = check_minutes(self.minutes if minutes is None else minutes) * 60.0
-        now = self.clock.now()
+        now = self.clock.monotonic()
         token = Token(secrets.token_urlsafe(TOKEN_BYTES), scope, now, now + life)
         with self._lock:
             self._forget_old(now)
@@ -106,11 +109,11 @@ class Tokens:
             token = self._by_key.get(_key(value))
         if token is None:
             return UNKNOWN, None
-        return token.status(self.clock.now()), token
+        return token.status(self.clock.monotonic()), token
 
     def revoke(self, value: str) -> bool:
         """End a token now; True if it was live."""
-        now = self.clock.now()
+        now = self.clock.monotonic()
         with self._lock:
             key = _key(value)
             token = self._by_key.get(key)
@@ -120,7 +123,7 @@ class Tokens:
             return True
 
     def revoke_all(self) -> int:
-        now = self.clock.now()
+        now = self.clock.monotonic()
         n = 0
         with self._lock:
             for key, token in list(self._by_key.items()):
@@ -131,18 +134,18 @@ class Tokens:
 
     def live(self) -> bool:
         """Whether any token still opens something (the server runs only while one does)."""
-        now = self.clock.now()
+        now = self.clock.monotonic()
         with self._lock:
             return any(t.status(now) == VALID for t in self._by_key.values())
 
     def live_tokens(self) -> list[Token]:
-        now = self.clock.now()
+        now = self.clock.monotonic()
         with self._lock:
             return [t for t in self._by_key.values() if t.status(now) == VALID]
 
     def seconds_left(self, value: str) -> float:
         status, token = self.lookup(value)
-        return token.seconds_left(self.clock.now()) if token is not None and status == VALID else 0.0
+        return token.seconds_left(self.clock.monotonic()) if token is not None and status == VALID else 0.0
 
     def _forget_old(self, now: float) -> None:
         """Drop tokens dead for a day, and the oldest dead ones beyond the bound (lock held)."""

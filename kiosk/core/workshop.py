@@ -15,11 +15,23 @@ Prepared before the workshop: ``Workshop.prepare`` writes a session that waits f
 their notes of the method's prepared kind (``prepared_kinds``) onto its wall ahead of
 time; it is listed by ``waiting_sessions`` (``Waiting.prepared`` counts those notes) and
 ``Workshop.continue_meeting`` starts it like any waiting session.
+
+Clock jumps (DESIGN.md §5, kiosk.core.clock): the timers measure with the clock's steady
+line, so a wall clock that NTP or an admin moves while a timer runs changes nothing on
+screen. ``keep_time`` (once a tick) notices the jump, logs it, and absorbs it: the running
+timers, the running rounds and the undo steps are shifted by it and stored, and the
+steady line meets the wall clock again, so the corruption is never saved. It also stores
+a heartbeat (``seen_at``, with every write and once a minute while a timer runs): on a
+restart, ``resume`` compares it with the wall clock. A clock that went back while the
+kiosk was off (the stored facts lie in the future), or a gap longer than
+``OFF_PLAUSIBLE_SECONDS``, cannot be measured: the time off counts as 0 or as the cap,
+and ``clock_doubt`` tells the screen to say the timer may be off.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, replace
 from typing import Callable, Optional
 
@@ -27,7 +39,8 @@ from kiosk.store import StoreError
 
 from .actions import ACTIONS
 from .method import Method, Step
-from .rounds import Left, leave_step, restore as restore_rounds
+from .clock import JUMP_TOLERANCE
+from .rounds import Left, leave_step, restore as restore_rounds, running_starts, shift_doc, shift_stored
 from .session import BETWEEN, RUNNING, Session, SessionError
 from .statuspil import next_meeting, set_next_meeting
 from .wall import NOTES
@@ -38,6 +51,22 @@ UNDO_DEPTH = 30
 """Enough to walk back a burst of mis-taps; kept in memory only."""
 
 ACTIVE_KEY = "active_session"
+
+SEEN_KEY = "seen_at"
+"""In the running session's document: the steady time of its last write (the heartbeat)."""
+HEARTBEAT_SECONDS = 60.0
+"""How often a running timer's heartbeat is stored: a restart after a jump of the clock
+while the kiosk was off knows the time it stopped to within this."""
+OFF_PLAUSIBLE_SECONDS = 60 * 60.0
+"""The longest time off a restart counts as the room's time (a power cut, a reboot, a
+kiosk moved to another socket): beyond it the clock more likely jumped, and the group
+has not waited that long for the screen anyway."""
+RETRY_SECONDS = 10.0
+"""After a failed write of an absorbed jump, try again this much later (not every tick)."""
+
+CLOCK_BACK, OFF_LONG = "clock_back", "off_long"
+"""``Workshop.clock_doubt``: the clock went back while the kiosk was off (the time off
+counted as 0); the time off was longer than plausible (counted as the cap)."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +158,20 @@ def running_session(store) -> Optional[str]:
     return sid if doc is not None and doc.get("status") == RUNNING else None
 
 
+def _shifted(session: Session, seconds: float) -> Session:
+    """The session with its running timer's open run moved by ``seconds`` (a jump absorbed)."""
+    if not seconds:
+        return session
+    return replace(session, timers={k: t.shifted(seconds) for k, t in session.timers.items()})
+
+
+def _shifted_left(left: Optional[Left], seconds: float) -> Optional[Left]:
+    if left is None:
+        return None
+    moved = shift_doc(left.doc, seconds)
+    return left if moved is None else Left(left.doc_id, moved)
+
+
 def _stored(store, session_id: str) -> Session:
     """The session as stored; refuses 'no_such_session' (also for an unreadable one)."""
     try:
@@ -148,6 +191,14 @@ class Workshop:
         self.session = session
         self._undo: list[tuple[Session, Optional[Left]]] = []
         """The session before each intent, with the rounds a step move paused (or None)."""
+        self._beat = clock.steady()
+        """The steady time of the last heartbeat written (or of the start)."""
+        self._retry_at: Optional[float] = None
+        self.clock_doubt: Optional[str] = None
+        """Set by ``resume`` when the time the kiosk was off could not be measured
+        (CLOCK_BACK, OFF_LONG): the screen says the timer may be off (``take_clock_doubt``)."""
+        self.off_seconds: Optional[float] = None
+        """With ``clock_doubt``: the wall clock's gap since the last heartbeat, as seen."""
 
     @classmethod
     def start(cls, store, clock, method: Method, team: str, lang: str = "") -> Workshop:
@@ -209,7 +260,43 @@ class Workshop:
         doc = store.load_session(sid)
         if doc is None or doc.get("status") != "running":
             return None
-        return cls(store, clock, Session.from_dict(doc))
+        ws = cls(store, clock, Session.from_dict(doc))
+        ws._check_time_off(doc.get(SEEN_KEY))
+        return ws
+
+    def _check_time_off(self, seen) -> None:
+        """A restart: is the wall clock's time since the last heartbeat believable? If a
+        timer runs and it is not, put the steady line where the stored facts say time was
+        (plus the time off that can be counted), and absorb the difference at once."""
+        starts = [t.runs[-1][0] for t in self.session.timers.values() if t.running]
+        starts += running_starts(self.store, self.session.id)
+        if not starts:
+            return  # nothing measures the time off: nothing can be off
+        now = float(self.clock.now())
+        valid = (isinstance(seen, (int, float)) and not isinstance(seen, bool)
+                 and math.isfinite(seen))
+        # the last moment the stored facts were true: the heartbeat, or a later start (a
+        # round started since; an older file without a heartbeat)
+        known = max([float(seen)] + starts) if valid else max(starts)
+        gap = now - known
+        if gap < -JUMP_TOLERANCE:
+            self.clock_doubt, counted = CLOCK_BACK, 0.0
+        elif valid and gap > OFF_PLAUSIBLE_SECONDS:
+            self.clock_doubt, counted = OFF_LONG, OFF_PLAUSIBLE_SECONDS
+        else:
+            return  # a plausible time off: the room's timer kept running, so does ours
+        self.off_seconds = gap
+        log.warning("restart: the wall clock moved %+.0f s since the last heartbeat (%s); "
+                    "the time off counts as %.0f s and the timer may be off",
+                    gap, self.clock_doubt, counted)
+        self.clock.resume_at(known + counted)
+        self._beat = self.clock.steady()
+        self.keep_time()
+
+    def take_clock_doubt(self) -> Optional[str]:
+        """What the screen should say about the timer after a restart, once (or None)."""
+        doubt, self.clock_doubt = self.clock_doubt, None
+        return doubt
 
     @classmethod
     def continue_meeting(cls, store, clock, session_id: str) -> Workshop:
@@ -236,9 +323,17 @@ class Workshop:
 
     # -- intents -------------------------------------------------------------
 
+    def _doc(self, session: Session) -> dict:
+        """The session's document with the heartbeat (only a running one has a clock to keep)."""
+        doc = session.to_dict()
+        if session.status == RUNNING:
+            doc[SEEN_KEY] = self.clock.steady()
+        return doc
+
     def _commit(self, build: Callable[[Session, float], Session]) -> Session:
+        self.keep_time()  # a jump not yet absorbed would be written with this change
         before = self.session
-        now = self.clock.now()
+        now = self.clock.steady()
         after = build(before, now)
         if after == before:
             return before
@@ -246,7 +341,8 @@ class Workshop:
             left = None
             if after.step_index != before.step_index or after.status != before.status:
                 left = leave_step(self.store, before.id, before.step, now)  # the group leaves
-            self.store.save_session(after.to_dict())  # raises StoreError: nothing changes
+            self.store.save_session(self._doc(after))  # raises StoreError: nothing changes
+        self._beat = now
         self._undo.append((before, left))
         del self._undo[:-UNDO_DEPTH]
         self.session = after
@@ -278,11 +374,12 @@ class Workshop:
         """Back to the state before the last intent (a pause undone keeps counting)."""
         if not self._undo:
             return self.session
+        self.keep_time()  # the undo steps in the frame of today's clock first
         before, left = self._undo[-1]
         with self.store.batch(before.id):  # a step move undone: its rounds run again too
             if left is not None:
                 restore_rounds(self.store, before.id, left)
-            self.store.save_session(before.to_dict())
+            self.store.save_session(self._doc(before))
         self._undo.pop()
         self.session = before
         return before
@@ -296,13 +393,14 @@ class Workshop:
         'date_invalid' (ActionError); nothing is written then. Not undoable with the
         workshop's Undo: the home screen's "Continue" is the way back in.
         """
+        self.keep_time()
         sid = self.session.id
-        now = self.clock.now()
+        now = self.clock.steady()
         after = self.session.end_meeting(now)
         with self.store.batch(sid):  # a refused date rolls the batch back: nothing written
             set_next_meeting(self.store, sid, next_date, clock=self.clock)
             leave_step(self.store, sid, self.session.step, now)  # its rounds stop with it
-            self.store.save_session(after.to_dict())
+            self.store.save_session(self._doc(after))
         self.session = after
         self._undo.clear()
         try:
@@ -319,7 +417,62 @@ class Workshop:
     # -- reading -------------------------------------------------------------
 
     def remaining(self) -> float:
-        return self.session.timer.remaining(self.clock.now())
+        return self.session.timer.remaining(self.clock.steady())
 
     def planned_end(self) -> float:
-        return self.session.planned_end(self.clock.now())
+        """A wall-clock instant (for "ends about 14:35"): now plus what is left."""
+        steady = self.clock.steady()
+        return self.session.planned_end(steady) - steady + self.clock.now()
+
+    # -- the clock -----------------------------------------------------------------
+
+    def keep_time(self) -> float:
+        """Once a tick (and before every intent): absorb a jump of the wall clock, and
+        store the heartbeat while a timer runs. Returns the jump absorbed (0.0: none).
+
+        The jump is ignored, not shown: the running timer, the running rounds and the undo
+        steps are moved by it in one write, then the steady line meets the wall clock again.
+        A failed write changes nothing (the timers still measure right on the steady line)
+        and is tried again ``RETRY_SECONDS`` later; it never raises.
+        """
+        skew = self.clock.skew()
+        steady = self.clock.steady()
+        if skew:
+            if self._retry_at is not None and steady < self._retry_at:
+                return 0.0
+            try:
+                self._absorb(skew)
+            except StoreError as e:
+                self._retry_at = steady + RETRY_SECONDS
+                log.warning("the wall clock jumped %+.0f s; not stored yet (%s)", skew, e)
+                return 0.0
+            self._retry_at = None
+            log.warning("the wall clock jumped %+.0f s while the workshop ran; the timers "
+                        "ignore it", skew)
+            return skew
+        if steady - self._beat >= HEARTBEAT_SECONDS and self.session.status == RUNNING:
+            self._beat = steady  # also after a failed write: the next try is a period later
+            if self.session.timer.running or running_starts(self.store, self.session.id):
+                try:
+                    self.store.save_session(self._doc(self.session))
+                except StoreError as e:
+                    log.warning("heartbeat not stored: %s", e)
+        return 0.0
+
+    def _absorb(self, skew: float) -> None:
+        """Move what is stored and held by ``skew``, then the steady line (see keep_time).
+        Only running timers hold an instant that depends on the frame: with none running
+        (and none stored), nothing is written."""
+        sid = self.session.id
+        after = _shifted(self.session, skew)
+        if after != self.session or running_starts(self.store, sid):
+            with self.store.batch(sid):
+                shift_stored(self.store, sid, skew)
+                doc = after.to_dict()
+                if after.status == RUNNING:
+                    doc[SEEN_KEY] = self.clock.steady() + skew
+                self.store.save_session(doc)
+        self.session = after
+        self._undo = [(_shifted(s, skew), _shifted_left(left, skew)) for s, left in self._undo]
+        self.clock.reanchor(skew)
+        self._beat = self.clock.steady()

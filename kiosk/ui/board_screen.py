@@ -488,8 +488,8 @@ class BoardScreen(Screen):
         """Actions changed here whose undo is still offered → the index they keep."""
         self._scanned_at: Optional[float] = None
         self._dirty = True
-        self._last_touch = float(app.clock.now())
-        self._awake_until = float("-inf")
+        self._last_touch = float(app.clock.monotonic())  # waits on the monotonic clock:
+        self._awake_until = float("-inf")                 # a wall clock jump cannot stretch them
         self._panel: Optional[ActionPanel] = None
         app.bind(revision=self._changed, lang=self._changed, s=self._layout_rows)
         self.ids.body.bind(size=self._layout_rows)
@@ -513,6 +513,9 @@ class BoardScreen(Screen):
     def _now(self) -> float:
         return float(App.get_running_app().clock.now())
 
+    def _mono(self) -> float:
+        return float(App.get_running_app().clock.monotonic())
+
     def _today(self):
         return datetime.fromtimestamp(self._now()).date()
 
@@ -522,7 +525,7 @@ class BoardScreen(Screen):
         self.page = 0
         self.team = ""
         self.archive_mode = False
-        self._last_touch = self._now()
+        self._last_touch = self._mono()
         self._dirty = True
         self.tick()
 
@@ -669,10 +672,11 @@ class BoardScreen(Screen):
         shift = [dx * app.s, dy * app.s]
         if shift != list(self.shift):
             self.shift = shift
-        dim = self._night(now) and now >= self._awake_until and self._panel_closed()
+        mono = self._mono()
+        dim = self._night(now) and mono >= self._awake_until and self._panel_closed()
         if dim != self.dimmed:
             self.dimmed = dim
-        if ((self.archive_mode or self.team or self.page) and now - self._last_touch >= PAGE_IDLE_SECONDS
+        if ((self.archive_mode or self.team or self.page) and mono - self._last_touch >= PAGE_IDLE_SECONDS
                 and self._panel_closed()):
             self.archive_mode, self.team, self.page = False, "", 0
             self._dirty = True
@@ -699,7 +703,7 @@ class BoardScreen(Screen):
         return self._panel is None or self._panel.parent is None
 
     def on_touch_down(self, touch):
-        now = self._now()
+        now = self._mono()
         self._last_touch = now
         if not self.dimmed:
             self._awake_until = now + WAKE_SECONDS
@@ -707,7 +711,7 @@ class BoardScreen(Screen):
 
     def wake(self):
         """A tap on the dimmed board: show it for a minute."""
-        now = self._now()
+        now = self._mono()
         self._awake_until = now + WAKE_SECONDS
         self._last_touch = now
         self.dimmed = False

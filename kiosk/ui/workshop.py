@@ -24,7 +24,7 @@ from kivy.utils import escape_markup
 
 from kiosk.core.actions import today
 from kiosk.core.timer import format_big, format_clock
-from kiosk.i18n import tr
+from kiosk.i18n import N_, tr
 from kiosk.ui import sound
 from kiosk.ui.activities import view_for
 from kiosk.ui.widgets import RenderAfterLayout, layout_pending, sym
@@ -43,6 +43,21 @@ def _cut_by_letters(text: str, width: float, height: float, size: float, bold: b
         else:
             hi = mid - 1
     return text[:lo].rstrip() + "…"
+
+
+_CLOCK_DOUBTS = {
+    "clock_back": N_("The clock changed while the kiosk was off. The timer may be off: check it, and add or take away minutes."),
+    "off_long": N_("The kiosk was off for a long time, or its clock changed. The timer may be off: check it, and add or take away minutes."),
+}
+
+
+def say_clock_doubt(app, doubt: str) -> None:
+    """After a restart whose time off could not be measured (kiosk.core.workshop.resume):
+    say so until someone taps OK, beside a notice already showing (a recovered file)."""
+    text = tr(_CLOCK_DOUBTS.get(doubt, _CLOCK_DOUBTS["clock_back"]))
+    if app.notice and app.notice_kind == "error" and text not in app.notice:
+        text = app.notice + "\n" + text
+    app.say(text, "error")
 
 
 class AgendaItem(RenderAfterLayout, Label):
@@ -183,7 +198,11 @@ class WorkshopScreen(Screen):
         if ws is None:
             return
         app = App.get_running_app()
-        now = ws.clock.now()
+        ws.keep_time()  # a jump of the wall clock: noticed, logged, ignored by the timers
+        doubt = ws.take_clock_doubt()
+        if doubt is not None:
+            say_clock_doubt(app, doubt)
+        now = ws.clock.steady()
         timer = ws.session.timer
         remaining = timer.remaining(now)
         self.running = timer.running
@@ -204,7 +223,7 @@ class WorkshopScreen(Screen):
             unit_text = tr("sec over time") if self.over else tr("sec left")
         state = "" if self.over else f"  ·  {self.state_text}"  # the unit already says "over time"
         self.caption_text = f"[b]{unit_text}[/b]\n{self.timer_text}{state}"
-        end = time.strftime("%H:%M", time.localtime(ws.session.planned_end(now)))
+        end = time.strftime("%H:%M", time.localtime(ws.planned_end()))
         self.end_text = f"{tr('Ends about')}\n[size={int(48 * app.s)}]{end}[/size]"
         # The chime sounds once, when this screen sees the count pass zero while running.
         if timer.running and self._last_remaining is not None and self._last_remaining >= 0 > remaining:
