@@ -45,6 +45,9 @@ IDLE_SECONDS = Settings().idle_minutes * 60
 (the default; an admin sets it in Settings)."""
 FAILED = object()
 """What ``act`` returns when an intent was refused or could not be stored."""
+METHODS_WAIT = 3.0
+"""Longest the screen waits for the method files (they take ~20 ms; a stalled network
+folder could take for ever): after this the picker opens empty and fills in later."""
 HERE = Path(__file__).resolve().parent
 
 # screen name → module in kiosk.ui that defines it (with a .kv of the same name)
@@ -118,6 +121,10 @@ class KioskApp(App):
         self.store: Store | None = None
         self._methods = None  # read on first use: a restart into a workshop needs none of them
         self.method_problems = []
+        self._methods_thread: threading.Thread | None = None
+        self._methods_read = None  # (methods, problems) once the reading thread is done
+        self._methods_waited = False  # the screen waits for them once, not on every look
+        self._methods_reported = False
         self.allow_quit = False
         self.title = "Dialog kiosk"
         self._wall: Wall | None = None
@@ -169,22 +176,64 @@ class KioskApp(App):
         self.show("workshop" if self.workshop else self.idle_screen())
         # after the first frame: method files matter to the picker, not to a restart
         # (scheduled from the first tick: Kivy's clock counts from its last tick, at import)
-        Clock.schedule_once(lambda dt: Clock.schedule_once(lambda dt: self._report_method_problems_later(), 0.5))
+        Clock.schedule_once(lambda dt: Clock.schedule_once(lambda dt: self._read_methods_later(), 0.5))
 
-    def _report_method_problems_later(self):
+    def _read_methods_later(self):
         if not getattr(self, "_stopped", False):
-            self._report_method_problems()
+            self._read_methods()
+
+    def _read_methods(self):
+        """Read the method files in a thread: a slow or hostile methods folder never holds
+        the screen. The loader bounds each file (size, time, parse), so the thread ends."""
+        if self._methods_thread is not None:
+            return
+        dirs = methods_dirs()
+
+        def read():
+            from kiosk.core.loader import load_methods
+
+            try:
+                result = load_methods(dirs)
+            except Exception:  # load_methods reports problems, it does not raise: belt and braces
+                log.exception("could not read the method files")
+                result = ([], [])
+            self._methods_read = result
+            Clock.schedule_once(lambda dt: self._methods_arrived())
+
+        self._methods_thread = threading.Thread(target=read, name="read-methods", daemon=True)
+        self._methods_thread.start()
+
+    def _methods_arrived(self):
+        """On the UI thread, once the files are read: report bad ones, fill a waiting picker."""
+        if getattr(self, "_stopped", False):
+            return
+        waited = self._methods is None and self._methods_waited
+        self._take_methods()
+        self._report_method_problems()
+        if waited and self.root is not None and self.sm.current == "picker":
+            self.sm.current_screen.refresh()
+
+    def _take_methods(self):
+        if self._methods is None and self._methods_read is not None:
+            self._methods, self.method_problems = self._methods_read
 
     @property
     def methods(self) -> list:
-        if self._methods is None:
-            from kiosk.core.loader import load_methods  # not needed for a restart's first frame
-
-            self._methods, self.method_problems = load_methods(methods_dirs())
-        return self._methods
+        """The good methods. The first time they are asked for before they are read, the
+        screen waits up to METHODS_WAIT; a folder still being read after that gives none
+        for now, at once (the picker fills in when they arrive)."""
+        if self._methods is None and not self._methods_waited:
+            self._read_methods()
+            self._methods_thread.join(METHODS_WAIT)
+            self._methods_waited = True
+        self._take_methods()
+        return self._methods if self._methods is not None else []
 
     def _report_method_problems(self):
-        if self.methods is not None and self.method_problems:
+        if self._methods_reported or self._methods_read is None:
+            return
+        self._methods_reported = True
+        if self.method_problems:
             text = messages.method_problems(self.method_problems)
             if self.notice and self.notice_kind == "error":  # keep a recovery notice beside it
                 text = self.notice + "\n" + text
