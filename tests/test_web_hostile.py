@@ -477,3 +477,15 @@ def test_quiet_log_counts_by_reason_and_writes_one_line_per_window():
         assert len(lines.records) == 3 and q.pending() == 0
     finally:
         logger.removeHandler(lines)
+
+
+def test_the_readme_states_the_real_limits():
+    """The README's paragraph on the export server names these numbers; keep it true."""
+    from pathlib import Path
+
+    text = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8").split())
+    for claim in (f"{web.HEAD_SECONDS:g} s after connecting", f"at most {web.MAX_PER_CLIENT} connections per address",
+                  f"all {web.MAX_CONNECTIONS} are taken", f"the last {web.RESERVED} are kept",
+                  f"make {web.BURST} requests at once and {web.RATE_PER_SECOND:g} a second",
+                  f"within {web.SEND_SECONDS:g} s is dropped", f"at most one line every {web.LOG_EVERY:g} seconds"):
+        assert claim in text, claim
