@@ -57,10 +57,11 @@ SEEN_KEY = "seen_at"
 HEARTBEAT_SECONDS = 60.0
 """How often a running timer's heartbeat is stored: a restart after a jump of the clock
 while the kiosk was off knows the time it stopped to within this."""
-OFF_PLAUSIBLE_SECONDS = 60 * 60.0
-"""The longest time off a restart counts as the room's time (a power cut, a reboot, a
-kiosk moved to another socket): beyond it the clock more likely jumped, and the group
-has not waited that long for the screen anyway."""
+OFF_PLAUSIBLE_SECONDS = 15 * 60.0
+"""The longest time off a restart counts as the room's time (a reboot, a power cut, the
+kiosk moved to another socket): a group does not wait longer for its screen, so beyond it
+the clock more likely jumped; the time off then counts as this much, and the screen says
+the timer may be off."""
 RETRY_SECONDS = 10.0
 """After a failed write of an absorbed jump, try again this much later (not every tick)."""
 
@@ -270,6 +271,7 @@ class Workshop:
         (plus the time off that can be counted), and absorb the difference at once."""
         starts = [t.runs[-1][0] for t in self.session.timers.values() if t.running]
         starts += running_starts(self.store, self.session.id)
+        starts = [s for s in starts if math.isfinite(s)]
         if not starts:
             return  # nothing measures the time off: nothing can be off
         now = float(self.clock.now())

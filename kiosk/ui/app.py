@@ -453,6 +453,8 @@ class KioskApp(App):
     # -- the clock tick ------------------------------------------------------------
 
     def _tick(self, dt):
+        if self.workshop is not None:  # on any screen: a clock jump absorbed, the heartbeat kept
+            self.workshop.keep_time()
         current = self.sm.current_screen if self.root else None
         if current is not None and hasattr(current, "tick"):
             current.tick()
