@@ -234,6 +234,18 @@ def test_methods_check_ends_at_once_and_names_each_bad_file(hostile):
     assert r.stdout.splitlines()[-1].endswith(f"1 of {len(WHAT_IS_WRONG) + 1} method files OK")
 
 
+def test_methods_check_given_a_device_and_a_fifo_by_name(tmp_path):
+    """Named on the command line rather than found in a folder: the same reader."""
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    start = time.monotonic()
+    r = kiosk("methods", "check", "/dev/zero", str(fifo))
+    assert time.monotonic() - start < 5
+    assert r.returncode == 1
+    assert "/dev/zero: file: expected a regular file (this is not a regular file but a character device)" in r.stdout
+    assert f"{fifo}: file: expected a regular file (this is not a regular file but a named pipe (FIFO))" in r.stdout
+
+
 def test_sigterm_stops_methods_check_promptly_while_it_works(tmp_path):
     """A FIFO first, then files that take the parser a while: SIGTERM mid-way ends it."""
     folder = tmp_path / "m"
