@@ -193,13 +193,40 @@ def test_the_worst_file_the_prescan_lets_through_parses_in_bounded_time(tmp_path
         lines.append(line)
         size += len(line)
         i += 1
-    worst = tmp_path / "worst.toml"
-    worst.write_text("".join(lines), encoding="utf-8")
+    text = "".join(lines)
+    assert loader._prescan(text) is None
+    start = time.monotonic()
+    doc = tomllib.loads(text)
+    took = time.monotonic() - start
+    assert len(doc["a"]["a"]) == 1
+    assert took < 3, f"{took:.2f} s"
+    worst = tmp_path / "worst.toml"  # through the loader: parsed, or stopped at PARSE_SECONDS
+    worst.write_text(text, encoding="utf-8")
     start = time.monotonic()
     doc, problems = loader._read(worst)
-    took = time.monotonic() - start
-    assert problems == [] and len(doc["a"]["a"]) == 1
-    assert took < 3, f"{took:.2f} s"
+    assert time.monotonic() - start < loader.PARSE_SECONDS + 2
+    assert doc is not None or "took too long to read" in str(problems[0])
+
+
+def test_a_runaway_parse_is_stopped_at_its_deadline():
+    """Whatever shape the pre-scan does not know: the guarded parse stops on time.
+    (The table bomb, which the pre-scan refuses, stands in for it here.)"""
+    bomb = table_bomb(100 * 1024)
+    start = time.monotonic()
+    with pytest.raises(loader._TooSlow):
+        loader._parse(bomb, seconds=0.3)
+    assert time.monotonic() - start < 1.5
+    assert sys.getprofile() is None  # the guard is gone again
+
+
+def test_a_large_file_parsed_too_slowly_is_named(tmp_path, monkeypatch):
+    monkeypatch.setattr(loader, "PARSE_SECONDS", 0.0)
+    p = tmp_path / "slow.toml"
+    p.write_text("".join(f"[t{i}]\nk = {i}\n" for i in range(5000)), encoding="utf-8")
+    assert p.stat().st_size > loader.GUARD_BYTES
+    with pytest.raises(MethodError) as e:
+        load_method(p)
+    assert str(e.value) == f"{p}: file: expected a file parsed within 0 s (this one took too long to read)"
 
 
 def test_a_generated_file_lists_at_most_fifty_problems(tmp_path):
