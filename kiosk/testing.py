@@ -113,10 +113,32 @@ def print_shots(shoot) -> None:
         print(path)
 
 
-class Driver:
-    """One kiosk app in the process-wide window, and a finger to use it."""
+TEST_PIN = "2580"
+"""The admin PIN of a test kiosk (see ``Driver``): one an admin could have chosen."""
 
-    def __init__(self, data_dir: Path, clock=None, lang: str | None = "en", demo: bool = False):
+
+def _pin_hash(pin: str, _cache: dict = {}) -> str:  # noqa: B006  (a per-process cache)
+    """The PIN's stored hash, computed once (each costs ~50 ms of PBKDF2)."""
+    if pin not in _cache:
+        from kiosk.core.settings import Settings
+
+        _cache[pin] = Settings().with_pin(pin).pin_hash
+    return _cache[pin]
+
+
+class Driver:
+    """One kiosk app in the process-wide window, and a finger to use it.
+
+    ``pin``: a kiosk whose admin has not chosen a PIN yet gets this one, as if an
+    admin had chosen it (in memory only: nothing is written until the app writes
+    its settings), so a test reaches Settings by typing ``driver.pin``. None
+    leaves the published default, which asks for a new PIN first.
+    """
+
+    def __init__(self, data_dir: Path, clock=None, lang: str | None = "en", demo: bool = False,
+                 pin: str | None = TEST_PIN):
+        from dataclasses import replace
+
         from kivy.base import EventLoop
 
         from kiosk.ui.app import KioskApp, Options
@@ -125,6 +147,9 @@ class Driver:
         self.window = EventLoop.window
         self.app = KioskApp(Options(data_dir=Path(data_dir), lang=lang, demo=demo), clock=clock)
         self.app._run_prepare()  # build, add to the window, on_start: as App.run() does
+        self.pin = pin
+        if pin is not None and not self.app.settings.pin_hash:
+            self.app.settings = replace(self.app.settings, pin_hash=_pin_hash(pin))
         if EventLoop.status != "started":
             EventLoop.start()
         self.frames(3)
@@ -192,6 +217,12 @@ class Driver:
         t.touch_down()  # each goes through the window's input dispatch, as a finger's does;
         t.touch_up()    # a frame between them would only draw the pressed look
         self.frames(frames)
+
+    def enter_pin(self, pin: str | None = None) -> None:
+        """Type a PIN on the pad, key by key, and OK (the driver's own by default)."""
+        for key in pin if pin is not None else self.pin:
+            self.tap("k" + key)
+        self.tap("kok")
 
     def pick_method(self, method_id: str) -> None:
         """On the picker: bring the method's card into view and tap it, as a finger does

@@ -170,7 +170,7 @@ def test_dialogverksted_start_to_finish_by_touch(kiosk):
     assert k.find("next").disabled                              # the last step
 
     k.tap("menu")                                                # ended through the PIN menu
-    for key in "1234":
+    for key in k.pin:
         k.tap("k" + key)
     k.tap("kok")
     k.tap("end")

@@ -55,7 +55,7 @@ def key_of(wall, text):
 
 def finish(k):
     k.tap("menu")
-    for key in "1234":
+    for key in k.pin:
         k.tap("k" + key)
     k.tap("kok")
     k.tap("end")

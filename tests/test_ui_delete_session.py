@@ -50,7 +50,7 @@ def to_settings(k):
     k.frames(4)
     assert k.app.sm.current == "board"
     k.tap("menu")
-    for key in "1234":
+    for key in k.pin:
         k.tap("k" + key)
     k.tap("kok")
     assert k.app.sm.current == "settings"

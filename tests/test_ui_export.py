@@ -124,7 +124,7 @@ def admin_export(k, ws):
     app.show("workshop")
     k.frames(2)
     k.tap("menu")
-    for key in "1234":
+    for key in k.pin:
         k.tap("k" + key)
     k.tap("kok")
     assert app.sm.current == "settings"

@@ -169,7 +169,7 @@ def stored(k):
 def set_language(k, lang: str):
     """Through the admin menu, as the admin does it: PIN, the language, back."""
     k.tap("menu")
-    for key in "1234":
+    for key in k.pin:
         k.tap("k" + key)
     k.tap("kok")
     assert k.app.sm.current == "settings"

@@ -179,7 +179,7 @@ def test_wrong_pin_keeps_the_menu_shut(kiosk):
 def test_changing_the_pin_and_the_language(kiosk):
     k = kiosk
     k.tap("menu")
-    for key in "1234":
+    for key in k.pin:
         k.tap("k" + key)
     k.tap("kok")
     k.tap("pin")
@@ -197,7 +197,7 @@ def test_changing_the_pin_and_the_language(kiosk):
     k.tap(k.app.root.ids.banner.ids.dismiss)
     k.tap("back")
     k.tap("menu")
-    for key in "1234":                    # the old PIN no longer opens it
+    for key in k.pin:                    # the old PIN no longer opens it
         k.tap("k" + key)
     k.tap("kok")
     assert k.app.sm.current == "pin"

@@ -68,7 +68,7 @@ def end_workshop(k):
     """The menu behind the PIN, End workshop, Yes."""
     sid = k.app.workshop.session.id
     k.tap("menu")
-    for key in "1234":
+    for key in k.pin:
         k.tap("k" + key)
     k.tap("kok")
     assert k.app.sm.current == "settings"

@@ -202,11 +202,11 @@ class Shooter:
 
         # The admin side: PIN pad, settings, the confirm dialog.
         self.tap("menu")
-        self.tap("k1")
-        self.tap("k2")
+        for key in d.pin[:2]:
+            self.tap("k" + key)
         self.shot("pin-two-digits", "pin")
-        self.tap("k3")
-        self.tap("k4")
+        for key in d.pin[2:]:
+            self.tap("k" + key)
         self.tap("kok")
         self.shot("settings", "settings")
         self.tap("end")
@@ -228,7 +228,7 @@ class Shooter:
             d = self.open(self.data(f"lang-{lang}"), lang="da")
             self.start_workshop("Team Nord")
             self.tap("menu")
-            for k in ("k1", "k2", "k3", "k4", "kok"):
+            for k in [f"k{key}" for key in d.pin] + ["kok"]:
                 self.tap(k)
             self.tap(f"lang_{lang}")
             self.shot(f"settings-{lang}", "settings")

@@ -1,8 +1,9 @@
 """Kiosk settings and the admin PIN.
 
 The PIN guards leaving kiosk mode, ending a workshop and the settings; it is stored
-as a salted hash, never as digits. The documented default is 1234 until an admin
-changes it on the settings screen.
+as a salted hash, never as digits. The default, 1234, is printed in the README, so it
+only lets an admin in to choose a PIN of their own: the pad asks for a new one before
+Settings open (``must_change``). ``kiosk pin reset`` goes back to that state.
 """
 
 from __future__ import annotations
@@ -29,6 +30,23 @@ def hash_pin(pin: str, salt: str | None = None) -> str:
 def check_pin_format(pin: str) -> str:
     if not (pin.isdigit() and PIN_MIN <= len(pin) <= PIN_MAX):
         raise SettingsError("pin_format")
+    return pin
+
+
+def guessable(pin: str) -> bool:
+    """The PINs tried first: the default, one digit repeated (0000), a run up or
+    down (2345, 9876)."""
+    if pin == DEFAULT_PIN or len(set(pin)) == 1:
+        return True
+    steps = {int(b) - int(a) for a, b in zip(pin, pin[1:])}
+    return steps in ({1}, {-1})
+
+
+def check_new_pin(pin: str) -> str:
+    """A PIN an admin may choose: 4–8 digits, and not one of the first guesses."""
+    check_pin_format(pin)
+    if guessable(pin):
+        raise SettingsError("pin_guessable")
     return pin
 
 
@@ -60,8 +78,17 @@ class Settings:
         salt, _, _ = self.pin_hash.partition("$")
         return hmac.compare_digest(hash_pin(pin, salt), self.pin_hash)
 
+    def must_change(self, pin: str) -> bool:
+        """Whether ``pin``, found right, is still the published default, so the admin
+        must choose another before anything behind the PIN opens."""
+        return hmac.compare_digest(pin, DEFAULT_PIN)
+
     def with_pin(self, pin: str) -> Settings:
-        return replace(self, pin_hash=hash_pin(check_pin_format(pin)))
+        return replace(self, pin_hash=hash_pin(check_new_pin(pin)))
+
+    def with_default_pin(self) -> Settings:
+        """Back to the default PIN (``kiosk pin reset``): the next admin must change it."""
+        return replace(self, pin_hash="")
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -3,19 +3,25 @@ workshop, leave kiosk mode."""
 
 from __future__ import annotations
 
+import logging
+
 from kivy.app import App
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
 from kiosk.core.actions import today
-from kiosk.core.settings import PIN_MAX, SettingsError, check_pin_format
+from kiosk.core import pin as pin_rule
+from kiosk.core.pin import PinGuard
+from kiosk.core.settings import DEFAULT_PIN, PIN_MAX, SettingsError, check_new_pin
 from kiosk.core.workshop import Waiting, Workshop, session_contents, waiting_sessions
 from kiosk.store import StoreError
 from kiosk.i18n import LANGUAGES, tr
 from kiosk.ui import messages
 from kiosk.ui.app import FAILED
 from kiosk.ui.widgets import KButton
+
+log = logging.getLogger("kiosk")
 
 
 class PinKey(KButton):
@@ -27,18 +33,80 @@ class PinScreen(Screen):
     message = StringProperty("")
     mode = StringProperty("check")
     """'check' the admin PIN, or type a 'new' one and 'confirm' it."""
+    wait = StringProperty("")
+    """The countdown ('0:30') while wrong PINs keep the pad shut; '' when it is open."""
+    locked = BooleanProperty(False)
+    """The keys are off while the pad is shut (kiosk.core.pin)."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.then = self.back_to = ""
+        self._new = ""
+        self.forced = False
+        """The PIN typed was the published default: a new one first, then ``then``."""
+        self._guard: PinGuard | None = None
+
+    # -- the back-off (kiosk.core.pin) ----------------------------------------------
+
+    def guard(self) -> PinGuard:
+        """The screen's copy is the truth while the kiosk runs (so a write that failed,
+        e.g. on a full disk, still counts); it is read from kiosk.json once."""
+        if self._guard is None:
+            app = App.get_running_app()
+            try:
+                self._guard = pin_rule.load(app.store) if app.store is not None else PinGuard()
+            except StoreError:
+                self._guard = PinGuard()
+        return self._guard
+
+    def _keep(self, guard: PinGuard) -> None:
+        """Keep the new guard, on disk before the screen shows it; a failed write is
+        logged and the guard still holds until the kiosk restarts."""
+        self._guard = guard
+        app = App.get_running_app()
+        if app.store is None:
+            return
+        try:
+            pin_rule.save(app.store, guard)
+        except StoreError as e:
+            log.error("the PIN back-off could not be saved: %s", e)
+
+    def tick(self):
+        """The countdown, five times a second (the app ticks the current screen)."""
+        now = App.get_running_app().clock.now()
+        guard = self.guard()
+        settled = guard.settled(now)  # the clock went back: the wait counts from now
+        if settled != guard:
+            self._keep(settled)
+        left = settled.wait_left(now) if self.mode == "check" else 0.0
+        was = self.locked
+        self.locked = left > 0
+        self.wait = pin_rule.countdown(left) if self.locked else ""
+        if self.locked:
+            self.message = tr("{n} wrong PINs in a row. You can try again in").format(n=settled.failures)
+            self.entered = ""
+        elif was:
+            self.message = self.prompt()
+
+    # -- the pad --------------------------------------------------------------------
 
     def ask(self, then: str, mode: str = "check"):
         app = App.get_running_app()
         self.then = then
         self.back_to = app.sm.current if app.sm.current != "pin" else app.idle_screen()
         self.mode = mode
+        self.forced = False
         self.entered = ""
         self._new = ""
+        self.locked = False
         self.message = self.prompt()
+        self.tick()
         app.show("pin")
 
     def prompt(self) -> str:
+        if self.mode == "new" and self.forced:
+            return tr("The PIN is still {pin}, which is printed in the manual. Choose a new PIN (4–8 digits)").format(
+                pin=DEFAULT_PIN)
         return {"check": tr("Admin PIN"), "new": tr("Type the new PIN (4–8 digits)"),
                 "confirm": tr("Type the new PIN again")}[self.mode]
 
@@ -46,6 +114,8 @@ class PinScreen(Screen):
         return "●  " * len(entered) if entered else "○"
 
     def press(self, key: str):
+        if self.locked:
+            return
         if key == "back":
             self.entered = self.entered[:-1]
         elif key == "ok":
@@ -57,14 +127,10 @@ class PinScreen(Screen):
         app = App.get_running_app()
         pin, self.entered = self.entered, ""
         if self.mode == "check":
-            if app.settings.pin_ok(pin):
-                app.admin = True
-                app.show(self.then)
-            else:
-                self.message = tr("Wrong PIN. Try again.")
+            self.check(pin)
         elif self.mode == "new":
             try:
-                check_pin_format(pin)
+                check_new_pin(pin)
             except SettingsError as e:
                 self.message = messages.refusal(str(e))
                 return
@@ -76,7 +142,32 @@ class PinScreen(Screen):
                 return
             if app.save_settings(app.settings.with_pin(pin)):
                 app.say(tr("The PIN was changed."))
+                if self.forced:
+                    app.admin = True
                 app.show(self.then)
+
+    def check(self, pin: str):
+        """The admin PIN, unless wrong ones keep the pad shut; the default opens only
+        the choice of a new PIN."""
+        app = App.get_running_app()
+        now = app.clock.now()
+        guard = self.guard().settled(now)
+        if guard.locked(now):
+            self.tick()
+            return
+        if not app.settings.pin_ok(pin):
+            self._keep(guard.failed(now))
+            self.message = tr("Wrong PIN. Try again.")
+            self.tick()
+            return
+        if guard != PinGuard():
+            self._keep(guard.succeeded())
+        if app.settings.must_change(pin):
+            self.mode, self.forced = "new", True
+            self.message = self.prompt()
+            return
+        app.admin = True
+        app.show(self.then)
 
     def cancel(self):
         App.get_running_app().show(self.back_to)

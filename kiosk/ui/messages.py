@@ -28,6 +28,7 @@ _REFUSALS = {
     "no_such_session": N_("That session cannot be found."),
     "pin_format": N_("A PIN is 4 to 8 digits."),
     "pin_mismatch": N_("The two PINs were not the same. Try again."),
+    "pin_guessable": N_("That PIN is too easy to guess (like 1234, 1111 or 9876). Choose another."),
     # the wall
     "note_empty": N_("Write something on the post-it first."),
     "note_long": N_("That is too long for one post-it. One topic per note."),
