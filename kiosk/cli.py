@@ -46,7 +46,90 @@ def parser() -> argparse.ArgumentParser:
     check = msub.add_parser("check", help="validate method files; exit 1 on any problem")
     check.add_argument("files", nargs="*", type=Path, help="files or folders (default: the kiosk's methods)")
     add_export_parser(sub)
+    add_pin_parser(sub)
     return p
+
+
+# -- kiosk pin reset ---------------------------------------------------------------------------
+
+PIN_HELP = """A forgotten admin PIN, from the machine's shell: 'kiosk pin reset' sets the PIN
+back to the default, 1234, and clears the wait that wrong PINs have built up. The
+next admin to open the menu with 1234 must choose a new PIN before Settings open.
+
+The kiosk must be stopped first (only one program may write its data folder), and
+the command is best run as the kiosk's own user:
+
+  sudo systemctl stop dialog-kiosk
+  sudo -u kiosk /opt/dialog-kiosk/venv/bin/kiosk pin reset --data /var/lib/dialog-kiosk
+  sudo systemctl start dialog-kiosk
+
+Exit status 0 when the PIN was reset, 1 when it could not be (the kiosk still
+running, no such data folder, a disk that cannot be written).
+"""
+
+
+def add_pin_parser(sub) -> None:
+    pin = sub.add_parser("pin", help="the admin PIN", description=PIN_HELP,
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    psub = pin.add_subparsers(dest="pin_command", required=True)
+    reset = psub.add_parser("reset", help="back to the default PIN (the next admin must choose a new one); "
+                                          "clears the wait after wrong PINs",
+                            description=PIN_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    reset.add_argument("--data", type=Path, default=None, help=f"data folder (default {default_data_dir()})")
+
+
+def pin_command(args) -> int:
+    """``kiosk pin reset``: the default PIN, to be changed at the next use, and no wait."""
+    from kiosk.core import pin as pin_rule
+    from kiosk.core.settings import DEFAULT_PIN
+    from kiosk.store import Store, StoreError
+
+    data_dir = (args.data or default_data_dir()).expanduser().resolve()
+    if not (data_dir / "kiosk.json").is_file():
+        print(f"kiosk pin reset: {data_dir} holds no kiosk data (no kiosk.json). Give the kiosk's data folder "
+              "with --data.", file=sys.stderr)
+        return 1
+    try:
+        store = Store(data_dir)
+    except StoreError as exc:
+        if exc.kind == "locked":
+            print(f"kiosk pin reset: the kiosk is running and holds {data_dir}, so the PIN was not changed. "
+                  "Stop it first (on a wall screen: sudo systemctl stop dialog-kiosk), run this again, "
+                  "then start it (sudo systemctl start dialog-kiosk).", file=sys.stderr)
+        else:
+            print(f"kiosk pin reset: {exc.message}", file=sys.stderr)
+        return 1
+    try:
+        settings = store.get_state("settings")
+        settings = dict(settings) if isinstance(settings, dict) else {}
+        settings["pin_hash"] = ""          # the default, which must be changed at the next use
+        store.set_state("settings", settings)
+        pin_rule.save(store, pin_rule.PinGuard())
+    except StoreError as exc:
+        print(f"kiosk pin reset: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    _same_owner_as_folder(data_dir)
+    print(f"The admin PIN is {DEFAULT_PIN} again and wrong PINs no longer wait. The next admin to open the "
+          f"menu with {DEFAULT_PIN} must choose a new PIN. Start the kiosk again if it was stopped for this.")
+    return 0
+
+
+def _same_owner_as_folder(data_dir: Path) -> None:
+    """Run as root on a folder the kiosk's user owns: give the files just written back
+    to that user, so the kiosk can still write them."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return
+    try:
+        st = data_dir.stat()
+        if st.st_uid == 0:
+            return
+        for path in data_dir.glob("kiosk.*"):
+            if path.is_file() and path.stat().st_uid == 0:
+                os.chown(path, st.st_uid, st.st_gid)
+    except OSError:
+        pass
 
 
 # -- kiosk export ----------------------------------------------------------------------------
@@ -342,6 +425,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "export":
         return export_command(args)
+    if args.command == "pin":
+        return pin_command(args)
     if args.command == "methods":
         from kiosk.core.loader import check_command
 
