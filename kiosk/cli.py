@@ -393,6 +393,14 @@ def configure_kivy(args, data_dir: Path) -> None:
     else:
         Config.set("graphics", "fullscreen", "auto")
         Config.set("graphics", "borderless", "1")
+        # 'auto' asks a window manager for the whole screen; with none (bare X) the
+        # window keeps the size it is made with, so it is made at the screen's size.
+        from kiosk.display import desktop_size
+
+        size = desktop_size()
+        if size is not None:
+            Config.set("graphics", "width", str(size[0]))
+            Config.set("graphics", "height", str(size[1]))
     Config.set("graphics", "position", "custom")
     Config.set("graphics", "left", "0")
     Config.set("graphics", "top", "0")
