@@ -3,6 +3,9 @@
 A modal panel over the wall: the text, a counter against the limit, the
 on-screen keyboard, and the buttons. ``on_save(text)`` decides; when it refuses
 (returns False) the panel stays open with the text kept, so nothing typed is lost.
+
+While the panel is open its field has the physical keyboard: from the start, after
+any tap on the panel, until it closes.
 """
 
 from __future__ import annotations
@@ -32,6 +35,14 @@ class Composer(ModalView):
         self.can_delete = on_delete is not None
         self.ids.text.text = text
         self.changed(text)
+
+    def on_open(self):
+        field = self.ids.text
+        field.focus = True
+        field.cursor = field.get_cursor_from_index(len(field.text))  # go on where the text ends
+
+    def on_dismiss(self):
+        self.ids.text.focus = False  # a closed panel takes no keys
 
     def changed(self, text: str):
         over = len(text) - int(self.limit)

@@ -1,8 +1,9 @@
 """A big on-screen keyboard with æ ø å, typed into one TextInput.
 
 The layout is data (assets/keyboards/*.json). Keys act on release, so a finger
-sliding off a key types nothing. A physical keyboard works too: the TextInput
-keeps its own keyboard focus.
+sliding off a key types nothing. A physical keyboard works too: a tap on a key
+leaves the TextInput its keyboard focus (Kivy takes it away on any tap elsewhere,
+and SDL then stops sending text), and a key gives it back if it was lost.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.uix.behaviors import FocusBehavior
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.paths import assets_dir
@@ -37,6 +39,11 @@ def load_layout(name: str = "nordic") -> dict:
 class Key(KButton):
     key = StringProperty("")
     """What the key types, or one of SPECIAL."""
+
+    def on_touch_down(self, touch):
+        if not self.disabled and self.collide_point(*touch.pos) and touch not in FocusBehavior.ignored_touch:
+            FocusBehavior.ignored_touch.append(touch)  # this tap does not take the field's focus
+        return super().on_touch_down(touch)
 
 
 class OnScreenKeyboard(BoxLayout):
@@ -92,11 +99,12 @@ class OnScreenKeyboard(BoxLayout):
 
     def press(self, key: str):
         t = self.target
-        if key == "shift":
-            self.shift = not self.shift
-            return
         if key == "enter":
             self.dispatch("on_enter")
+            return
+        self.give_focus()
+        if key == "shift":
+            self.shift = not self.shift
             return
         if t is None:
             return
@@ -106,6 +114,12 @@ class OnScreenKeyboard(BoxLayout):
             t.insert_text(" " if key == "space" else key)
             if self.shift:
                 self.shift = False  # one capital, as on a phone
+
+    def give_focus(self):
+        """The target takes the physical keyboard (again), while it is on screen."""
+        t = self.target
+        if t is not None and not t.focus and t.get_root_window() is not None:
+            t.focus = True
 
     def on_enter(self):
         pass

@@ -100,8 +100,9 @@ SUSPECT_SECONDS = 60.0
 MAX_REFUSING = 64
 """Connections refused at the door (over a limit) whose short refusal is still being
 sent; beyond this they are closed without one."""
-MAX_WORKERS = 8
-"""Threads that answer complete requests."""
+MAX_WORKERS = 16
+"""Threads that answer complete requests (most of their time is spent waiting for the
+render worker process or the cache, so a few more than the cores)."""
 RATE_PER_SECOND = 4.0
 """Each client's bucket refills this fast …"""
 BURST = 40
