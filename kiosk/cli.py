@@ -8,6 +8,7 @@ before the UI package is imported.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -364,13 +365,32 @@ def export_command(args) -> int:
     return 0
 
 
+_DISK_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+"""What a wall screen's disk does to it (remounted read-only, full): said on the screen."""
+
+
 def configure_kivy(args, data_dir: Path) -> None:
-    """Set Kivy up for a wall screen before it is imported."""
+    """Set Kivy up for a wall screen before it is imported.
+
+    Nothing here may fail on a full or read-only disk: the window must come up to
+    say what is wrong. The log is ours (kiosk.logfile: bounded, a failed write is
+    dropped), not Kivy's file log, whose failed writes looped through stderr.
+    """
+    from kiosk import logfile
+
     kivy_home = data_dir / "kivy"
-    kivy_home.mkdir(parents=True, exist_ok=True)
+    try:
+        for folder in (kivy_home, kivy_home / "mods"):  # what Kivy would mkdir at import
+            folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        # A read-only or unwritable data folder: Kivy must neither create nor write
+        # its config; the app says on screen what is wrong.
+        os.environ["KIVY_NO_CONFIG"] = "1"
     os.environ["KIVY_HOME"] = str(kivy_home)       # config and logs stay in the data folder
     os.environ["KIVY_NO_ARGS"] = "1"                # our argv is ours
-    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    os.environ["KIVY_NO_FILELOG"] = "1"            # kiosk.logfile writes the log
+    os.environ["KIVY_LOG_MODE"] = "PYTHON"          # Kivy's records go to our handlers; stderr stays stderr
+    logfile.install(kivy_home / "logs")
     # A touch panel must not also arrive as SDL's emulated mouse: one finger, one touch.
     os.environ.setdefault("SDL_TOUCH_MOUSE_EVENTS", "0")
     os.environ.setdefault("SDL_MOUSE_TOUCH_EVENTS", "0")
@@ -382,8 +402,6 @@ def configure_kivy(args, data_dir: Path) -> None:
 
     Config.set("kivy", "exit_on_escape", "0")
     Config.set("kivy", "keyboard_mode", "system")   # our own on-screen keyboard, not Kivy's
-    Config.set("kivy", "log_dir", str(kivy_home / "logs"))
-    Config.set("kivy", "log_maxfiles", "20")
     if args.windowed:
         w, h = args.size or (1600, 900)
         Config.set("graphics", "fullscreen", "0")
@@ -419,8 +437,10 @@ def run(args) -> int:
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        print(f"kiosk: cannot use the data folder {data_dir}: {e.strerror}", file=sys.stderr)
-        return 2
+        if e.errno not in _DISK_ERRNOS:  # a wrong --data (a file in the way): the admin's shell says it
+            print(f"kiosk: cannot use the data folder {data_dir}: {e.strerror}", file=sys.stderr)
+            return 2
+        # a read-only or full disk: the window comes up and says so on the wall
     configure_kivy(args, data_dir)
     from kiosk.ui.app import KioskApp, Options  # imports Kivy: only now
 

@@ -17,7 +17,7 @@ from kiosk.core.settings import DEFAULT_PIN, PIN_MAX, SettingsError, check_new_p
 from kiosk.core.workshop import Waiting, Workshop, session_contents, waiting_sessions
 from kiosk.store import StoreError
 from kiosk.i18n import LANGUAGES, tr
-from kiosk.ui import messages
+from kiosk.ui import messages, theme
 from kiosk.ui.app import FAILED
 from kiosk.ui.widgets import KButton
 
@@ -175,6 +175,8 @@ class PinScreen(Screen):
 
 WAITING_SHOWN = 4
 """Waiting sessions listed in Settings (two rows of two): the screen still fits 1080p."""
+WAITING_SHOWN_BESIDE_DAMAGED = 2
+"""One row of waiting sessions while a damaged running session takes the other row's place."""
 
 
 class Stepper(BoxLayout):
@@ -198,6 +200,13 @@ class WaitingRow(BoxLayout):
     under = StringProperty("")
 
 
+class DamagedRow(BoxLayout):
+    """The running session that could not be reopened: who, why, Try again and Set aside."""
+
+    head = StringProperty("")
+    under = StringProperty("")
+
+
 class SettingsScreen(Screen):
     waiting_title = StringProperty("")
 
@@ -217,17 +226,18 @@ class SettingsScreen(Screen):
             waiting = waiting_sessions(app.store) if app.store is not None else []
         except StoreError:
             waiting = []
+        shown = WAITING_SHOWN_BESIDE_DAMAGED if self.show_damaged() else WAITING_SHOWN
         if not waiting:
             self.waiting_title = tr("Waiting sessions: none")
-        elif len(waiting) > WAITING_SHOWN:
+        elif len(waiting) > shown:
             self.waiting_title = tr("Waiting sessions (+{n} more, not shown)").format(
-                n=len(waiting) - WAITING_SHOWN)
+                n=len(waiting) - shown)
         else:
             self.waiting_title = tr("Waiting sessions")
         from kiosk.ui.home import meeting_day
 
         day = today(app.clock)
-        for i, w in enumerate(waiting[:WAITING_SHOWN]):
+        for i, w in enumerate(waiting[:shown]):
             if w.started:
                 under = tr("meeting {n}").format(n=w.meeting) + " · " + meeting_day(w.date, day)
             else:
@@ -237,6 +247,40 @@ class SettingsScreen(Screen):
             row = WaitingRow(waiting=w, head=f"{w.team} · {w.method_title}", under=under)
             self.ids[f"delete_{i}"] = row.ids.delete
             grid.add_widget(row)
+
+    # -- the running session that could not be reopened (app.resume_problem) --------------
+
+    def show_damaged(self) -> bool:
+        """Put the damaged session's row above the waiting ones; True when there is one."""
+        app = App.get_running_app()
+        box = self.ids.damaged
+        box.clear_widgets()
+        for name in ("retry", "set_aside"):
+            self.ids.pop(name, None)
+        problem = app.resume_problem
+        if problem is None:
+            return False
+        row = DamagedRow(head=tr("{who}: could not be reopened").format(who=_who(problem)), under=problem.problem)
+        self.ids["retry"], self.ids["set_aside"] = row.ids.retry, row.ids.set_aside
+        box.add_widget(row)
+        return True
+
+    def retry(self):
+        App.get_running_app().retry_resume()
+        if self.manager is not None and self.manager.current == self.name:
+            self.refresh_waiting()
+
+    def ask_set_aside(self):
+        app = App.get_running_app()
+        problem = app.resume_problem
+        if problem is None:
+            return
+        question = tr("Set {who} aside? Its files move to the folder “set-aside” in the data folder; nothing is deleted. The kiosk then starts without it.").format(who=_who(problem))  # noqa: E501
+        app.confirm(question, tr("Set aside"), self.set_aside, face=theme.ACCENT_DARK)
+
+    def set_aside(self):
+        App.get_running_app().set_aside_damaged()
+        self.refresh_waiting()
 
     def ask_delete(self, w: Waiting):
         app = App.get_running_app()
@@ -320,3 +364,8 @@ class SettingsScreen(Screen):
 def _replace(settings, **kw):
     from dataclasses import replace
     return replace(settings, **kw)
+
+
+def _who(problem) -> str:
+    """"Team · Method" of a damaged session, or a plain phrase when its index entry is gone too."""
+    return " · ".join(x for x in (problem.team, problem.method) if x) or tr("the workshop that was running")

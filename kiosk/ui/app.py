@@ -27,16 +27,17 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 from kivy.uix.screenmanager import NoTransition
 
-from kiosk import i18n
+from kiosk import health, i18n, logfile, sdnotify
 from kiosk.core.clock import SystemClock
 from kiosk.core.idle import IdleRule
 from kiosk.core.actions import ActionError
 from kiosk.core.session import SessionError
 from kiosk.core.wall import Wall, WallError
 from kiosk.core.settings import Settings, SettingsError
-from kiosk.core.workshop import Workshop
+from kiosk.core.workshop import ACTIVE_KEY, Workshop
 from kiosk.paths import methods_dirs
 from kiosk.store import Store, StoreError
+from kiosk.store.aside import set_aside_session
 from kiosk.ui import messages, theme, widgets  # noqa: F401  (widgets: registers KButton)
 
 log = logging.getLogger("kiosk")
@@ -49,6 +50,10 @@ METHODS_WAIT = 3.0
 """Longest the screen waits for the method files (they take ~20 ms; a stalled network
 folder could take for ever): after this the picker opens empty and fills in later."""
 HERE = Path(__file__).resolve().parent
+HEALTH_SECONDS = 3600.0
+"""A health line in the log (uptime, memory, free disk, store size) this often."""
+RESUME_ERRORS = (StoreError, OSError, ValueError, KeyError, TypeError)
+"""Whatever a damaged running session's file raises while it is reopened: the kiosk starts anyway."""
 
 # screen name → module in kiosk.ui that defines it (with a .kv of the same name)
 SCREENS = {
@@ -62,6 +67,21 @@ def _tune_memory():
     from kiosk.ui import memory  # with ctypes: not before the first frame
 
     memory.tune()
+
+
+@dataclass(frozen=True)
+class ResumeProblem:
+    """The running session that could not be reopened at start, for the banner and Settings."""
+
+    session_id: str
+    team: str
+    method: str
+    problem: str
+    """Why, in plain words (messages.resume_problem)."""
+
+    @property
+    def message(self) -> str:
+        return messages.damaged_session(self.team, self.method, self.problem)
 
 
 @dataclass
@@ -113,6 +133,9 @@ class KioskApp(App):
     """Bumped after every committed change, so screens refresh from the core."""
     admin = BooleanProperty(False)
     """True after a right PIN, until the settings screen is left."""
+    resume_problem = ObjectProperty(None, allownone=True)
+    """A ResumeProblem while the running session's file cannot be reopened (Settings offers
+    Try again and Set aside), else None."""
 
     def __init__(self, options: Options, clock=None, **kw):
         super().__init__(**kw)
@@ -151,14 +174,18 @@ class KioskApp(App):
         return root
 
     def on_start(self):
+        # systemd: READY=1 and the watchdog's pings from the first frame on, whatever
+        # the data folder holds (the error screen must not be restarted in a loop)
+        Clock.schedule_once(lambda dt: Clock.schedule_once(lambda dt: self._first_frame(), 0))
         if threading.current_thread() is threading.main_thread():
             # systemctl stop / kill: leave cleanly (every change is already on disk)
             signal.signal(signal.SIGTERM, lambda *_: Clock.schedule_once(lambda dt: self.quit()))
         try:
             self.store = Store(self.options.data_dir, clock=self.clock)
         except StoreError as e:
+            log.error("the data folder cannot be used: %s", e)
             self.settings_from_cli()
-            self.show_error_screen(messages.store_error(e))
+            self.show_error_screen(messages.cannot_open(e))
             return
         self.settings = Settings.from_dict(self.store.get_state("settings"))
         self.settings_from_cli()
@@ -166,11 +193,7 @@ class KioskApp(App):
         notes = [messages.recovery(r) for r in self.store.recoveries]
         if notes:
             self.say("\n".join(notes), "error")
-        try:
-            self.workshop = Workshop.resume(self.store, self.clock)
-        except (KeyError, ValueError, TypeError) as e:  # a damaged session must not stop the kiosk
-            log.exception("could not resume the active session")
-            self.say(messages.cannot_resume(e), "error")
+        self._resume()
         if self.workshop is None and self.options.demo and not self.store.list_sessions():
             self._start_demo()
         self.show("workshop" if self.workshop else self.idle_screen())
@@ -248,10 +271,11 @@ class KioskApp(App):
 
         Window.unbind(on_resize=self._rescale, on_request_close=self._on_request_close,
                       on_touch_down=self._touched)
-        for name in ("_tick_event", "_notice_event"):
+        for name in ("_tick_event", "_notice_event", "_watchdog_event", "_health_event"):
             event = getattr(self, name, None)
             if event is not None:
                 event.cancel()
+        sdnotify.notify("STOPPING=1")
         self._notice_event = None
         if self.store is not None:
             self.store.close()
@@ -265,7 +289,124 @@ class KioskApp(App):
     def _start_demo(self):
         method = self.method_by_id("trivselsdialog") or (self.methods[0] if self.methods else None)
         if method is not None:
-            self.workshop = Workshop.start(self.store, self.clock, method, "Demo-holdet", lang=self.lang)
+            try:
+                self.workshop = Workshop.start(self.store, self.clock, method, "Demo-holdet", lang=self.lang)
+            except StoreError as e:  # a full disk at the first start: say it, do not stop
+                log.error("the demo workshop could not be stored: %s", e)
+                self.say(messages.store_error(e), "error")
+
+    # -- a running session that cannot be reopened -----------------------------------------
+
+    def _resume(self) -> bool:
+        """Reopen the running workshop. A damaged file (a folder, unreadable, from a newer
+        kiosk, nonsense inside) does not stop the kiosk: the banner names the session and
+        the problem, the board shows, and Settings offers Try again and Set aside."""
+        sid = None
+        try:
+            sid = self.store.get_state(ACTIVE_KEY)
+            self.workshop = Workshop.resume(self.store, self.clock)
+        except RESUME_ERRORS as e:
+            log.error("could not reopen the running session %s: %r", sid, e)
+            self.workshop = None
+            self.resume_problem = self._problem(str(sid or ""), e)
+            text = self.resume_problem.message
+            if self.notice and self.notice_kind == "error" and text not in self.notice:
+                text = self.notice + "\n" + text  # a recovery notice from the same start stays
+            self.say(text, "error")
+            return False
+        self.resume_problem = None
+        return True
+
+    def _problem(self, sid: str, e: BaseException) -> ResumeProblem:
+        try:
+            entry = next((x for x in self.store.list_sessions() if x.get("id") == sid), {})
+        except RESUME_ERRORS:
+            entry = {}
+        return ResumeProblem(sid, str(entry.get("team") or ""),
+                             str(entry.get("method_title") or entry.get("method_id") or ""),
+                             messages.resume_problem(e))
+
+    def retry_resume(self) -> bool:
+        """Settings' Try again (after the admin fixed the file or updated the kiosk)."""
+        problem = self.resume_problem
+        if problem is None or self.store is None:
+            return False
+        if self.workshop is not None:
+            self.say(i18n.tr("End the running workshop first, then try again."), "error")
+            return False
+        try:
+            if problem.session_id and self.store.get_state(ACTIVE_KEY) != problem.session_id:
+                self.store.set_state(ACTIVE_KEY, problem.session_id)  # a workshop ran meanwhile
+        except StoreError as e:
+            self.say(messages.store_error(e), "error")
+            return False
+        if not self._resume():
+            return False
+        self._undoers = []
+        self._wall = None
+        if self.workshop is None:  # its file says it is no longer running
+            self.say(i18n.tr("That session is not running any more; nothing to reopen."))
+            return True
+        self.say(i18n.tr("The workshop of {team} was reopened.").format(team=self.workshop.session.team))
+        self.admin = False
+        self.show("workshop")
+        return True
+
+    def set_aside_damaged(self) -> bool:
+        """Settings' Set aside: the session's files move to DATA/set-aside/ (kept, not deleted),
+        it leaves the session list, and it is no longer the running one, so the kiosk starts
+        clean. Files first, pointer last: a power cut between leaves a pointer to nothing,
+        which also starts clean."""
+        problem = self.resume_problem
+        if problem is None or self.store is None:
+            return False
+        try:
+            folder = set_aside_session(self.store, problem.session_id, self.clock.now()) if problem.session_id \
+                else None
+            if self.store.get_state(ACTIVE_KEY) == problem.session_id:
+                self.store.set_state(ACTIVE_KEY, None)
+        except StoreError as e:
+            log.error("could not set the session %s aside: %s", problem.session_id, e)
+            self.say(messages.store_error(e), "error")
+            return False
+        log.warning("session %s set aside in %s", problem.session_id, folder)
+        self.resume_problem = None
+        where = os.path.relpath(folder, self.options.data_dir) if folder else ""
+        self.say(i18n.tr("The session was set aside in the data folder ({where}). Nothing was deleted.").format(
+            where=where))
+        return True
+
+    # -- systemd, health -------------------------------------------------------------------
+
+    def _first_frame(self):
+        """READY=1 once the window shows something; then the watchdog's pings from the UI
+        clock (a frozen UI stops them, and systemd restarts the kiosk), and the health line."""
+        if getattr(self, "_stopped", False):
+            return
+        sdnotify.notify("READY=1")
+        interval = sdnotify.watchdog_seconds()
+        if interval is not None:
+            self._watchdog_event = Clock.schedule_interval(lambda dt: sdnotify.notify("WATCHDOG=1"),
+                                                           max(0.2, interval / 2))
+            sdnotify.notify("WATCHDOG=1")
+            log.info("systemd watchdog: a ping every %.1f s (timeout %.1f s)", max(0.2, interval / 2), interval)
+        self._health()
+        self._health_event = Clock.schedule_interval(lambda dt: self._health(), HEALTH_SECONDS)
+
+    def _health(self):
+        """Log how the kiosk is doing; on the wall too when the disk is nearly full."""
+        try:
+            h = health.check(self.options.data_dir, logfile.dropped())
+        except Exception:  # a health line must never cost the kiosk
+            log.exception("health check failed")
+            return
+        log.info("%s", h.line())
+        sdnotify.notify("STATUS=" + h.line())
+        if h.low_disk and self.store is not None:
+            text = messages.low_disk(h.free_bytes)
+            if not (self.notice and self.notice_kind == "error"):  # an error already showing stays
+                self.say(text, "error")
+        return h
 
     # -- scale, closing ----------------------------------------------------------
 
@@ -347,12 +488,17 @@ class KioskApp(App):
         try:
             result = intent(*args, **kw)
         except StoreError as e:
-            log.error("store refused a write: %s", e)
+            self._failed_writes = getattr(self, "_failed_writes", 0) + 1
+            if self._failed_writes <= 3 or self._failed_writes % 100 == 0:  # a full disk: not a line per tap
+                log.error("store refused a write (%d so far): %s", self._failed_writes, e)
             self.say(messages.store_error(e), "error")
             return FAILED
         except (SessionError, SettingsError, WallError, ActionError) as e:
             self.say(messages.refusal(str(e)), "error")
             return FAILED
+        if getattr(self, "_failed_writes", 0):
+            log.warning("the store writes again, after %d refused writes", self._failed_writes)
+            self._failed_writes = 0
         if undo is not None:
             self._undoers.append(undo)
             del self._undoers[:-200]
@@ -485,6 +631,7 @@ class KioskApp(App):
         ws = self.workshop
         state = {
             "screen": self.sm.current, "notice": self.notice, "centres": centres,
+            "fatal": self.sm.get_screen("home").fatal if self.sm.has_screen("home") else "",
             "step": ws.session.step.id if ws else None,
             "timer": getattr(screen, "timer_text", None),
             "running": ws.session.timer.running if ws else None,

@@ -127,6 +127,43 @@ def cannot_resume(e) -> str:
     return tr("The workshop that was running could not be reopened; it is kept for the admin.")
 
 
+def resume_problem(e) -> str:
+    """Why the running session's file could not be reopened, in plain words (short: Settings shows it too)."""
+    kind = getattr(e, "kind", None)
+    if kind == "schema":
+        return tr("Its file was written by a newer version of the kiosk.")
+    if kind == "readonly":
+        return tr("The kiosk is not allowed to read its file.")
+    if kind is not None or isinstance(e, OSError):
+        return tr("Its file cannot be read.")
+    return tr("Its file holds data this kiosk does not understand.")
+
+
+def damaged_session(team: str, method: str, problem: str) -> str:
+    who = tr("The workshop “{method}” of {team}").format(method=method, team=team) if team else tr(
+        "The workshop that was running")
+    return tr("{who} could not be reopened. {problem} Nothing was deleted. The admin can try again or set it aside in Settings (Menu).").format(  # noqa: E501
+        who=who, problem=problem)
+
+
+def cannot_open(e) -> str:
+    """The start-up screen when the data folder cannot be used at all."""
+    kind = getattr(e, "kind", "io")
+    path = getattr(e, "path", "") or ""
+    if kind == "readonly":
+        return tr("The kiosk cannot save anything: the data folder {path} is read-only or not writable. Ask the admin to check the disk and the folder's permissions, then restart the kiosk.").format(path=path)  # noqa: E501
+    if kind == "full":
+        return tr("The disk is full: the kiosk cannot save anything in {path}. Ask the admin to free space, then restart the kiosk.").format(path=path)  # noqa: E501
+    return store_error(e)
+
+
+def low_disk(free_bytes: int) -> str:
+    if free_bytes < 64 * 1024:
+        return tr("The disk is full: changes cannot be saved now. Ask the admin to free space.")
+    return tr("The disk is almost full ({mb} MB free). Soon the kiosk cannot save changes. Ask the admin to free space.").format(  # noqa: E501
+        mb=f"{free_bytes / (1024 * 1024):.1f}")
+
+
 # sign-ups and the map (kiosk.core.signup, kiosk.core.map)
 _REFUSALS.update({
     "person_empty": N_("Type your name first."),
