@@ -97,6 +97,9 @@ RESERVED = 64
 """Of MAX_CONNECTIONS, kept for addresses that have not misbehaved lately."""
 SUSPECT_SECONDS = 60.0
 """How long an address that misbehaved counts as a suspect."""
+SPARE_SOCKETS = 2
+"""Idle sockets an address may let time out without becoming a suspect (browsers open
+a spare one or two ahead of need)."""
 MAX_REFUSING = 64
 """Connections refused at the door (over a limit) whose short refusal is still being
 sent; beyond this they are closed without one."""
@@ -530,7 +533,6 @@ class _HTTPServer:
             if victim is None:
                 refusal = (503, "too many connections")
             else:
-                self._strike(victim.host)
                 self.export.refusals.event("dropped an idle connection to make room",
                                            "export server full: dropped a %.1f s old unfinished request from %s "
                                            "to make room for %s", now - victim.since, victim.host, host,
@@ -607,7 +609,10 @@ class _HTTPServer:
         for conn in [c for c in self._conns if c.deadline <= now]:
             if conn.state == HEAD:
                 reason = "request head too slow" if conn.buf else "idle connection"
-                self._refuse(conn, BadRequest(408, reason, f"{len(conn.buf)} bytes in {now - conn.since:.1f} s"))
+                # a browser's one or two spare sockets time out idle too: no strike for those
+                strike = bool(conn.buf) or self._per_client.get(conn.host, 0) > SPARE_SOCKETS
+                self._refuse(conn, BadRequest(408, reason, f"{len(conn.buf)} bytes in {now - conn.since:.1f} s"),
+                             strike=strike)
             elif conn.state == SEND:
                 self._strike(conn.host)
                 self.export.refusals.event("client did not take the answer in time",
