@@ -240,6 +240,24 @@ def test_a_generated_file_lists_at_most_fifty_problems(tmp_path):
     assert "150 more are not shown" in str(e.value.problems[-1])
 
 
+def test_a_folder_of_thousands_of_bad_files_is_one_short_notice(tmp_path):
+    """The banner names the first few bad files and counts the rest: a folder of 3,000
+    FIFOs is a two-line notice, not a texture taller than the screen."""
+    from kiosk.ui import messages
+
+    folder = tmp_path / "m"
+    folder.mkdir()
+    for i in range(3000):
+        os.mkfifo(folder / f"f{i:04}.toml")
+    start = time.monotonic()
+    methods, problems = load_methods([folder])
+    assert time.monotonic() - start < 5
+    assert methods == [] and len(problems) == 3000
+    text = messages.method_problems(problems)
+    assert "f0000.toml, f0001.toml" in text and "f0007.toml, … (+2992)" in text
+    assert "f0008.toml" not in text and len(text) < 300
+
+
 # -- kiosk methods check, as an admin runs it -------------------------------------------------
 
 def kiosk(*args, **kw) -> subprocess.CompletedProcess:

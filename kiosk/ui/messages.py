@@ -119,8 +119,9 @@ def recovery(r) -> str:
 
 def method_problems(problems) -> str:
     files = sorted({os.path.basename(str(getattr(p, "path", ""))) for p in problems})
+    shown = ", ".join(files[:8]) + (f", … (+{len(files) - 8})" if len(files) > 8 else "")  # a banner, not a list
     return tr("Some method files have errors and were left out: {files}. The admin can run “kiosk methods check”.").format(
-        files=", ".join(files))
+        files=shown)
 
 
 def cannot_resume(e) -> str:
