@@ -1,7 +1,9 @@
 """``group``: drag post-its onto each other to make groups, and name them.
 
-A group shows a heading card with its members below. Drop a note or a group on
-another note or group to join them; drag a member out to an empty spot to take it
+A group shows a heading card with its members below: the heading says the group's
+name (an unnamed one its first post-it's text) and how many post-its it holds, at
+the wall's full text size, and each member keeps a whole line of its text. Drop
+a note or a group on another note or group to join them; drag a member out to an empty spot to take it
 out again; drag to an empty spot to move. Tap a heading to name the group.
 """
 
@@ -14,14 +16,57 @@ from kivy.properties import StringProperty
 
 from kiosk.core.wall import NAME_MAX, Cluster
 from kiosk.i18n import tr
+from kiosk.ui import theme
 from kiosk.ui.activities.notes import CARD_H, CARD_W, CLUSTER, WallView, note_card
+from kiosk.ui.activities.sort import LINE_H
 from kiosk.ui.app import FAILED
-from kiosk.ui.board import Card, NoteBoard  # noqa: F401  (kv)
+from kiosk.ui.board import PAD, Card, NoteBoard  # noqa: F401  (kv)
 from kiosk.ui.composer import Composer
+from kiosk.ui.text import _height, fit_text
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
-MEMBER_H = 44
+MIN_FIT = 0.7
+"""The cards shrink (in size, never in text) to this much of their size at most when the wall is full."""
+
+
+def line_h(s: float) -> float:
+    """One line of card text (theme.NOTE) with the card's padding above and below it."""
+    return LINE_H * s
+
+
+MEMBER_LINES = 1
+"""Lines of its text a member shows under its group's heading: a whole first line (two made
+every card on a full wall narrower, which cost more words than it gained)."""
+
+
+def member_h(s: float) -> float:
+    """A member's strip under its group's heading: MEMBER_LINES whole lines of its text, at full size."""
+    return 2 * PAD * s + MEMBER_LINES * line_h(s) + 2 * s
+
+
+def count_text(n: int) -> str:
+    return tr("{n} post-it").format(n=n) if n == 1 else tr("{n} post-its").format(n=n)
+
+
+def status_text(groups: int, notes: int) -> str:
+    """'1 group · 3 post-its on their own', with the singular and the plural right."""
+    g = tr("{n} group").format(n=groups) if groups == 1 else tr("{n} groups").format(n=groups)
+    n = tr("{n} post-it on its own").format(n=notes) if notes == 1 \
+        else tr("{n} post-its on their own").format(n=notes)
+    return f"{g} · {n}"
+
+
+def heading(name: str, members: int, width: float, s: float) -> tuple[str, float]:
+    """A group's heading card: its name (up to two lines, cut after a whole word) and,
+    on a line of its own that is never cut, how many post-its it holds; and the card's
+    height for that text, at full text size (theme.NOTE), so it reads from across the room."""
+    body_w = width - 2 * PAD * s
+    size = theme.NOTE * s
+    one = line_h(s)
+    name = fit_text(name, body_w, 2 * one + 1, size)
+    lines = 1 if _height(name, body_w, size) <= one + 1 else 2
+    return f"{name}\n{count_text(members)}", 2 * PAD * s + (lines + 1) * one + 2 * s
 
 
 class GroupView(WallView):
@@ -41,19 +86,18 @@ class GroupView(WallView):
 
     def refresh(self):
         board, s = self.ids.board, self.app.s
+        wall = self.wall
         items = self.items()
         cards: list[Card] = []
         self.owner = {}
-        placed, fit = self.layout(items, board.width, board.height, s)
-        board.scale = s * max(0.8, fit)  # text shrinks less than the cards
-        for item, (x, y, cw, head, strip) in zip(items, placed):
+        members = {i.key: wall.cluster_notes(i.id) for i in items if isinstance(i, Cluster)}
+        placed, _fit = self.layout(items, members, board.width, board.height, s)
+        board.scale = s  # the cards shrink on a full wall; their text stays readable
+        for item, (x, y, cw, head, strip, text) in zip(items, placed):
             if isinstance(item, Cluster):
-                members = self.wall.cluster_notes(item.id)
-                name = item.name or tr("Unnamed group")
-                cards.append(Card(key=item.key, text=f"{name}  ({len(members)})", rect=(x, y - head, cw, head),
-                                  colour=CLUSTER))
+                cards.append(Card(key=item.key, text=text, rect=(x, y - head, cw, head), colour=CLUSTER))
                 self.owner[item.key] = item.key
-                for i, note in enumerate(members):
+                for i, note in enumerate(members[item.key]):
                     top = y - head - 4 * s - i * (strip + 4 * s)
                     cards.append(note_card(note, self.styles, (x + 12 * s, top - strip, cw - 12 * s, strip)))
                     self.owner[note.key] = item.key
@@ -61,28 +105,33 @@ class GroupView(WallView):
                 cards.append(note_card(item, self.styles, (x, y - head, cw, head)))
                 self.owner[item.key] = item.key
         board.set_cards(cards)
-        groups = sum(1 for i in items if isinstance(i, Cluster))
-        self.status = tr("{groups} groups · {notes} post-its on their own").format(
-            groups=groups, notes=len(items) - groups)
+        groups = len(members)
+        self.status = status_text(groups, len(items) - groups)
 
-    def layout(self, items, width: float, height: float, s: float):
-        """(x, top, width, head height, strip height) per item: columns filled shortest first.
+    def layout(self, items, members: dict, width: float, height: float, s: float):
+        """(x, top, width, head height, strip height, heading text) per item: columns
+        filled shortest first.
 
-        An item moved by hand sits where it was dropped; the rest flow. Everything
-        shrinks together (to half size at most) when the wall gets full.
+        An item moved by hand sits where it was dropped; the rest flow. When the wall
+        gets full the cards narrow and the loose notes get shorter (to MIN_FIT at most);
+        a group's heading and its members' strips keep the height of their text.
         """
         scale = 1.0
+        wall = self.wall
+        strip_h = member_h(s)
         while True:
             cw, gap = CARD_W * s * scale, 14 * s * scale
-            note_h, head_h, strip_h = CARD_H * s * scale, 72 * s * scale, MEMBER_H * s * scale
+            note_h = CARD_H * s * scale
             cols = max(1, int((width + gap) // (cw + gap)))
             tops = [height] * cols
             out = []
             for item in items:
-                is_cluster = isinstance(item, Cluster)
-                members = len(self.wall.cluster_notes(item.id)) if is_cluster else 0
-                head = head_h if is_cluster else note_h
-                total = head + members * (strip_h + 4 * s)
+                inside = members.get(item.key, [])
+                if isinstance(item, Cluster):
+                    text, head = heading(wall.label(item.key), len(inside), cw, s)
+                else:
+                    text, head = "", note_h
+                total = head + len(inside) * (strip_h + 4 * s)
                 if item.pos is not None:
                     x = min(max(0.0, item.pos[0] * width - cw / 2), width - cw)
                     top = min(max(total, item.pos[1] * height + head / 2), height)
@@ -90,10 +139,10 @@ class GroupView(WallView):
                     col = max(range(cols), key=lambda c: tops[c])
                     x, top = col * (cw + gap), tops[col]
                     tops[col] -= total + gap
-                out.append((x, top, cw, head, strip_h))
-            if min(tops) >= -1 or scale <= 0.6:
+                out.append((x, top, cw, head, strip_h, text))
+            if min(tops) >= -1 or scale <= MIN_FIT:
                 return out, scale
-            scale *= 0.9
+            scale = max(MIN_FIT, scale * 0.9)
 
     # -- intents -----------------------------------------------------------------------
 

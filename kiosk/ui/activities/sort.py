@@ -3,9 +3,10 @@
 The view is one NoteBoard over drop zones drawn behind it: a tray of the themes
 not sorted yet, one tall panel per column of the step, and the parking lot (the
 P-plads) when the step has one. A card dropped with its centre inside a zone is
-sorted there (``Wall.sort``); dropped anywhere else it snaps back. The zones share
-the width by how many cards they hold, so every card stays in sight without
-scrolling; each zone lays its cards out in a grid, as large as fits.
+sorted there (``Wall.sort``); dropped anywhere else it snaps back. The zones keep
+fixed widths (the tray two shares, every column one), so no drop target moves
+while a finger is on its way to it; each zone lays its cards out in a grid, as
+large as fits (a full one fans its cards, each first line in sight).
 
 The small helpers at the top (how an item looks as a card, text that fits a card,
 a grid that fits a box) are shared with the vote and matrix views.
@@ -37,13 +38,13 @@ Rect = tuple[float, float, float, float]
 # -- shared by sort, vote and matrix: a wall item as a card -------------------------------
 
 from kiosk.ui.board import BADGE_H, PAD  # noqa: E402  (the board's card geometry)
+from kiosk.ui.text import _width as text_width, fit_text  # noqa: E402
 
 LINE_H = 35
 """Height of one line of card text (Roboto at theme.NOTE = 28 px, with Å on the line), at 1080p."""
 
 MIN_CARD_W = 210
 MAX_CARD_W = 360
-EMPTY_W = 150
 ZONE_PAD = 10
 ZONE_GAP = 10
 LINES = (4, 3, 2)
@@ -62,16 +63,33 @@ def item_text(wall, item) -> str:
     return item.text
 
 
+def cluster_text(wall, item, rect: Rect, scale: float, badge: str = "", text_h: Optional[float] = None) -> str:
+    """A cluster's name cut to fit its card with its size kept at the end ('Fællesskab
+    og… (4)'): cut as a whole, the count went first and nobody could tell a group's size."""
+    size = theme.NOTE * scale
+    body_w = rect[2] - 2 * PAD * scale
+    body_h = rect[3] - 2 * PAD * scale - (BADGE_H * scale if badge else 0)
+    if text_h is not None:
+        body_h = min(body_h, text_h)
+    whole = item_text(wall, item)
+    if fit_text(whole, body_w, body_h, size) == whole:
+        return whole
+    suffix = f" ({len(wall.cluster_notes(item.id))})"
+    return fit_text(wall.label(item.key), max(1.0, body_w - text_width(suffix, size)), body_h, size) + suffix
+
+
 def item_card(wall, item, styles: dict[str, Style], rect: Rect, scale: float, *,
               badge: str = "", selected: bool = False, draggable: bool = True,
               text_h: Optional[float] = None) -> Card:
     """A note or cluster as a card: the kind's colour and mark, the text cut to fit."""
     if isinstance(item, Cluster):
         colour, mark, face_down = CLUSTER, "", False
+        text = cluster_text(wall, item, rect, scale, badge, text_h)
     else:
         style = styles.get(item.kind, Style(theme.NOTE_YELLOW, "", item.kind))
         colour, mark, face_down = style.colour, style.mark, item.face_down
-    return Card(key=item.key, text=item_text(wall, item), rect=rect, colour=colour, mark=mark,
+        text = item.text
+    return Card(key=item.key, text=text, rect=rect, colour=colour, mark=mark,
                 face_down=face_down, badge=badge, selected=selected, draggable=draggable, text_h=text_h)
 
 
@@ -178,35 +196,18 @@ def heading_text(title: str, n: int, width: float, scale: float) -> str:
     return f"{title}\n({n})"
 
 
-def share_widths(counts: list[int], width: float, scale: float, rows_h: float) -> list[float]:
-    """Zone widths along a row, so that every zone's cards fit without overlapping if
-    they can: a zone gets as many card columns as its cards need (the fullest first),
-    an empty zone a narrow strip; the width left over goes by columns."""
-    card_w, gap, pad, zone_gap = MIN_CARD_W * scale, 10 * scale, ZONE_PAD * scale, ZONE_GAP * scale
-    rows = max(1, int((rows_h + gap) // ((card_height(LINES[-1]) * scale) + gap)))
-    cols = [1 if n else 0 for n in counts]
+TRAY_SHARE = 2
+"""The tray of themes not sorted yet is as wide as two columns: it holds them all at the start."""
 
-    def used(cs):
-        return sum((c * (card_w + gap) - gap + 2 * pad) if c else EMPTY_W * scale for c in cs) \
-            + zone_gap * (len(cs) - 1)
-    while True:
-        over = [(math.ceil(n / c) - rows if c else 0, i) for i, (n, c) in enumerate(zip(counts, cols))]
-        worst, i = max(over)
-        if worst <= 0:
-            break
-        trial = cols[:i] + [cols[i] + 1] + cols[i + 1:]
-        if used(trial) > width:
-            break
-        cols = trial
-    base = [(c * (card_w + gap) - gap + 2 * pad) if c else EMPTY_W * scale for c in cols]
-    left = max(0.0, width - used(cols))
-    weights = [c if c else 0.5 for c in cols]
-    total = sum(weights) or 1
-    widths = [b + left * wt / total for b, wt in zip(base, weights)]
-    if sum(widths) + zone_gap * (len(widths) - 1) > width:  # too many zones even when empty
-        n = len(widths)
-        widths = [(width - zone_gap * (n - 1)) / n] * n
-    return widths
+
+def zone_widths(n_zones: int, width: float, scale: float) -> list[float]:
+    """Zone widths along a row: the tray (first) two shares, each column and the parking
+    lot one share. They depend only on how many zones the step has and the board's width,
+    never on the cards, so a drop target stays where it was between two drags."""
+    gaps = ZONE_GAP * scale * max(0, n_zones - 1)
+    shares = [TRAY_SHARE] + [1] * max(0, n_zones - 1)
+    unit = max(0.0, width - gaps) / sum(shares)
+    return [unit * share for share in shares]
 
 
 # -- the sort view ---------------------------------------------------------------------------
@@ -285,7 +286,7 @@ class SortView(WallView):
         counts = [len(members[id(z)]) for z in self.zones]
         head, pad = self.HEAD * s, ZONE_PAD * s
         rows_h = board.height - head - pad
-        widths = share_widths(counts, board.width, s, rows_h)
+        widths = zone_widths(len(self.zones), board.width, s)
         cards, x = [], 0.0
         for z, w, n in zip(self.zones, widths, counts):
             z.rect = (x, 0.0, w, board.height)
