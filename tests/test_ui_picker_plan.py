@@ -365,8 +365,12 @@ def test_fifteen_methods_scroll_by_a_drag_and_page_by_buttons(open_kiosk):
     for card in grid.children:
         assert card.height >= 80 * s and card.width >= 600 * s
         assert card.font_size >= 28 * s          # body text readable from 3 m
-    cards = sorted(grid.children, key=lambda c: c.method.title.casefold())
+    from kiosk.core.method_order import ordered
+
+    # the common case first (issue 11: A–Z put the Trivselsdialog last, three pages down)
+    cards = [card_of(k, m.id) for m in ordered(k.app.methods, k.app.lang)]
     assert [c.method.title for c in reversed(grid.children)] == [c.method.title for c in cards]
+    assert cards[0].method.id == "trivselsdialog"
     last = cards[-1]
     assert not visible(k, last)
     assert k.find("down").opacity == 1 and not k.find("down").disabled and k.find("up").disabled

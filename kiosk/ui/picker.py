@@ -3,6 +3,11 @@
 The when-line is shown in the kiosk's language (``Method.when_for``). A wall of 12–15
 methods scrolls by a finger's drag, and the ▲ / ▼ buttons page it for those who do
 not know a wall can be swiped; there is no scroll bar to aim at.
+
+The common case comes first (``kiosk.core.method_order``: the Trivselsdialog, then
+what this kiosk has run most). The list shows whole rows only: the cards are made
+as tall as fills the view with a whole number of rows, ▲ / ▼ page by those rows,
+and a swipe comes to rest on a row, so no card is ever cut in half at the edge.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from kivy.uix.screenmanager import Screen
 from kivy.uix.scrollview import ScrollView
 from kivy.utils import escape_markup
 
+from kiosk.core.method_order import ordered, uses
 from kiosk.i18n import LANGUAGES, tr
+from kiosk.store import StoreError
 from kiosk.ui.widgets import KButton
 
 
@@ -92,6 +99,27 @@ def page(scroll, content, direction: int) -> None:
             scroll._update_effect_y_bounds()  # the effect starts from the new place
 
 
+def row_offset(scroll, content) -> float:
+    """How far (px) the view is scrolled down from the top of ``content``."""
+    return (1.0 - scroll.scroll_y) * max(0.0, content.height - scroll.height)
+
+
+def show_row(scroll, content, row: float, row_h: float) -> None:
+    """Scroll so that row number ``row`` (0: the first) is at the top of the view, within
+    the list's ends, and stop a glide (a list still gliding from a swipe stops there)."""
+    over = content.height - scroll.height
+    if over <= 0 or row_h <= 0:
+        return
+    last = round(over / row_h)  # the view holds a whole number of rows: the end is a row too
+    target = min(max(0, int(round(row))), last) * row_h
+    effect = scroll.effect_y
+    if effect is not None:
+        effect.velocity = 0
+    scroll.scroll_y = min(1.0, max(0.0, 1.0 - target / over))
+    if effect is not None:
+        scroll._update_effect_y_bounds()  # the effect starts from the new place
+
+
 class MethodCard(KButton):
     method = ObjectProperty(None)
 
@@ -103,17 +131,32 @@ class PickerScreen(Screen):
     card_height = NumericProperty(270)
     """Every card as tall as the tallest, so the rows line up."""
 
+    rows_per_page = NumericProperty(1)
+    """Whole rows of cards the view shows: what ▲ / ▼ move by."""
+
     def __init__(self, **kw):
         super().__init__(**kw)
         app = App.get_running_app()
         app.bind(lang=self._redraw, s=self._redraw)
         self._even = Clock.create_trigger(self.even_out)
+        self._settle = None
+        self.ids.scroll.bind(height=lambda *_: self._even(), on_scroll_stop=lambda *_: self.snap_soon())
 
     def even_out(self, *args):
+        """Every card as tall as the tallest needs, and then taller, so that the view holds
+        a whole number of rows exactly: paging by rows never leaves a card cut at the edge."""
         app = App.get_running_app()
         cards = self.ids.grid.children
         tallest = max((c.texture_size[1] for c in cards), default=0)
-        self.card_height = max(270 * app.s, tallest + 64 * app.s)
+        need = max(270 * app.s, tallest + 40 * app.s)  # 20 px above and below the text at least
+        view, gap = self.ids.scroll.height, self.ids.grid.spacing[1]
+        rows = max(1, int((view + gap) // (need + gap)))
+        self.rows_per_page = rows
+        self.card_height = max(need, (view - (rows - 1) * gap) / rows)
+
+    @property
+    def row_h(self) -> float:
+        return self.card_height + self.ids.grid.spacing[1]
 
     def _redraw(self, *args):
         if self.manager is not None and self.manager.current == self.name:
@@ -130,7 +173,7 @@ class PickerScreen(Screen):
         # (to app.s, app.lang) behind on the app, a little more on every visit
         cards = getattr(self, "_cards", {})
         self._cards = {}
-        for method in sorted(app.methods, key=lambda m: (m.title.casefold(), m.id)):
+        for method in self.in_order(app):
             card = cards.get(method.id)
             if card is None or card.method is not method:
                 card = Factory.MethodCard(method=method)
@@ -142,6 +185,16 @@ class PickerScreen(Screen):
         self.count_text = tr("{n} methods").format(n=n) if n > 1 else ""
         self.ids.scroll.scroll_y = 1
         self.update_paging()
+
+    @staticmethod
+    def in_order(app) -> list:
+        """The methods, the common case first (kiosk.core.method_order); how often each was
+        run comes from the store's sessions, and a store that cannot say leaves that out."""
+        try:
+            used = uses(app.store.list_sessions()) if app.store is not None else {}
+        except (StoreError, OSError):
+            used = {}
+        return ordered(app.methods, app.lang, used)
 
     def card_text(self, m) -> str:
         app = App.get_running_app()
@@ -161,13 +214,44 @@ class PickerScreen(Screen):
         self.can_up, self.can_down = paging(self.ids.scroll, self.ids.grid)
 
     def page(self, direction: int):
-        page(self.ids.scroll, self.ids.grid, direction)
+        """Up (+1) or down (−1) by the whole rows the view holds."""
+        scroll, grid = self.ids.scroll, self.ids.grid
+        row = round(row_offset(scroll, grid) / self.row_h) - direction * self.rows_per_page
+        show_row(scroll, grid, row, self.row_h)
         self.update_paging()
+
+    def snap(self, *args):
+        """Bring a list a swipe left between two rows to rest on the nearest row."""
+        scroll, grid = self.ids.scroll, self.ids.grid
+        show_row(scroll, grid, row_offset(scroll, grid) / self.row_h, self.row_h)
+        self.update_paging()
+
+    def snap_soon(self):
+        """After a finger lets go, snap once the glide has all but stopped."""
+        if self._settle is not None:
+            self._settle.cancel()
+        self._settle = Clock.schedule_interval(self._settle_check, 0.05)
+
+    def _settle_check(self, dt):
+        scroll = self.ids.scroll
+        effect = scroll.effect_y
+        if scroll._touch is not None:
+            return None  # a finger is on the list again: wait for it
+        if effect is not None and abs(effect.velocity) > 40 * App.get_running_app().s:
+            return None
+        self._settle = None
+        self.snap()
+        return False
 
     def card_for(self, method_id: str):
         """The card of a method, scrolled into view (for tools and tests that tap it)."""
         card = next(c for c in self.ids.grid.children if c.method.id == method_id)
-        self.ids.scroll.scroll_to(card, padding=0, animate=False)
+        scroll, grid = self.ids.scroll, self.ids.grid
+        rows = max(1, int(self.rows_per_page))
+        index = list(reversed(grid.children)).index(card) // max(1, grid.cols)
+        top = round(row_offset(scroll, grid) / self.row_h)
+        if not top <= index < top + rows:  # not in sight: its row at the top
+            show_row(scroll, grid, index, self.row_h)
         self.update_paging()
         return card
 
