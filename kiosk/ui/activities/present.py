@@ -5,6 +5,10 @@ less well). The notes still to come wait face down in a tray: a participant taps
 their own to show it; with *Hold back* on, a tap holds a note back instead. *All
 at once* turns the rest up in shuffled order, so the order tells nobody whose
 note is whose.
+
+A step with nothing to present (no post-its of its kinds on the wall: nobody wrote
+any, or nothing was prepared for the trio's step) says so in big letters, and what
+to do about it, instead of showing buttons that cannot be pressed.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.i18n import tr
+from kiosk.ui import theme
 from kiosk.ui.activities.notes import CARD_H, CARD_W, WallView, grid, note_card
 from kiosk.ui.board import NoteBoard  # noqa: F401  (kv)
 
@@ -26,6 +31,8 @@ class PresentView(WallView):
     holding = BooleanProperty(False)
     """While on, tapping a waiting note holds it back (or lets it go)."""
     status = StringProperty("")
+    empty = StringProperty("")
+    """Why there is nothing to present and what to do ('' when there are post-its)."""
 
     def __init__(self, **kw):
         super().__init__(**kw)
@@ -61,10 +68,26 @@ class PresentView(WallView):
         tray.set_cards([note_card(n, self.styles, r, draggable=False,
                                   badge=tr("held") if n.held else "", selected=n.held)
                         for n, r in zip(waiting, rects)])
+        self.empty = "" if shown or waiting else self.empty_text()
         held = sum(1 for n in waiting if n.held)
         self.status = tr("{shown} shown · {left} waiting · {held} held back").format(
             shown=len(shown), left=len(waiting) - held, held=held)
         self.ids.turn.disabled = self.ids.all.disabled = len(waiting) == held
+
+    def empty_text(self) -> str:
+        """Why the step is empty, and the way on: back to write them, or on to the next step
+        (prepared post-its are put up before the workshop, so going back does not help)."""
+        method = self.workshop.session.method
+        kinds = list(self.kinds or [])
+        prepared = {k["id"] for s in method.steps if s.activity == "write"
+                    for k in s.params.get("kinds", []) if k.get("prepared")}
+        names = " / ".join(f"“{self.styles[k].title}”" if k in self.styles else f"“{k}”" for k in kinds)
+        if self.step.params.get("from_prepared") or (kinds and set(kinds) <= prepared):
+            why = tr("No post-its of the kind {kinds} were prepared for this workshop.").format(kinds=names) if names \
+                else tr("No post-its were prepared for this workshop.")
+            return why + "\n" + tr("They are put on the wall before the start. Go on to the next step.")
+        why = tr("No post-its of the kind {kinds} yet.").format(kinds=names) if names else tr("No post-its yet.")
+        return why + "\n" + tr("Go back to write them, or go on to the next step.")
 
     # -- intents -----------------------------------------------------------------------
 
@@ -75,7 +98,8 @@ class PresentView(WallView):
     def reveal_all(self):
         wall = self.wall
         self.app.confirm(tr("Turn all the waiting post-its face up, in shuffled order?"), tr("All at once"),
-                         lambda: self.app.act(wall.reveal_all, self.rng, kinds=self.kinds, undo=wall))
+                         lambda: self.app.act(wall.reveal_all, self.rng, kinds=self.kinds, undo=wall),
+                         face=theme.GO)  # a way on (and undoable): vermillion is for ending and deleting
 
     def toggle_holding(self):
         self.holding = not self.holding
