@@ -59,6 +59,8 @@ def test_walk_the_whole_trivselsdialog_by_tapping(kiosk):
 
     for i in range(1, len(steps)):        # every step, by the Next button
         k.tap("next")
+        if k.app.workshop.session.step_index == i - 1:  # a step short of its own minimum asks first
+            k.tap(k.app.confirm_view.ids.yes)           # (test_ui_first_group): go on anyway
         assert k.app.workshop.session.step_index == i
         assert stored(k)["step_index"] == i
         title = screen.ids.phase.text

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Iterable, Optional, Sequence
 
+from .minimum import Shortfall
 from .wall import WallError, clamp
 
 __all__ = ["QUADRANTS", "ACT_HERE", "quadrant", "clamp", "quadrant_label", "by_quadrant",
-           "require_themes", "pick_problem"]
+           "require_themes", "pick_problem", "shortfall"]
 
 QUADRANTS = ("theirs_important", "ours_important", "theirs_minor", "ours_minor")
 """In the reading order of the method file's ``quadrants`` labels: top-left, top-right,
@@ -63,3 +64,15 @@ def pick_problem(count: int, pick_min: Optional[int] = None, pick_max: Optional[
     if pick_max is not None and count > pick_max:
         return "too_many_chosen"
     return None
+
+
+def shortfall(params: dict, wall) -> Optional[Shortfall]:
+    """Is the step's own minimum met before leaving it? Fewer themes chosen than its
+    ``pick_min`` is a shortfall (too many is refused at the tap already)."""
+    lo = params.get("pick_min")
+    if lo is None:
+        return None
+    n = len(wall.chosen())
+    if pick_problem(n, lo) != "too_few_chosen":
+        return None
+    return Shortfall("too_few_chosen", have=n, least=int(lo), most=params.get("pick_max"))

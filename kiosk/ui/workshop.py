@@ -23,6 +23,7 @@ from kivy.uix.screenmanager import Screen
 from kivy.utils import escape_markup
 
 from kiosk.core.actions import today
+from kiosk.core.minimum import shortfall
 from kiosk.core.timer import format_big, format_clock
 from kiosk.i18n import N_, tr
 from kiosk.ui import sound
@@ -69,6 +70,23 @@ class AgendaItem(RenderAfterLayout, Label):
 
     def on_size(self, *_):
         self._refit()
+
+def shortfall_text(short, method) -> str:
+    """The question before leaving a step short of its own minimum (kiosk.core.minimum)."""
+    if short.code == "too_few_chosen":
+        if short.most is not None and short.most != short.least:
+            need = f"{short.least}–{short.most}"
+        else:
+            need = str(short.least)
+        return tr("Only {n} of {need} chosen. Go on anyway?").format(n=short.have, need=need)
+    if short.code == "too_few_of_kind":
+        title = next((k["title"] for s in method.steps if s.activity == "write"
+                      for k in s.params.get("kinds", []) if k["id"] == short.kind), short.kind)
+        return tr("“{kind}”: {n} post-its written, at least {least} asked for. Go on anyway?").format(
+            kind=title, n=short.have, least=short.least)
+    return tr("{n} post-its written, at least {least} asked for. Go on anyway?").format(
+        n=short.have, least=short.least)
+
 
     def on_title(self, *_):
         self._refit()
@@ -255,12 +273,32 @@ class WorkshopScreen(Screen):
         """End of a meeting: the day of the next one, picked with the fingers; Save ends
         the meeting (a day that has passed is refused in the picker, which stays open)."""
         from kiosk.ui.activities.actions import DatePicker  # its kv comes with it
+        """On to the next step; a step whose own minimum is not met (kiosk.core.minimum)
+        asks first, and the facilitator may still go on."""
+        ws = self.workshop
+        if ws is None:
+            return
+        short = shortfall(ws.session.step, App.get_running_app().wall())
+        if short is not None:
+            self.ask_before_leaving(short)
+        else:
+            self.go_on()
+
+    def go_on(self):
 
         app = App.get_running_app()
         s = self.workshop.session
         day = today(app.clock)
         self.meeting_picker = picker = DatePicker(
             on_save=app.end_meeting, value=(day + timedelta(days=28)).isoformat(), today_=day,
+    def ask_before_leaving(self, short):
+        """'Only 2 of 3–5 chosen. Go on anyway?' with Stay and Go on (green: a step forward)."""
+        from kiosk.ui import theme
+
+        app = App.get_running_app()
+        app.confirm(shortfall_text(short, app.workshop.session.method), tr("Go on"), self.go_on, face=theme.GO)
+        app.confirm_view.ids.no.text = tr("Stay")
+
             title=tr("End of meeting {n} · the date of meeting {m}").format(n=s.meeting, m=s.meeting + 1))
         picker.ids.save.text = tr("End meeting {n}").format(n=s.meeting)
         picker.ids["clear"].text = tr("Not known yet")  # ids.clear is the dict method
