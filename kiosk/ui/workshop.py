@@ -61,16 +61,6 @@ def say_clock_doubt(app, doubt: str) -> None:
     app.say(text, "error")
 
 
-class AgendaItem(RenderAfterLayout, Label):
-    state = StringProperty("todo")
-    """'done', 'now' or 'todo': shown by a mark and a frame, not by colour alone."""
-    title = StringProperty("")
-    """'3. Vores hverdag': cut after a whole word with '…' when the point is narrow."""
-    minutes = StringProperty("")
-
-    def on_size(self, *_):
-        self._refit()
-
 def shortfall_text(short, method) -> str:
     """The question before leaving a step short of its own minimum (kiosk.core.minimum)."""
     if short.code == "too_few_chosen":
@@ -87,6 +77,16 @@ def shortfall_text(short, method) -> str:
     return tr("{n} post-its written, at least {least} asked for. Go on anyway?").format(
         n=short.have, least=short.least)
 
+
+class AgendaItem(RenderAfterLayout, Label):
+    state = StringProperty("todo")
+    """'done', 'now' or 'todo': shown by a mark and a frame, not by colour alone."""
+    title = StringProperty("")
+    """'3. Vores hverdag': cut after a whole word with '…' when the point is narrow."""
+    minutes = StringProperty("")
+
+    def on_size(self, *_):
+        self._refit()
 
     def on_title(self, *_):
         self._refit()
@@ -263,16 +263,6 @@ class WorkshopScreen(Screen):
         self._do("add_minutes", minutes)
 
     def next(self):
-        ws = self.workshop
-        if ws is not None and ws.session.meeting_ends_here:
-            self.ask_next_meeting()
-        else:
-            self._do("next")
-
-    def ask_next_meeting(self):
-        """End of a meeting: the day of the next one, picked with the fingers; Save ends
-        the meeting (a day that has passed is refused in the picker, which stays open)."""
-        from kiosk.ui.activities.actions import DatePicker  # its kv comes with it
         """On to the next step; a step whose own minimum is not met (kiosk.core.minimum)
         asks first, and the facilitator may still go on."""
         ws = self.workshop
@@ -285,12 +275,12 @@ class WorkshopScreen(Screen):
             self.go_on()
 
     def go_on(self):
+        ws = self.workshop
+        if ws is not None and ws.session.meeting_ends_here:
+            self.ask_next_meeting()
+        else:
+            self._do("next")
 
-        app = App.get_running_app()
-        s = self.workshop.session
-        day = today(app.clock)
-        self.meeting_picker = picker = DatePicker(
-            on_save=app.end_meeting, value=(day + timedelta(days=28)).isoformat(), today_=day,
     def ask_before_leaving(self, short):
         """'Only 2 of 3–5 chosen. Go on anyway?' with Stay and Go on (green: a step forward)."""
         from kiosk.ui import theme
@@ -299,6 +289,16 @@ class WorkshopScreen(Screen):
         app.confirm(shortfall_text(short, app.workshop.session.method), tr("Go on"), self.go_on, face=theme.GO)
         app.confirm_view.ids.no.text = tr("Stay")
 
+    def ask_next_meeting(self):
+        """End of a meeting: the day of the next one, picked with the fingers; Save ends
+        the meeting (a day that has passed is refused in the picker, which stays open)."""
+        from kiosk.ui.activities.actions import DatePicker  # its kv comes with it
+
+        app = App.get_running_app()
+        s = self.workshop.session
+        day = today(app.clock)
+        self.meeting_picker = picker = DatePicker(
+            on_save=app.end_meeting, value=(day + timedelta(days=28)).isoformat(), today_=day,
             title=tr("End of meeting {n} · the date of meeting {m}").format(n=s.meeting, m=s.meeting + 1))
         picker.ids.save.text = tr("End meeting {n}").format(n=s.meeting)
         picker.ids["clear"].text = tr("Not known yet")  # ids.clear is the dict method
