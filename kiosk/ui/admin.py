@@ -343,7 +343,8 @@ class SettingsScreen(Screen):
         if sid is not None and app.workshop is None:
             app.confirm(tr("The workshop has ended. Show the QR code to take the notes and the action plan away on a phone?"),  # noqa: E501
                         tr("Show the QR code"),
-                        lambda: app.screen("export").open_for(sid, back=app.idle_screen()))
+                        lambda: app.screen("export").open_for(sid, back=app.idle_screen()),
+                        face=theme.GO)  # a way on, not an ending: vermillion is for ending and deleting
 
     def export(self):
         """The running workshop's export QR code; Done comes back here."""

@@ -154,11 +154,11 @@ class HomeScreen(Screen):
         if not w.started:
             app.confirm(tr("Start the workshop of {team} now? Its prepared post-its are on the wall.").format(
                 team=w.team), tr("Start the workshop"),
-                lambda: app.continue_meeting(w.session_id) or self.refresh())
+                lambda: app.continue_meeting(w.session_id) or self.refresh(), face=theme.GO)
             return
         app.confirm(tr("Open meeting {n} of {team} now? The same wall and the same actions, its timers fresh.").format(
             n=w.meeting, team=w.team), tr("Open meeting {n}").format(n=w.meeting),
-            lambda: app.continue_meeting(w.session_id) or self.refresh())
+            lambda: app.continue_meeting(w.session_id) or self.refresh(), face=theme.GO)
 
     # -- the running workshop, starting, leaving ------------------------------------------
 

@@ -205,7 +205,8 @@ class CardsView(WallView):
 
     def flip_now(self):
         self.app.confirm(tr("Turn all the remaining cards face up now, so each person can pick one?"),
-                         tr("Turn face up"), lambda: self._act(self.cards.flip_now, undo=self.cards))
+                         tr("Turn face up"), lambda: self._act(self.cards.flip_now, undo=self.cards),
+                         face=theme.GO)  # a way on (and undoable): vermillion is for ending and deleting
 
     def people(self, by: int):
         self._act(self.cards.set_people, self.cards.people + by, undo=self.cards)

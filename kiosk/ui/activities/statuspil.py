@@ -30,7 +30,7 @@ from kivy.utils import escape_markup
 from kiosk.core.actions import Action, ActionError, ActionPlan, stages_from
 from kiosk.core.statuspil import Board
 from kiosk.i18n import tr
-from kiosk.ui import messages
+from kiosk.ui import messages, theme
 from kiosk.ui.board_screen import StageArrow, short
 from kiosk.ui.widgets import sym
 
@@ -237,7 +237,8 @@ class StatuspilView(BoxLayout):
             return
         name = action.stages[stage]
         app.confirm(tr("Start “{theme}” at “{stage}”?").format(theme=short(action.theme_label or "—"), stage=name),
-                    tr("Set “{stage}”").format(stage=name), lambda: self.set_stage(action, stage))
+                    tr("Set “{stage}”").format(stage=name), lambda: self.set_stage(action, stage),
+                    face=theme.GO)  # a move forward, as the board's: vermillion is for ending and deleting
 
     def set_stage(self, action: Action, stage: int):
         """Move the action to ``stage`` (what was seen: its place when the row was drawn)."""
