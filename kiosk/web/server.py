@@ -667,16 +667,15 @@ class _HTTPServer:
         conn.state, conn.buf = WORK, bytearray()
         conn.deadline = float("inf")  # a worker has it; the render has its own bound
         self._watch(conn, 0)
-        allowed, wait = self.export.limiter.allow(conn.host)
-        if not allowed:
-            method = head.split(b" ", 1)[0][:10].decode("latin-1")
-            self._refuse(conn, BadRequest(429, "rate limit", method="HEAD" if method == "HEAD" else "-"),
-                         extra=(("Retry-After", str(max(1, round(wait)))),))
-            return
         try:
             method, target, version = parse_head(head)
         except BadRequest as bad:
             self._refuse(conn, bad)
+            return
+        allowed, wait = self.export.limiter.allow(conn.host)
+        if not allowed:
+            self._refuse(conn, BadRequest(429, "rate limit", method=method, target=target),
+                         extra=(("Retry-After", str(max(1, round(wait)))),))
             return
         if method not in ("GET", "HEAD"):
             self._refuse(conn, BadRequest(405, "method not allowed", method[:20], method, target),
