@@ -273,8 +273,8 @@ def test_methods_check_ends_at_once_and_names_each_bad_file(hostile):
     assert r.returncode == 1, r.stdout + r.stderr
     assert "Traceback" not in r.stdout + r.stderr
     for name, wrong in WHAT_IS_WRONG.items():
-        line = next(x for x in r.stdout.splitlines() if x.startswith(str(hostile / name) + ": "))
-        assert wrong in line, line
+        lines = [x for x in r.stdout.splitlines() if x.startswith(str(hostile / name) + ": ")]
+        assert len(lines) == 1 and wrong in lines[0], (name, r.stdout, r.stderr)
     assert "good.toml" not in r.stdout
     assert r.stdout.splitlines()[-1].endswith(f"1 of {len(WHAT_IS_WRONG) + 1} method files OK")
 
