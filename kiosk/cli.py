@@ -188,7 +188,7 @@ def _snapshot(data_dir: Path, into: Path) -> None:
         raise _ExportFailed(f"The data folder {data_dir} does not exist. Give the kiosk's folder with --data.")
     if not data_dir.is_dir():
         raise _ExportFailed(f"{data_dir} is not a folder. Give the kiosk's data folder with --data.")
-    names = [n for n in ("kiosk.json",) + tuple(f"kiosk.json.bak{i}" for i in range(1, 10))
+    names = [n for n in ("kiosk.json",) + tuple(f"kiosk.json.bak{i}" for i in range(0, 10))
              if (data_dir / n).is_file()]
     sessions = data_dir / "sessions"
     session_files = sorted(p.name for p in sessions.glob("*.json*")) if sessions.is_dir() else []

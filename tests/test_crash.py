@@ -23,6 +23,7 @@ from collections import defaultdict
 import pytest
 
 from kiosk.store import Store
+from kiosk.store.storage import _parse
 
 WRITER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "crash_writer.py")
 RUNS = int(os.environ.get("KIOSK_CRASH_RUNS", "50"))
@@ -142,3 +143,9 @@ def test_every_acknowledged_write_survives_sigkill(tmp_path):
     assert acknowledged > RUNS * 10
     assert len(promises.notes) > RUNS * 5
     assert any(f.endswith(".bak3") for f in os.listdir(os.path.join(data_dir, "sessions")))
+    # A kill may cut a rotation short, never leave a torn or empty backup behind.
+    backups = [os.path.join(d, f) for d, _, fs in os.walk(data_dir) for f in fs if ".bak" in f]
+    assert any(f.endswith(".bak0") for f in backups)
+    for path in backups:
+        with open(path, "rb") as fh:
+            assert set(_parse(fh.read())) - {"_meta"}, path

@@ -130,9 +130,10 @@ def test_backup_rotation_keeps_a_bounded_number_of_previous_states(tmp_path):
     db = open_db(path, backups=3, backup_interval=0)
     for i in range(1, 21):
         db.table("t").insert({"i": i})
-    assert files(tmp_path) == ["db.json", "db.json.bak1", "db.json.bak2", "db.json.bak3"]
+    assert files(tmp_path) == ["db.json", "db.json.bak0", "db.json.bak1", "db.json.bak2", "db.json.bak3"]
+    # bak0 is the state before the last write; rotating at every write (interval 0),
     # bakN holds the state N writes ago: 19, 18 and 17 documents.
-    assert [len(on_disk(tmp_path / f"db.json.bak{n}")["t"]) for n in (1, 2, 3)] == [19, 18, 17]
+    assert [len(on_disk(tmp_path / f"db.json.bak{n}")["t"]) for n in (0, 1, 2, 3)] == [19, 19, 18, 17]
 
 
 @pytest.mark.parametrize("count", [0, 1, 5])
@@ -140,7 +141,7 @@ def test_backup_count_is_configurable(tmp_path, count):
     db = open_db(tmp_path / "db.json", backups=count, backup_interval=0)
     for i in range(8):
         db.table("t").insert({"i": i})
-    assert files(tmp_path) == ["db.json"] + [f"db.json.bak{n}" for n in range(1, count + 1)]
+    assert files(tmp_path) == ["db.json"] + [f"db.json.bak{n}" for n in range(0 if count else 1, count + 1)]
 
 
 def test_backups_rotate_at_most_once_per_interval(tmp_path):
@@ -151,11 +152,12 @@ def test_backups_rotate_at_most_once_per_interval(tmp_path):
     db.table("t").insert({"i": 1})          # rotates: bak1 = 1 document
     for i in range(2, 30):                  # a burst of taps within the minute
         db.table("t").insert({"i": i})
-    assert files(tmp_path) == ["db.json", "db.json.bak1"]
+    assert files(tmp_path) == ["db.json", "db.json.bak0", "db.json.bak1"]
     assert len(on_disk(tmp_path / "db.json.bak1")["t"]) == 1
+    assert len(on_disk(tmp_path / "db.json.bak0")["t"]) == 29  # but the last write is always kept
     clock.advance(61)
     db.table("t").insert({"i": 30})
-    assert files(tmp_path) == ["db.json", "db.json.bak1", "db.json.bak2"]
+    assert files(tmp_path) == ["db.json", "db.json.bak0", "db.json.bak1", "db.json.bak2"]
     assert len(on_disk(tmp_path / "db.json.bak1")["t"]) == 30
 
 
@@ -176,8 +178,52 @@ def test_backup_falls_back_to_a_copy_without_hard_links(tmp_path, monkeypatch):
     db = open_db(path, backup_interval=0)
     db.table("t").insert({"i": 0})
     db.table("t").insert({"i": 1})
-    assert on_disk(tmp_path / "db.json.bak1") == {"t": {"1": {"i": 0}}}
-    assert files(tmp_path) == ["db.json", "db.json.bak1"]
+    db.table("t").insert({"i": 2})
+    assert on_disk(tmp_path / "db.json.bak1") == {"t": {"1": {"i": 0}, "2": {"i": 1}}}
+    assert on_disk(tmp_path / "db.json.bak0") == {"t": {"1": {"i": 0}, "2": {"i": 1}}}
+    assert on_disk(tmp_path / "db.json.bak2") == {"t": {"1": {"i": 0}}}
+    assert files(tmp_path) == ["db.json", "db.json.bak0", "db.json.bak1", "db.json.bak2"]
+    assert os.stat(tmp_path / "db.json.bak0").st_ino != os.stat(tmp_path / "db.json.bak1").st_ino
+
+
+def test_rotation_fills_a_free_slot_before_dropping_the_oldest(tmp_path):
+    """A backup set aside as damaged leaves a gap: the next rotation fills it, so the
+    oldest good copy stays."""
+    path = tmp_path / "db.json"
+    db = open_db(path, backups=3, backup_interval=0)
+    for i in range(5):
+        db.table("t").insert({"i": i})
+    oldest = on_disk(tmp_path / "db.json.bak3")
+    os.unlink(tmp_path / "db.json.bak1")
+    db.table("t").insert({"i": 5})
+    assert on_disk(tmp_path / "db.json.bak3") == oldest
+    assert len(on_disk(tmp_path / "db.json.bak1")["t"]) == 5
+
+
+def test_a_state_the_validator_refuses_is_never_written(tmp_path):
+    """The storage cannot make a file it would call damaged at the next open."""
+    path = tmp_path / "db.json"
+    db = open_db(path, validate=lambda data: None if data.get("session") else "holds no session")
+    with pytest.raises(StoreError) as err:
+        db.table("notes").insert({"text": "an orphan"})
+    assert err.value.kind == "invalid" and "holds no session" in str(err.value)
+    assert not path.exists() and db.storage.read() == {}
+    db.table("session").insert({"id": "s1"})
+    db.table("notes").insert({"text": "fine now"})
+    assert set(on_disk(path)) == {"session", "notes"}
+
+
+def test_a_previous_version_is_kept_at_every_write(tmp_path):
+    """.bak0 is renewed at each write (a hard link, no copy), whatever the rotation interval."""
+    path = tmp_path / "db.json"
+    db = open_db(path, backup_interval=3600)
+    for i in range(6):
+        db.table("t").insert({"i": i})
+        if i:
+            assert len(on_disk(tmp_path / "db.json.bak0")["t"]) == i
+    inode = os.stat(path).st_ino
+    db.table("t").insert({"i": 6})
+    assert os.stat(tmp_path / "db.json.bak0").st_ino == inode
 
 
 # -- recovery at open ---------------------------------------------------------------
@@ -210,10 +256,11 @@ def test_damaged_file_is_kept_aside_and_newest_backup_used(tmp_path, damage):
     db = open_db(path)
     rec = db.storage.recovery
     assert isinstance(rec, Recovery)
-    assert rec.backup_used == str(path) + ".bak1"
+    assert rec.backup_used == str(path) + ".bak0" and rec.previous  # the version before the last write
+    assert rec.saved_at == os.stat(rec.backup_used).st_mtime
     assert rec.moved_to and os.path.basename(rec.moved_to).startswith("db.json.corrupt-2027")
     assert open(rec.moved_to, "rb").read() == damage(raw)  # kept for inspection, byte for byte
-    assert not rec.lost and "restored from the backup" in rec.message
+    assert not rec.lost and "restored from the backup" in rec.message and "at most the last change" in rec.message
     assert db.storage.read() == states[-2]
     assert on_disk(path) == states[-2]  # the recovery is persisted, not just in memory
     db.close()
@@ -224,10 +271,16 @@ def test_damaged_backups_are_skipped_for_an_older_good_one(tmp_path):
     path = tmp_path / "db.json"
     states = _history(path)
     path.write_bytes(b"{")
-    (tmp_path / "db.json.bak1").write_bytes(b"")
+    os.unlink(tmp_path / "db.json.bak0")  # a hard link of bak1's inode here: damage it on its own
+    (tmp_path / "db.json.bak0").write_bytes(b"")
+    (tmp_path / "db.json.bak1").write_bytes(b"[")
     db = open_db(path)
     assert db.storage.recovery.backup_used == str(path) + ".bak2"
+    assert not db.storage.recovery.previous
     assert db.storage.read() == states[-3]
+    # The damaged backups left the rotation (kept for inspection), so they never take a slot.
+    assert [f for f in files(tmp_path) if ".bak" in f and ".corrupt-" not in f] == ["db.json.bak2", "db.json.bak3"]
+    assert len([f for f in files(tmp_path) if f.startswith("db.json.bak") and ".corrupt-" in f]) == 2
 
 
 def test_no_good_copy_at_all_starts_empty_and_says_data_was_lost(tmp_path):
@@ -247,7 +300,8 @@ def test_missing_main_file_with_a_backup_uses_the_backup(tmp_path):
     states = _history(path)
     os.unlink(path)  # as if a crash fell between two rotation steps
     db = open_db(path)
-    assert db.storage.recovery == Recovery(str(path), str(path) + ".bak1", None)
+    rec = db.storage.recovery
+    assert (rec.path, rec.backup_used, rec.moved_to) == (str(path), str(path) + ".bak0", None)
     assert "was missing" in db.storage.recovery.message
     assert db.storage.read() == states[-2]
 

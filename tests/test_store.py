@@ -506,8 +506,13 @@ def test_session_files_are_opened_lazily(store, monkeypatch):
     for i in range(5):
         _age(session_json(store, f"s{i}"))
     reads: list[str] = []
-    real_open = open
-    monkeypatch.setattr("builtins.open", lambda f, *a, **k: reads.append(os.path.basename(f)) or real_open(f, *a, **k))
+    real_open = os.open
+
+    def spy(f, flags, *a, **k):  # a file opened for reading only is a file read
+        if not flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            reads.append(os.path.basename(f))
+        return real_open(f, flags, *a, **k)
+    monkeypatch.setattr(os, "open", spy)
     store = Store(store.data_dir)
     try:
         assert "kiosk.json" in reads and not [r for r in reads if r.startswith("s")]
@@ -534,7 +539,7 @@ def test_corrupt_session_file_is_recovered_when_first_opened(store):
         assert [n["text"] for n in store.all("s1", "notes")] == ["one"]
         assert len(store.recoveries) == 1
         rec = store.recoveries[0]
-        assert rec.backup_used.endswith("s1.json.bak1") and os.path.exists(rec.moved_to)
+        assert rec.backup_used.endswith("s1.json.bak0") and os.path.exists(rec.moved_to)
     finally:
         store.close()
 

@@ -7,7 +7,15 @@ Layout of a data folder::
     sessions/<id>.json       one TinyDB file per session: table ``session`` (one
                              document, the session itself), generic tables for
                              notes, votes, actions, log …, and ``_meta``
+    <file>.bak0              each file as it was before its last write
+    <file>.bak1 … .bak3      older versions, rotated at most once a minute
+    <file>.corrupt-<time>    a damaged file (or backup) set aside at open
     kiosk.lock               held with flock while a Store is open
+
+A file that exists but does not hold what the store writes there (a kiosk.json
+without any table, a session file without its session) is damaged, exactly like
+half a file: the store goes back to the newest good backup and says so in
+:attr:`Store.recoveries`.
 
 One tap writes one session's file, so its cost does not grow with months of
 history. Every method returns only after the change is on disk, and takes one
@@ -67,6 +75,44 @@ def _raw(db: TinyDB, table: str) -> dict:
     return (db.storage.read() or {}).get(table, {})
 
 
+def _newer_format(data: dict) -> bool:
+    """Written by a newer kiosk: its content is not ours to judge (migrate refuses it)."""
+    found = migrations.version_of(data)
+    return isinstance(found, int) and not isinstance(found, bool) and found > migrations.SCHEMA_VERSION
+
+
+def _kiosk_damage(data: dict) -> Optional[str]:
+    """Why a kiosk.json state is not one the store writes, or None.
+
+    The store writes kiosk.json only to add something to a table (a setting,
+    an index entry), so an existing file always holds a table besides the
+    format stamp. ``{}`` or a bare stamp is what a failed flush or a careless
+    hand leaves, and taking it as a fresh kiosk would silently drop the
+    settings and the running workshop. (Tables may be empty: deleting the last
+    session empties the index, and that is kept.) A missing kiosk.json is a
+    new data folder, not damage.
+    """
+    if _newer_format(data):
+        return None
+    if not any(name != migrations.META_TABLE for name in data):
+        return "empty: only its format stamp" if data else "empty: {}"
+    return None
+
+
+def _session_damage(sid: str):
+    """The check for sessions/<sid>.json: a session file exists only to hold its session."""
+    def check(data: dict) -> Optional[str]:
+        if _newer_format(data):
+            return None
+        doc = data.get("session", {}).get(str(_SESSION_DOC))
+        if doc is None:
+            return "holds no session"
+        if doc.get("id") != sid:
+            return f"holds the session {doc.get('id')!r}, not {sid!r}"
+        return None
+    return check
+
+
 def _index_entry(doc: Mapping) -> dict:
     return {k: doc.get(k) for k in INDEX_FIELDS}
 
@@ -105,7 +151,7 @@ class Store:
         try:
             self._probe_writable()
             self._sweep_tmp()
-            self._kiosk = self._open_db(os.path.join(self.data_dir, "kiosk.json"))
+            self._kiosk = self._open_db(os.path.join(self.data_dir, "kiosk.json"), _kiosk_damage)
             full = self._kiosk.storage.recovery is not None
             self._reconcile_index(full=full)
         except BaseException:
@@ -174,10 +220,10 @@ class Store:
                 except FileNotFoundError:
                     pass
 
-    def _open_db(self, path: str) -> TinyDB:
+    def _open_db(self, path: str, validate) -> TinyDB:
         db = TinyDB(path, storage=SafeJSONStorage, backups=self.backups,
                     backup_interval=self.backup_interval, clock=self.clock,
-                    on_load=migrations.migrate)
+                    on_load=migrations.migrate, validate=validate)
         if db.storage.recovery is not None:
             self.recoveries.append(db.storage.recovery)
         return db
@@ -232,7 +278,8 @@ class Store:
 
     def _on_disk(self, sid: str) -> bool:
         path = self._session_path(sid)
-        return os.path.exists(path) or bool(glob.glob(glob.escape(path) + ".bak*"))
+        # lexists: a folder, a dangling link … in the file's place is a damaged session, not none
+        return os.path.lexists(path) or bool(glob.glob(glob.escape(path) + ".bak*"))
 
     def _session_db(self, sid: str, create: bool) -> Optional[TinyDB]:
         """The cached TinyDB of a session; None if it has no file and ``create`` is false."""
@@ -240,7 +287,7 @@ class Store:
         if db is None:
             if not create and not self._on_disk(sid):
                 return None  # do not cache (or create) anything for ids that do not exist
-            db = self._open_db(self._session_path(sid))
+            db = self._open_db(self._session_path(sid), _session_damage(sid))
             self._sessions[sid] = db
         return db
 
@@ -362,7 +409,7 @@ class Store:
         index = self._index_docs()
         try:
             kiosk_mtime = os.stat(self._kiosk.storage.path).st_mtime_ns
-        except FileNotFoundError:
+        except OSError:
             kiosk_mtime = None
         check = on_disk - index.keys()
         for sid in on_disk & index.keys():
@@ -372,8 +419,8 @@ class Store:
             try:
                 if os.stat(self._session_path(sid)).st_mtime_ns >= kiosk_mtime:
                     check.add(sid)
-            except FileNotFoundError:
-                check.add(sid)  # only backups left: let the storage recover it
+            except OSError:
+                check.add(sid)  # only backups left, or not a file: let the storage recover it
         fixes: dict[str, Optional[dict]] = {}
         for sid in sorted(check):
             try:

@@ -111,9 +111,17 @@ def recovery(r) -> str:
     name = os.path.basename(getattr(r, "path", "") or "")
     backup = getattr(r, "backup_used", None)
     if backup:
-        when = time.strftime("%H:%M", time.localtime(os.path.getmtime(backup))) if os.path.exists(backup) else "?"
-        return tr("The data file {name} was damaged (power cut?). The kiosk went back to its backup from {time}.").format(
-            name=name, time=when)
+        saved = getattr(r, "saved_at", None)  # when the version that went back was saved
+        if saved is None and os.path.exists(backup):
+            saved = os.path.getmtime(backup)
+        same_day = saved is not None and time.localtime(saved)[:3] == time.localtime()[:3]
+        when = "?" if saved is None else time.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M",
+                                                       time.localtime(saved))
+        if getattr(r, "previous", False):  # .bak0: the version just before the last save
+            text = tr("The data file {name} was damaged. The kiosk went back to the version saved at {time}: only the last change was lost.")
+        else:
+            text = tr("The data file {name} was damaged (power cut?). The kiosk went back to its backup from {time}; changes made after that are missing.")
+        return text.format(name=name, time=when)
     return tr("The data file {name} was damaged and no backup was good. It was kept aside for the admin.").format(name=name)
 
 
