@@ -22,7 +22,8 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.factory import Factory
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import (BooleanProperty, ListProperty, NumericProperty, ObjectProperty, OptionProperty,
+                             StringProperty)
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 from kivy.uix.screenmanager import NoTransition
@@ -94,11 +95,92 @@ class Options:
 
 
 class Root(BoxLayout):
-    """The banner that carries messages to the group (when there is one), above the screens."""
+    """The screens. The banner is not in this layout: it lies on the window, over everything."""
+
+
+FADE_SECONDS = 0.6
+"""An information banner's fade; a touch on it meanwhile still lands on the banner."""
+GUARD_SECONDS = 1.5
+"""After a timed fade began, this long its former place still takes touches, so a finger
+already on its way to OK does not tap what was under the banner."""
 
 
 class Banner(BoxLayout):
-    pass
+    """The message to the group, laid over one edge of the window, never in the layout.
+
+    It lives on the Window itself, above the screens and above every pop-up (the app
+    raises it again whenever one opens), so a message is never hidden behind an
+    editor, and no control moves when it comes or goes. While shown it takes every
+    touch on its rect: nothing hidden under it can be tapped blind.
+    """
+
+    text = StringProperty("")
+    """What it says (kept while it fades out)."""
+    kind = StringProperty("info")
+    shown = BooleanProperty(False)
+    edge = OptionProperty("bottom", options=["bottom", "top"])
+    """Which edge of the window it covers (see ``KioskApp.banner_edge``)."""
+    s = NumericProperty(1.0)
+    """The app's scale (``KioskApp.s``), which the app keeps here."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self._fading = None  # the running fade-out (a kivy Animation)
+        self._guard = None  # (x, y, right, top) still taking touches after a timed fade
+        self._guard_event = None
+
+    @property
+    def fading(self) -> bool:
+        return self._fading is not None
+
+    def show(self, text: str, kind: str, edge: str):
+        self._stop_fade()
+        self._end_guard()
+        self.text, self.kind, self.edge = text, kind, edge
+        self.shown = True
+        self.opacity = 1
+
+    def hide(self):
+        """At once (OK, or the next thing that worked): the finger that did it is not on its way here."""
+        self._stop_fade()
+        self.shown = False
+        self.opacity = 0
+
+    def fade(self):
+        """The timed end of an information: fade out, and guard the place for a moment."""
+        from kivy.animation import Animation
+
+        if not self.shown or self._fading is not None:
+            return
+        self._guard = (self.x, self.y, self.right, self.top)
+        self._guard_event = Clock.schedule_once(lambda dt: self._end_guard(), GUARD_SECONDS)
+        self._fading = anim = Animation(opacity=0, d=FADE_SECONDS)
+        anim.bind(on_complete=lambda *_: self._faded(anim))
+        anim.start(self)
+
+    def _faded(self, anim):
+        if self._fading is anim:
+            self._fading = None
+            self.shown = False
+
+    def _stop_fade(self):
+        if self._fading is not None:
+            anim, self._fading = self._fading, None
+            anim.cancel(self)
+
+    def _end_guard(self):
+        self._guard = None
+        if self._guard_event is not None:
+            self._guard_event.cancel()
+            self._guard_event = None
+
+    def on_touch_down(self, touch):
+        x, y = touch.pos
+        if self.shown and self.collide_point(x, y):
+            super().on_touch_down(touch)  # OK; the message itself does nothing
+            return True
+        guard = self._guard
+        return guard is not None and guard[0] <= x <= guard[2] and guard[1] <= y <= guard[3]
 
 
 class Confirm(ModalView):
@@ -168,12 +250,15 @@ class KioskApp(App):
         self._rescale(Window, *Window.size)
         root = Root()
         root.ids.sm.transition = NoTransition()
+        self.banner = root.ids["banner"] = Banner(s=self.s)  # on the window from on_start (see Banner)
+        self.bind(s=self.banner.setter("s"))
         self._tick_event = Clock.schedule_interval(self._tick, 0.2)
         self.idle = IdleRule(IDLE_SECONDS, self.clock)
         Window.bind(on_touch_down=self._touched)
         return root
 
     def on_start(self):
+        self._put_banner_on_window()
         # systemd: READY=1 and the watchdog's pings from the first frame on, whatever
         # the data folder holds (the error screen must not be restarted in a loop)
         Clock.schedule_once(lambda dt: Clock.schedule_once(lambda dt: self._first_frame(), 0))
@@ -270,7 +355,10 @@ class KioskApp(App):
         from kivy.core.window import Window
 
         Window.unbind(on_resize=self._rescale, on_request_close=self._on_request_close,
-                      on_touch_down=self._touched)
+                      on_touch_down=self._touched, children=self._raise_banner)
+        if getattr(self, "_raise_trigger", None) is not None:
+            self._raise_trigger.cancel()
+        Window.remove_widget(self.banner)  # as it is: a change now would run its kv rules after the app
         for name in ("_tick_event", "_notice_event", "_watchdog_event", "_health_event"):
             event = getattr(self, name, None)
             if event is not None:
@@ -462,6 +550,7 @@ class KioskApp(App):
         """Show a message; information fades after a while, errors wait for OK."""
         self.notice_kind = kind
         self.notice = text
+        self._sync_banner()
         if getattr(self, "_notice_event", None) is not None:
             self._notice_event.cancel()
             self._notice_event = None
@@ -470,10 +559,82 @@ class KioskApp(App):
 
     def _fade(self, text: str):
         if self.notice == text:
+            self.banner.fade()
             self.notice = ""
 
     def dismiss_notice(self):
         self.notice = ""
+        self.banner.hide()
+
+    def on_notice(self, *_):
+        self._sync_banner()
+
+    def on_notice_kind(self, *_):
+        self._sync_banner()
+
+    def _sync_banner(self):
+        """The banner shows ``notice``; cleared, it goes at once, unless it is fading out."""
+        banner = getattr(self, "banner", None)
+        if banner is None:
+            return
+        if self.notice:
+            banner.show(self.notice, self.notice_kind, self.banner_edge())
+        elif not banner.fading:
+            banner.hide()
+
+    def _put_banner_on_window(self):
+        if self.banner.parent is None:
+            Window.add_widget(self.banner)
+        # before the next frame, not at once: the window lists a new pop-up among its
+        # children before it adds the pop-up's canvas, which would then be drawn last
+        self._raise_trigger = Clock.create_trigger(self._raise_banner_now, -1)
+        Window.bind(children=self._raise_banner)
+        self._sync_banner()
+
+    def _raise_banner(self, *_):
+        if not getattr(self, "_raising", False):
+            self._raise_trigger()
+
+    def _raise_banner_now(self, *_):
+        """Keep the banner the top-most child of the window: a pop-up that opens goes on
+        top of the window's children, so the banner goes back over it."""
+        banner = self.banner
+        if getattr(self, "_stopped", False) or banner not in Window.children:
+            return
+        if Window.children[0] is not banner or Window.canvas.children[-1] is not banner.canvas:
+            self._raising = True
+            try:
+                Window.remove_widget(banner)
+                Window.add_widget(banner)
+            finally:
+                self._raising = False
+        if banner.shown and not banner.fading:
+            banner.edge = self.banner_edge()  # what lies under it changed
+
+    def banner_edge(self) -> str:
+        """Where the banner covers least of what the group needs next.
+
+        Over a screen, the bottom edge: on a running workshop that is the agenda strip,
+        read and never tapped (Undo and Menu at the top stay free); on the board, the
+        pager. Over a pop-up, and over a screen that shows the on-screen keyboard, the
+        top edge: a pop-up keeps its buttons at its foot and its title at its head, and
+        the keyboard, always at the bottom, is what the group needs next. A screen or
+        pop-up may name its edge with a ``banner_edge`` attribute.
+        """
+        import sys
+
+        layer = next((w for w in Window.children if isinstance(w, ModalView)), None)
+        screen = self.sm.current_screen if self.root is not None else None
+        named = getattr(layer if layer is not None else screen, "banner_edge", None)
+        if named in ("top", "bottom"):
+            return named
+        if layer is not None:
+            return "top"
+        keyboard = getattr(sys.modules.get("kiosk.ui.keyboard"), "OnScreenKeyboard", None)
+        if screen is not None and keyboard is not None and any(
+                isinstance(w, keyboard) and w.opacity > 0 and w.height > 0 for w in screen.walk()):
+            return "top"
+        return "bottom"
 
     def confirm(self, question: str, yes_text: str, on_yes, face=theme.WARN):
         self.confirm_view = Confirm(on_yes, question=question, yes_text=yes_text, yes_face=list(face))
@@ -503,7 +664,7 @@ class KioskApp(App):
             self._undoers.append(undo)
             del self._undoers[:-200]
         if self.notice_kind == "error" and self.notice:
-            self.notice = ""  # the next thing that works clears an old refusal
+            self.dismiss_notice()  # the next thing that works clears an old refusal
         self.revision += 1
         return result
 

@@ -31,6 +31,16 @@ from kiosk.ui.activities import view_for
 from kiosk.ui.widgets import RenderAfterLayout, layout_pending, sym
 
 
+TIMER_INK = 0.8
+"""The timer's font size is at most its box's height over this: drawn bold, the digits'
+ink is 0.73 em high and sits 0.013 em above the line's middle, so at 0.8 em a box
+holds the digits with a margin. The rest of the label's texture (room for accents
+and descenders digits do not have) may spill over its neighbours; it is empty."""
+TIMER_ADVANCE = 0.56
+"""...and at most its width over this per character: a bold digit's ink is at most
+0.55 em wide ('+' included), so '+12' or '120' stays inside the narrow column."""
+
+
 def _cut_by_letters(text: str, width: float, height: float, size: float, bold: bool) -> str:
     """The longest start of ``text`` that, with '…', fits the box without a word broken
     across lines ('7. Oppsumm…' where the word 'Oppsummering' is wider than the box)."""
