@@ -224,6 +224,37 @@ def test_a_banner_stays_above_a_pop_up_that_opens_after_it(kiosk):
     assert not bar.shown
 
 
+def test_a_banner_never_lies_over_a_button_of_the_screen_it_shows_on(kiosk):
+    """An information still showing when the facilitator opens Settings (End, Export
+    and Close at its foot, only Back at its head) goes to the edge that hides fewer
+    buttons, so the tap on End lands on End; back on the workshop it lies over the
+    agenda strip again."""
+    k = kiosk
+    start(k, "velkomst")
+    k.app.say(INFO)
+    k.frames(3)
+    bar = banner(k)
+    assert bar.edge == "bottom"
+    k.tap("menu")
+    k.enter_pin()
+    assert k.app.sm.current == "settings"
+    k.frames(3)
+    assert bar.shown and bar.edge == "top"
+    covered = [t for t, r in buttons(k).values() if overlaps(r, rect(bar))]
+    assert covered == ["Back"], covered                 # Back under OK, not End, Export, Close
+    k.tap("end")
+    assert k.app.confirm_view.get_parent_window() is not None  # the tap reached End
+    k.tap(k.app.confirm_view.ids.no)
+    k.tap("back")                                       # Back lies under the banner: taken by it
+    assert k.app.sm.current == "settings"
+    k.tap(bar.ids.dismiss)
+    k.tap("back")
+    assert k.app.sm.current == "workshop"
+    k.app.say(INFO)
+    k.frames(3)
+    assert bar.edge == "bottom"
+
+
 # -- a full disk under the note editor ---------------------------------------------------------
 
 @contextlib.contextmanager

@@ -589,7 +589,15 @@ class KioskApp(App):
         # children before it adds the pop-up's canvas, which would then be drawn last
         self._raise_trigger = Clock.create_trigger(self._raise_banner_now, -1)
         Window.bind(children=self._raise_banner)
+        # another screen, another edge may be free: looked at over its first frames, while
+        # its layout settles (a screen shown for the first time takes a few)
+        self.sm.bind(current=lambda *_: self._look_again(4))
         self._sync_banner()
+
+    def _look_again(self, frames: int):
+        if frames > 0 and not getattr(self, "_stopped", False):
+            self._raise_trigger()
+            Clock.schedule_once(lambda dt: self._look_again(frames - 1), 0)
 
     def _raise_banner(self, *_):
         if not getattr(self, "_raising", False):
@@ -625,16 +633,35 @@ class KioskApp(App):
 
         layer = next((w for w in Window.children if isinstance(w, ModalView)), None)
         screen = self.sm.current_screen if self.root is not None else None
-        named = getattr(layer if layer is not None else screen, "banner_edge", None)
+        under = layer if layer is not None else screen
+        named = getattr(under, "banner_edge", None)
         if named in ("top", "bottom"):
             return named
-        if layer is not None:
-            return "top"
         keyboard = getattr(sys.modules.get("kiosk.ui.keyboard"), "OnScreenKeyboard", None)
-        if screen is not None and keyboard is not None and any(
-                isinstance(w, keyboard) and w.opacity > 0 and w.height > 0 for w in screen.walk()):
-            return "top"
-        return "bottom"
+        if layer is not None or (screen is not None and keyboard is not None and any(
+                isinstance(w, keyboard) and w.opacity > 0 and w.height > 0 for w in screen.walk())):
+            order = ("top", "bottom")
+        else:
+            order = ("bottom", "top")
+        # the edge that hides fewer controls the group may tap (Settings keeps End, Export
+        # and Close at its foot and only Back at its head); a tie keeps the usual edge
+        return min(order, key=lambda edge: self._buttons_under(under, edge))
+
+    def _buttons_under(self, widget, edge: str) -> int:
+        """How many enabled buttons of ``widget`` the banner would lie over at ``edge``."""
+        if widget is None:
+            return 0
+        from kivy.uix.behaviors import ButtonBehavior
+
+        band = max(self.banner.height, 132 * self.s)
+        lo, hi = (0, band) if edge == "bottom" else (Window.height - band, Window.height)
+        count = 0
+        for w in widget.walk(restrict=True):
+            if isinstance(w, ButtonBehavior) and not w.disabled and w.opacity > 0 and w.width > 0 \
+                    and w.get_root_window() is not None:
+                _, y0 = w.to_window(w.x, w.y)
+                count += y0 < hi and y0 + w.height > lo
+        return count
 
     def confirm(self, question: str, yes_text: str, on_yes, face=theme.WARN):
         self.confirm_view = Confirm(on_yes, question=question, yes_text=yes_text, yes_face=list(face))
