@@ -115,8 +115,8 @@ def main() -> int:
     testing.virtual_display(1920, 1080)
     testing.prepare_kivy(1920, 1080)
 
-    from kiosk.core.actions import ActionPlan, local_date
-    from kiosk.core.clock import FakeClock
+    from kiosk.core.activities.actions import ActionPlan, local_date
+    from kiosk.clock import FakeClock
     from kiosk.core.workshop import Workshop
     from kiosk.ui import app as app_module
 

@@ -184,8 +184,8 @@ def main() -> int:
     testing.prepare_kivy(W, H)
     from kivy.base import EventLoop
 
-    from kiosk.core.actions import ActionPlan, local_date
-    from kiosk.core.clock import FakeClock
+    from kiosk.core.activities.actions import ActionPlan, local_date
+    from kiosk.clock import FakeClock
     from kiosk.core.wall import Wall
     from kiosk.core.workshop import Workshop
 

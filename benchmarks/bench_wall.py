@@ -52,7 +52,7 @@ def main() -> int:
 
     from kivy.base import EventLoop
 
-    from kiosk.core.clock import FakeClock
+    from kiosk.clock import FakeClock
     from kiosk.core.loader import load_method
     from kiosk.core.wall import Wall
     from kiosk.core.workshop import Workshop

@@ -270,7 +270,7 @@ def _html_name(doc: dict) -> str:
 
 def _export(args, store) -> list[str]:
     from kiosk.core import export
-    from kiosk.core.clock import SystemClock
+    from kiosk.clock import SystemClock
 
     clock = SystemClock()
     sid = None

@@ -99,7 +99,7 @@ def screenshot_driver(size: str = "1920x1080", lang: str = "en", now: float = 1_
     w, h = (int(x) for x in size.split("x"))
     virtual_display(w + 80, h + 80)
     prepare_kivy(w, h)
-    from kiosk.core.clock import FakeClock
+    from kiosk.clock import FakeClock
 
     return Driver(Path(tempfile.mkdtemp()) / "data", clock=FakeClock(now), lang=lang)
 

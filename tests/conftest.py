@@ -38,7 +38,7 @@ def display(tmp_path_factory):
 
 @pytest.fixture
 def clock():
-    from kiosk.core.clock import FakeClock
+    from kiosk.clock import FakeClock
 
     return FakeClock(1_800_000_000.0)
 

@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import pytest
 
-from kiosk.core import actions as actions_mod
-from kiosk.core.actions import (ACTIONS, DEFAULT_STAGES, Action, ActionError, ActionPlan,
+from kiosk.core.activities import actions as actions_mod
+from kiosk.core.activities.actions import (ACTIONS, DEFAULT_STAGES, Action, ActionError, ActionPlan,
                                 measure_question, missing, today, unanswered)
 from kiosk.core.session import Session
-from kiosk.core.statuspil import Board
+from kiosk.core.activities.statuspil import Board
 from kiosk.store import Store, StoreError
 
 QUESTIONS = [{"id": "forandring", "title": "?"}, {"id": "maal", "title": "?"},
@@ -312,8 +312,8 @@ def test_a_hand_edited_document_reads_with_defaults():
 def test_a_trial_action_from_the_start_is_one_undo(tmp_path):
     """In a step of prøvehandlinger the new action is a trial at once, so a single
     Undo takes it away (not first the trial, then the action)."""
-    from kiosk.core.actions import ActionPlan
-    from kiosk.core.clock import FakeClock
+    from kiosk.core.activities.actions import ActionPlan
+    from kiosk.clock import FakeClock
     from kiosk.store import Store
 
     clock = FakeClock(1_800_000_000.0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.core.cards import (CARD_KIND, JOKER, JOKER_KIND, POINT_KIND, Cards, is_flipped, parse_card,
+from kiosk.core.activities.cards import (CARD_KIND, JOKER, JOKER_KIND, POINT_KIND, Cards, is_flipped, parse_card,
                               shuffled)
 from kiosk.core.wall import Wall, WallError
 
@@ -150,7 +150,7 @@ def test_attention_points_are_post_its_for_later_steps(store, clock, wall):
 
 
 def test_a_full_disk_at_first_opening_still_shows_the_deck_and_saves_it_later(store, clock, wall, monkeypatch):
-    from kiosk.core.cards import DECKS
+    from kiosk.core.activities.cards import DECKS
     from kiosk.store import StoreError
 
     real = store.insert

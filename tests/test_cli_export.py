@@ -15,7 +15,7 @@ import icalendar
 import pytest
 from pypdf import PdfReader
 
-from kiosk.core.clock import SystemClock
+from kiosk.clock import SystemClock
 from kiosk.core.export_sample import FORMULA_NOTE, XSS_NOTES, sample_session
 from kiosk.store import Store
 

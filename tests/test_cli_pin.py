@@ -9,7 +9,7 @@ import sys
 
 from kiosk.cli import main
 from kiosk.core import pin
-from kiosk.core.clock import FakeClock
+from kiosk.clock import FakeClock
 from kiosk.core.settings import DEFAULT_PIN, Settings
 from kiosk.store import Store
 from tests.conftest import ROOT

@@ -15,10 +15,10 @@ import os
 
 import pytest
 
-from kiosk.core.clock import JUMP_TOLERANCE, FakeClock
+from kiosk.clock import JUMP_TOLERANCE, FakeClock
 from kiosk.core.idle import IdleRule
-from kiosk.core.rounds import Rounds
-from kiosk.core.statuspil import Board
+from kiosk.core.activities.rounds import Rounds
+from kiosk.core.activities.statuspil import Board
 from kiosk.core.timer import Timer, format_clock
 from kiosk.core.tokens import EXPIRED, VALID, Tokens
 from kiosk.core.workshop import (CLOCK_BACK, HEARTBEAT_SECONDS, OFF_LONG, OFF_PLAUSIBLE_SECONDS, SEEN_KEY,
@@ -370,7 +370,7 @@ def test_an_export_link_lives_its_minutes_whatever_the_wall_clock_does():
 
 
 def test_the_boards_undo_window_does_not_stay_open_after_the_clock_went_back(store, clock, method):
-    from kiosk.core.actions import ActionError, ActionPlan
+    from kiosk.core.activities.actions import ActionError, ActionPlan
     from kiosk.core.session import Session
 
     session = Session.create(method, "Team A", clock.now())

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.core.actions import ActionPlan
+from kiosk.core.activities.actions import ActionPlan
 from kiosk.core.session import SessionError
-from kiosk.core.statuspil import Board, next_meeting
+from kiosk.core.activities.statuspil import Board, next_meeting
 from kiosk.core.wall import Wall
 from kiosk.core.workshop import (ACTIVE_KEY, Workshop, running_session, session_contents,
                                  waiting_sessions)

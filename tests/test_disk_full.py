@@ -282,7 +282,7 @@ def _shoot(size: str) -> list:
     import tempfile
 
     from kiosk import testing
-    from kiosk.core.clock import FakeClock
+    from kiosk.clock import FakeClock
 
     w, h = (int(x) for x in size.split("x"))
     testing.virtual_display(w + 80, h + 80)

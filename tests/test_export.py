@@ -17,9 +17,9 @@ import pytest
 
 from kiosk import i18n
 from kiosk.core import export
-from kiosk.core.actions import ActionPlan, today
+from kiosk.core.activities.actions import ActionPlan, today
 from kiosk.core.export_sample import FORMULA_NOTE, NORDIC_NOTE, XSS_NOTES, sample_session
-from kiosk.core.statuspil import Board
+from kiosk.core.activities.statuspil import Board
 from kiosk.core.wall import Wall
 from kiosk.core.workshop import Workshop
 
@@ -427,7 +427,7 @@ def load(name: str):
 
 
 def test_ratings_of_the_ned_dialogduk_are_exported(store, clock):
-    from kiosk.core.rate import Rating
+    from kiosk.core.activities.rate import Rating
 
     method = load("ned-dialogduk")
     sid = Workshop.start(store, clock, method, "Lageret", lang="nb").session.id
@@ -447,7 +447,7 @@ def test_ratings_of_the_ned_dialogduk_are_exported(store, clock):
 
 
 def test_sign_ups_of_the_dialogverksted_are_exported(store, clock):
-    from kiosk.core.signup import Signup
+    from kiosk.core.activities.signup import Signup
 
     method = load("dialogverksted")
     sid = Workshop.start(store, clock, method, "Barnehagen").session.id
@@ -471,7 +471,7 @@ def test_sign_ups_of_the_dialogverksted_are_exported(store, clock):
 
 
 def test_the_timeline_and_its_periods_are_exported(store, clock):
-    from kiosk.core.timeline import Timeline
+    from kiosk.core.activities.timeline import Timeline
 
     method = load("historievaerksted")
     sid = Workshop.start(store, clock, method, "Hjemmeplejen").session.id
@@ -497,7 +497,7 @@ def test_the_timeline_and_its_periods_are_exported(store, clock):
 
 
 def test_the_map_with_its_centre_and_links_is_exported(store, clock):
-    from kiosk.core.map import MapBoard
+    from kiosk.core.activities.map import MapBoard
 
     method = load("arbejdsmiljofortaelling")
     sid = Workshop.start(store, clock, method, "IT-afdelingen").session.id

@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from kiosk.core import export
-from kiosk.core.actions import ActionPlan, today
+from kiosk.core.activities.actions import ActionPlan, today
 from kiosk.core.export_sample import FORMULA_NOTE, NORDIC_NOTE, XSS_NOTES, sample_session
 from kiosk.core.wall import Wall
 from kiosk.core.workshop import Workshop
@@ -163,7 +163,7 @@ def test_english_headings_and_an_empty_session(store, clock, method):
 def test_the_pdf_finds_its_fonts_without_starting_kivy(tmp_path):
     code = (
         "import sys\n"
-        "from kiosk.core.clock import FakeClock\n"
+        "from kiosk.clock import FakeClock\n"
         "from kiosk.store import Store\n"
         "from kiosk.core import export\n"
         "from kiosk.core.export_sample import sample_session, sample_method\n"

@@ -1,6 +1,6 @@
 """The core rules behind issue 11's first-time-group fixes, without a window:
 the picker's order (kiosk.core.method_order) and "is this step's own minimum met"
-(kiosk.core.minimum, kiosk.core.matrix.shortfall), on a real store."""
+(kiosk.core.minimum, kiosk.core.activities.matrix.shortfall), on a real store."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from datetime import datetime, time
 
 import pytest
 
-from kiosk.core.clock import FakeClock
+from kiosk.clock import FakeClock
 from kiosk.core.idle import IdleError, IdleRule, burn_in_offset, night_dim
 
 

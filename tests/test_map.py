@@ -7,8 +7,8 @@ import math
 import pytest
 
 from kiosk.core import catalogue
-from kiosk.core import map as maps
-from kiosk.core.map import CENTRE_MAX, MapBoard, MapError, pair
+from kiosk.core.activities import map as maps
+from kiosk.core.activities.map import CENTRE_MAX, MapBoard, MapError, pair
 from kiosk.core.wall import Wall, WallError
 
 SID = "s1"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.core.clock import FakeClock
-from kiosk.core.matrix import (ACT_HERE, QUADRANTS, by_quadrant, clamp, pick_problem, quadrant,
+from kiosk.clock import FakeClock
+from kiosk.core.activities.matrix import (ACT_HERE, QUADRANTS, by_quadrant, clamp, pick_problem, quadrant,
                                quadrant_label, require_themes)
 from kiosk.core.wall import Wall, WallError
 from kiosk.store import Store

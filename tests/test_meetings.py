@@ -12,10 +12,10 @@ from datetime import timedelta
 
 import pytest
 
-from kiosk.core.actions import ActionError, ActionPlan, local_date
+from kiosk.core.activities.actions import ActionError, ActionPlan, local_date
 from kiosk.core.method import Method, Step
 from kiosk.core.session import BETWEEN, RUNNING, Session, SessionError
-from kiosk.core.statuspil import Board, next_meeting
+from kiosk.core.activities.statuspil import Board, next_meeting
 from kiosk.core.wall import Wall
 from kiosk.core.workshop import ACTIVE_KEY, Workshop, waiting_sessions
 from kiosk.store import Store, StoreError

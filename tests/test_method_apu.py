@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.core.actions import ActionPlan
-from kiosk.core.vote import VOTES
+from kiosk.core.activities.actions import ActionPlan
+from kiosk.core.activities.vote import VOTES
 
 from tests.walk import end_workshop, next_step, pick, rounds_doc, view, wall_of
 

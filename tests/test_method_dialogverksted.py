@@ -15,11 +15,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from kiosk.core.actions import ActionPlan
+from kiosk.core.activities.actions import ActionPlan
 from kiosk.core.loader import load_method
-from kiosk.core.signup import SIGNUP_KIND
-from kiosk.core.statuspil import next_meeting
-from kiosk.core.vote import VOTES
+from kiosk.core.activities.signup import SIGNUP_KIND
+from kiosk.core.activities.statuspil import next_meeting
+from kiosk.core.activities.vote import VOTES
 from kiosk.core.wall import Cluster
 
 from tests.conftest import ROOT

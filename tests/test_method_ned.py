@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.core.actions import ActionPlan
-from kiosk.core.rate import Rating
-from kiosk.core.vote import VOTES
+from kiosk.core.activities.actions import ActionPlan
+from kiosk.core.activities.rate import Rating
+from kiosk.core.activities.vote import VOTES
 from kiosk.core.wall import Wall
 
 from tests.walk import end_workshop, next_step, pick, rounds_doc, wall_of, write

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.actions import ActionPlan
-from kiosk.core.cards import CARD_KIND, JOKER_KIND, POINT_KIND
+from kiosk.core.activities.actions import ActionPlan
+from kiosk.core.activities.cards import CARD_KIND, JOKER_KIND, POINT_KIND
 from kiosk.core.export import document, markdown
-from kiosk.core.timeline import PERIODS
+from kiosk.core.activities.timeline import PERIODS
 from kiosk.core.wall import PARKING
 from tests.walk import end_workshop, next_step, pick, wall_of
 from tests.test_ui_cards_timeline import compose, wait_for

@@ -14,11 +14,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from kiosk.core import map as maps
-from kiosk.core.actions import ActionPlan
+from kiosk.core.activities import map as maps
+from kiosk.core.activities.actions import ActionPlan
 from kiosk.core.loader import load_method
-from kiosk.core.map import MapBoard
-from kiosk.core.vote import VOTES
+from kiosk.core.activities.map import MapBoard
+from kiosk.core.activities.vote import VOTES
 
 from tests.conftest import ROOT
 from tests.walk import next_step, wall_of, write

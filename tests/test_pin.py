@@ -79,7 +79,7 @@ def test_the_guard_round_trips_and_a_damaged_one_is_read_safely():
 
 
 def test_the_back_off_survives_a_restart(tmp_path):
-    from kiosk.core.clock import FakeClock
+    from kiosk.clock import FakeClock
     from kiosk.store import Store
 
     clock = FakeClock(T0)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from kiosk.core.catalogue import validate_params, with_defaults
-from kiosk.core.clock import FakeClock
-from kiosk.core.rate import MARKS_MAX, TABLE, RateError, Rating
+from kiosk.clock import FakeClock
+from kiosk.core.activities.rate import MARKS_MAX, TABLE, RateError, Rating
 from kiosk.store import Store
 
 SID = "s1"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.core.loader import load_method
-from kiosk.core.rounds import TABLE, Rounds, leave_step
+from kiosk.core.activities.rounds import TABLE, Rounds, leave_step
 from kiosk.core.workshop import Workshop
 from kiosk.store import Store, StoreError
 

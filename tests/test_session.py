@@ -2,7 +2,7 @@
 
 import pytest
 
-from kiosk.core.clock import FakeClock
+from kiosk.clock import FakeClock
 from kiosk.core.method import Method, Step
 from kiosk.core.session import Session, SessionError, clean_team
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from kiosk.core import catalogue
-from kiosk.core.signup import (PERSON_MAX, SIGNUP_KIND, Signup, SignupError, clean_person,
+from kiosk.core.activities.signup import (PERSON_MAX, SIGNUP_KIND, Signup, SignupError, clean_person,
                                same_person, theme_items)
-from kiosk.core.vote import VoteRound
+from kiosk.core.activities.vote import VoteRound
 from kiosk.core.wall import PARKING, Wall, WallError
 
 SID = "s1"

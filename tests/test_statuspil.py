@@ -10,10 +10,10 @@ from datetime import timedelta
 
 import pytest
 
-from kiosk.core import statuspil as statuspil_mod
-from kiosk.core.actions import ACTIONS, Action, ActionError, ActionPlan, today
+from kiosk.core.activities import statuspil as statuspil_mod
+from kiosk.core.activities.actions import ACTIONS, Action, ActionError, ActionPlan, today
 from kiosk.core.session import Session
-from kiosk.core.statuspil import (DEFAULT_STAGES, PARKED, Board, next_meeting, set_next_meeting,
+from kiosk.core.activities.statuspil import (DEFAULT_STAGES, PARKED, Board, next_meeting, set_next_meeting,
                                   stages_from)
 from kiosk.store import Store, StoreError
 

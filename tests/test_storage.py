@@ -14,7 +14,7 @@ import pytest
 from tinydb import Query, TinyDB
 from tinydb.storages import MemoryStorage
 
-from kiosk.core.clock import FakeClock
+from kiosk.clock import FakeClock
 from kiosk.store import migrations
 from kiosk.store.storage import Recovery, SafeJSONStorage, StoreError
 

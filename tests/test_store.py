@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from kiosk.core.clock import FakeClock
+from kiosk.clock import FakeClock
 from kiosk.store import Store, StoreError, migrations
 
 

@@ -17,7 +17,7 @@ import stat
 
 import pytest
 
-from kiosk.core.clock import FakeClock
+from kiosk.clock import FakeClock
 from kiosk.store import Store, StoreError, migrations
 from kiosk.store.storage import _parse
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.core.timeline import Timeline, span, this_year
+from kiosk.core.activities.timeline import Timeline, span, this_year
 from kiosk.core.wall import Wall, WallError
 
 SID = "s1"
@@ -116,7 +116,7 @@ def test_forty_notes_stack_per_year(store, clock, wall):
 
 
 def test_a_full_disk_at_first_opening_still_shows_the_line(store, clock, wall, monkeypatch):
-    from kiosk.core.timeline import TIMELINES
+    from kiosk.core.activities.timeline import TIMELINES
     from kiosk.store import StoreError
 
     real = store.insert
@@ -130,13 +130,13 @@ def test_a_full_disk_at_first_opening_still_shows_the_line(store, clock, wall, m
 # -- period rows ------------------------------------------------------------------------------
 
 def P(pid, first, last):
-    from kiosk.core.timeline import Period
+    from kiosk.core.activities.timeline import Period
 
     return Period(pid, "tidslinje", f"p{pid}", first, last)
 
 
 def test_overlapping_periods_get_rows_of_their_own():
-    from kiosk.core.timeline import period_rows
+    from kiosk.core.activities.timeline import period_rows
 
     # the brief's three: Fusionen 2015–2018, Ny leder 2017–2020, Corona 2020–2021
     rows = period_rows([P(3, 2020, 2021), P(1, 2015, 2018), P(2, 2017, 2020)])
@@ -153,7 +153,7 @@ def test_overlapping_periods_get_rows_of_their_own():
 def test_no_two_periods_in_a_row_share_a_year_and_rows_are_as_few_as_can_be():
     import random
 
-    from kiosk.core.timeline import most_overlapping, period_rows
+    from kiosk.core.activities.timeline import most_overlapping, period_rows
 
     rnd = random.Random(7)
     for _ in range(300):
@@ -172,7 +172,7 @@ def test_no_two_periods_in_a_row_share_a_year_and_rows_are_as_few_as_can_be():
 
 
 def test_a_fourth_heading_over_one_year_is_refused_and_nothing_is_stored(store, clock, wall):
-    from kiosk.core.timeline import MAX_OVERLAP, PERIODS
+    from kiosk.core.activities.timeline import MAX_OVERLAP, PERIODS
 
     line = make(store, clock, wall)
     y = line.years

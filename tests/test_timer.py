@@ -2,7 +2,7 @@
 
 import pytest
 
-from kiosk.core.clock import FakeClock
+from kiosk.clock import FakeClock
 from kiosk.core.timer import Timer, format_clock
 
 

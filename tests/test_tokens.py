@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from kiosk.core import tokens as tk
-from kiosk.core.clock import FakeClock
+from kiosk.clock import FakeClock
 from kiosk.core.settings import Settings
 from kiosk.core.tokens import EXPIRED, REVOKED, UNKNOWN, VALID, TokenError, Tokens
 from kiosk.web import lan

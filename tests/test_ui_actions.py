@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.actions import ActionPlan
+from kiosk.core.activities.actions import ActionPlan
 
 pytestmark = pytest.mark.window
 

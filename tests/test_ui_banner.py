@@ -424,7 +424,7 @@ def shots(size: str) -> list[Path]:
     disk.mkdir()
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(disk)],
                              capture_output=True).returncode == 0
-    from kiosk.core.clock import FakeClock
+    from kiosk.clock import FakeClock
     from kiosk.testing import Driver
 
     k = Driver(disk / "data", clock=FakeClock(1_800_000_000.0), lang="da")

@@ -11,8 +11,8 @@ from datetime import timedelta
 
 import pytest
 
-from kiosk.core.actions import ActionPlan, local_date
-from kiosk.core.statuspil import Board
+from kiosk.core.activities.actions import ActionPlan, local_date
+from kiosk.core.activities.statuspil import Board
 from kiosk.core.workshop import Workshop
 from kiosk.ui import messages
 

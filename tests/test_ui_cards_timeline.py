@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from kiosk.core.cards import CARD_KIND, JOKER_KIND, POINT_KIND, Cards  # noqa: E402
-from kiosk.core.timeline import PERIODS, Timeline  # noqa: E402
+from kiosk.core.activities.cards import CARD_KIND, JOKER_KIND, POINT_KIND, Cards  # noqa: E402
+from kiosk.core.activities.timeline import PERIODS, Timeline  # noqa: E402
 from kiosk.core.wall import Wall  # noqa: E402
 
 pytestmark = pytest.mark.window
@@ -368,7 +368,7 @@ def shots(size: str) -> list[Path]:
 
     testing.virtual_display(w + 64, h + 64)
     testing.prepare_kivy(w, h)
-    from kiosk.core.clock import FakeClock
+    from kiosk.clock import FakeClock
     from kiosk.testing import Driver
 
     written = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.core.clock import FakeClock
+from kiosk.clock import FakeClock
 from kiosk.core.workshop import ACTIVE_KEY, SEEN_KEY
 
 from tests.conftest import SCREENSHOTS

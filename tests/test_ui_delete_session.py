@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.actions import ActionPlan
+from kiosk.core.activities.actions import ActionPlan
 from kiosk.core.loader import load_method
-from kiosk.core.statuspil import Board
+from kiosk.core.activities.statuspil import Board
 from kiosk.core.wall import Wall
 from kiosk.core.workshop import Workshop, waiting_sessions
 

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from kiosk.core.actions import ActionPlan, local_date
+from kiosk.core.activities.actions import ActionPlan, local_date
 from kiosk.core.tokens import REVOKED
 from kiosk.core.wall import Wall
 from kiosk.core.workshop import Workshop

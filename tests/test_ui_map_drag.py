@@ -14,7 +14,7 @@ import math
 
 import pytest
 
-from kiosk.core import map as maps
+from kiosk.core.activities import map as maps
 from kiosk.core.wall import Wall
 from kiosk.ui import theme
 
@@ -337,7 +337,7 @@ def _shoot(size: str) -> list:
     w, h = (int(x) for x in size.split("x"))
     testing.virtual_display(w + 80, h + 80)
     testing.prepare_kivy(w, h)
-    from kiosk.core.clock import FakeClock
+    from kiosk.clock import FakeClock
     from kiosk.testing import Driver
 
     k = Driver(Path(tempfile.mkdtemp()) / "data", clock=FakeClock(1_800_000_000.0), lang="da")

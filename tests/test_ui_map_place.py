@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from kiosk.core import map as maps
+from kiosk.core.activities import map as maps
 from kiosk.ui.board import PAD
 from kiosk.ui.activities.sort import LINE_H, card_height
 

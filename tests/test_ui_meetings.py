@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.actions import ActionPlan
-from kiosk.core.statuspil import next_meeting
+from kiosk.core.activities.actions import ActionPlan
+from kiosk.core.activities.statuspil import next_meeting
 from kiosk.core.wall import Wall
 from kiosk.core.workshop import ACTIVE_KEY, Workshop, waiting_sessions
 from kiosk.store import Store
@@ -162,7 +162,7 @@ def test_a_past_date_cannot_be_kept_by_the_core_either(kiosk):
 def prepared_at_meeting_end(data: Path) -> str:
     """A data folder whose running workshop stands at meeting 1's last step, with a note."""
     with Store(data) as store:
-        from kiosk.core.clock import SystemClock
+        from kiosk.clock import SystemClock
 
         clock = SystemClock()
         ws = Workshop.start(store, clock, two_meetings(), "Kjøkkenet")

@@ -495,7 +495,7 @@ def _shoot(size: str) -> list[Path]:
     testing.virtual_display(w, h)
     testing.prepare_kivy(w, h, home=scratch / "kivy-home")
     os.environ["KIOSK_METHODS"] = str(write_methods(scratch / "methods", beside_real=True))
-    from kiosk.core.clock import FakeClock
+    from kiosk.clock import FakeClock
     from kiosk.testing import Driver
 
     out = []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.core.rate import TABLE as RATES, Rating
-from kiosk.core.rounds import Rounds
+from kiosk.core.activities.rate import TABLE as RATES, Rating
+from kiosk.core.activities.rounds import Rounds
 
 pytestmark = pytest.mark.window
 

@@ -12,9 +12,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from kiosk.core.actions import ActionPlan
-from kiosk.core.map import MapBoard
-from kiosk.core import map as maps
+from kiosk.core.activities.actions import ActionPlan
+from kiosk.core.activities.map import MapBoard
+from kiosk.core.activities import map as maps
 from kiosk.core.wall import Wall
 from kiosk.ui import messages
 

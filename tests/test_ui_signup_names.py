@@ -21,7 +21,7 @@ NAME = (0.97, 0.97, 0.97, 1)
 def setup(k, people=PEOPLE, others=OTHERS, themes=THEMES):
     """Dialogverksted's sign-up step with the chosen themes and the names put on through
     the core (what a group of 15 would have typed)."""
-    from kiosk.core.signup import Signup
+    from kiosk.core.activities.signup import Signup
 
     assert k.app.start_workshop(k.app.method_by_id("dialogverksted"), "Lageret"), k.app.notice
     wall = k.app.wall()

@@ -183,7 +183,7 @@ def _centre_local(board, key):
 # -- vote ---------------------------------------------------------------------------------------
 
 def votes_of(k, step_id="afstemning"):
-    from kiosk.core.vote import VOTES
+    from kiosk.core.activities.vote import VOTES
 
     docs = k.app.store.all(k.app.workshop.session.id, VOTES)
     return sorted((d["voter"], d["item"], d["points"]) for d in docs if d["round"] == step_id)
@@ -315,7 +315,7 @@ def plane_point(view, x01, y01):
 
 
 def test_matrix_place_by_dragging_choose_by_tapping_up_to_pick_max(kiosk):
-    from kiosk.core.matrix import quadrant
+    from kiosk.core.activities.matrix import quadrant
 
     k = kiosk
     start_workshop(k)
@@ -406,7 +406,7 @@ def test_screenshots_of_sort_vote_and_matrix_with_a_realistic_wall(kiosk):
     k.frames(2)
     assert wall.item(m[8]).column is None
     # the vote: nothing chosen, so every theme not parked is on the ballot; eight voters done
-    from kiosk.core.vote import VoteRound
+    from kiosk.core.activities.vote import VoteRound
 
     params = k.app.workshop.session.method.steps[
         k.app.workshop.session.method.step_index("afstemning")].params

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.actions import ActionPlan
-from kiosk.core.statuspil import Board
+from kiosk.core.activities.actions import ActionPlan
+from kiosk.core.activities.statuspil import Board
 
 pytestmark = pytest.mark.window
 

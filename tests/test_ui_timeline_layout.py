@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from kiosk.core.timeline import PERIODS, Timeline  # noqa: E402
+from kiosk.core.activities.timeline import PERIODS, Timeline  # noqa: E402
 from kiosk.core.wall import Wall  # noqa: E402
 
 import test_ui_cards_timeline as cards_timeline  # noqa: E402
@@ -341,7 +341,7 @@ def shots(size: str) -> list[Path]:
 
     testing.virtual_display(w + 64, h + 64)
     testing.prepare_kivy(w, h)
-    from kiosk.core.clock import FakeClock
+    from kiosk.clock import FakeClock
     from kiosk.testing import Driver
 
     written = []

@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from kiosk.core.clock import FakeClock
-from kiosk.core.vote import VOTES, Rank, VoteError, VoteRound, ranking, undecided, winners
+from kiosk.clock import FakeClock
+from kiosk.core.activities.vote import VOTES, Rank, VoteError, VoteRound, ranking, undecided, winners
 from kiosk.core.wall import Wall, WallError
 from kiosk.store import Store, StoreError
 

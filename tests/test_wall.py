@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from kiosk.core.clock import FakeClock
+from kiosk.clock import FakeClock
 from kiosk.core.wall import (NOTES, PARKING, Cluster, Note, Wall, WallError, chars_left,
                              sort_columns)
 from kiosk.store import Store, StoreError

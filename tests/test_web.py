@@ -19,7 +19,7 @@ from datetime import timedelta
 import pytest
 
 from kiosk.core import export
-from kiosk.core.actions import ActionPlan, local_date
+from kiosk.core.activities.actions import ActionPlan, local_date
 from kiosk.core.wall import Wall
 from kiosk.core.workshop import Workshop
 from kiosk.web import server as web

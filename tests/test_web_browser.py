@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.actions import ActionPlan, local_date
+from kiosk.core.activities.actions import ActionPlan, local_date
 from kiosk.core.wall import Wall
 from kiosk.core.workshop import Workshop
 from kiosk.web import server as web

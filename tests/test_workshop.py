@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from kiosk.core.clock import FakeClock
+from kiosk.clock import FakeClock
 from kiosk.core.loader import load_method
 from kiosk.core.session import SessionError
 from kiosk.core.workshop import ACTIVE_KEY, Workshop

@@ -4,7 +4,7 @@ PIN menu, and a fresh look at what the store holds."""
 
 from __future__ import annotations
 
-from kiosk.core.rounds import TABLE as ROUNDS
+from kiosk.core.activities.rounds import TABLE as ROUNDS
 from kiosk.core.wall import Wall
 from kiosk.core.workshop import ACTIVE_KEY
 

@@ -81,7 +81,7 @@ class Shooter:
     # -- plumbing ----------------------------------------------------------------
 
     def open(self, data_dir: Path, lang: str | None = None):
-        from kiosk.core.clock import FakeClock
+        from kiosk.clock import FakeClock
         from kiosk.testing import Driver
 
         self.close()
@@ -325,8 +325,8 @@ class Shooter:
         ten days pass: some are overdue, some moved on, one parked, one trial to review."""
         from datetime import timedelta
 
-        from kiosk.core.actions import ActionPlan, local_date
-        from kiosk.core.statuspil import Board
+        from kiosk.core.activities.actions import ActionPlan, local_date
+        from kiosk.core.activities.statuspil import Board
         from kiosk.core.workshop import Workshop
 
         app = self.driver.app
@@ -356,8 +356,8 @@ class Shooter:
         return made
 
     def board_tour(self):
-        from kiosk.core.actions import ActionPlan
-        from kiosk.core.statuspil import set_next_meeting
+        from kiosk.core.activities.actions import ActionPlan
+        from kiosk.core.activities.statuspil import set_next_meeting
 
         for n in (5, 40, 120):
             d = self.open(self.data(f"board-{n}"))
@@ -439,7 +439,7 @@ class Shooter:
         self.close()
 
     def banner_recovery(self):
-        from kiosk.core.clock import FakeClock
+        from kiosk.clock import FakeClock
         from kiosk.store import Store
 
         data = self.data("damaged")

@@ -40,10 +40,10 @@ from kiosk import i18n
 from kiosk.i18n import N_
 from kiosk.store import StoreError
 
-from . import matrix as matrix_rules
-from . import vote as vote_rules
-from .actions import ACTIONS, Action, measure_question, missing
-from .statuspil import Board, next_meeting
+from .activities import matrix as matrix_rules
+from .activities import vote as vote_rules
+from .activities.actions import ACTIONS, Action, measure_question, missing
+from .activities.statuspil import Board, next_meeting
 from .wall import PARKING, Cluster, Note, Wall
 
 FORMAT_VERSION = 1

@@ -19,7 +19,7 @@ from pathlib import Path
 from kiosk import i18n
 from kiosk.i18n import N_
 
-from . import matrix as matrix_rules
+from .activities import matrix as matrix_rules
 from .export import (IGLO_LABELS, activity_sections, behind_notes, meetings_text, worth_showing, MISSING_LABELS, QUADRANT_NAMES, VERDICT_LABELS, stage_text, title,
                      translator, wall_sections, when, item_facts)
 

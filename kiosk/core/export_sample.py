@@ -14,9 +14,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Optional
 
-from .actions import ActionPlan, today
-from .statuspil import Board, set_next_meeting
-from .vote import VoteRound
+from .activities.actions import ActionPlan, today
+from .activities.statuspil import Board, set_next_meeting
+from .activities.vote import VoteRound
 from .wall import Wall
 from .workshop import Workshop
 

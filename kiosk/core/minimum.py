@@ -4,7 +4,7 @@ Some steps say in their method file how much they need before the next step make
 sense: a matrix's ``pick_min`` themes chosen, a write step's ``min_per_kind`` or
 ``min_per_person`` post-its. Leaving such a step short is allowed (the facilitator
 knows the room), but the screen asks first. Each activity's own core module answers
-for its step (``kiosk.core.matrix.shortfall``, ``write_shortfall`` here for the notes
+for its step (``kiosk.core.activities.matrix.shortfall``, ``write_shortfall`` here for the notes
 the wall holds); ``shortfall`` is the one question the screens ask.
 """
 
@@ -48,7 +48,7 @@ def write_shortfall(params: dict, wall, step_id: str) -> Optional[Shortfall]:
 
 
 def _matrix(params: dict, wall, step_id: str) -> Optional[Shortfall]:
-    from .matrix import shortfall
+    from .activities.matrix import shortfall
 
     return shortfall(params, wall)
 

@@ -79,7 +79,7 @@ class Timer:
     def shifted(self, seconds: float) -> Timer:
         """The same timer in a wall-clock frame moved by ``seconds``: the start of the run
         that is open moves with it, so what ran so far stays what ran (a clock jump absorbed,
-        see kiosk.core.clock). Closed runs count only their length, so they stay."""
+        see kiosk.clock). Closed runs count only their length, so they stay."""
         if not self.running or not seconds:
             return self
         start, _ = self.runs[-1]

@@ -95,11 +95,11 @@ class Note:
     year: Optional[int] = None
     """The year it sits on in a timeline step; None: not placed (see timeline.py)."""
     map_at: Optional[Point] = None
-    """Its spot on the map around a central theme (kiosk.core.map), (x, y) in 0..1; None: not placed."""
+    """Its spot on the map around a central theme (kiosk.core.activities.map), (x, y) in 0..1; None: not placed."""
     links: tuple[str, ...] = ()
     """Map links from this item to others (item keys); a link to an item gone from the wall is not shown."""
     signup: Optional[str] = None
-    """A sign-up (kiosk.core.signup): this note is a person's name on the theme with this item key.
+    """A sign-up (kiosk.core.activities.signup): this note is a person's name on the theme with this item key.
     Such notes are names, not topics: ``notes()`` and ``items()`` leave them out (see ``signups``)."""
 
     @property
@@ -440,7 +440,7 @@ class Wall:
 
     def set_year(self, note_id: int, year: Optional[int]) -> Note:
         """Put a note on a year of the timeline (None takes it off); the timeline step
-        checks the year is in its span (``kiosk.core.timeline``)."""
+        checks the year is in its span (``kiosk.core.activities.timeline``)."""
         note = self._note(note_id)
         if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
             raise WallError("bad_year")

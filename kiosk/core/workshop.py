@@ -16,7 +16,7 @@ their notes of the method's prepared kind (``prepared_kinds``) onto its wall ahe
 time; it is listed by ``waiting_sessions`` (``Waiting.prepared`` counts those notes) and
 ``Workshop.continue_meeting`` starts it like any waiting session.
 
-Clock jumps (DESIGN.md §5, kiosk.core.clock): the timers measure with the clock's steady
+Clock jumps (DESIGN.md §5, kiosk.clock): the timers measure with the clock's steady
 line, so a wall clock that NTP or an admin moves while a timer runs changes nothing on
 screen. ``keep_time`` (once a tick) notices the jump, logs it, and absorbs it: the running
 timers, the running rounds and the undo steps are shifted by it and stored, and the
@@ -37,12 +37,12 @@ from typing import Callable, Optional
 
 from kiosk.store import StoreError
 
-from .actions import ACTIONS
+from .activities.actions import ACTIONS
 from .method import Method, Step
-from .clock import JUMP_TOLERANCE
-from .rounds import Left, leave_step, restore as restore_rounds, running_starts, shift_doc, shift_stored
+from kiosk.clock import JUMP_TOLERANCE
+from .activities.rounds import Left, leave_step, restore as restore_rounds, running_starts, shift_doc, shift_stored
 from .session import BETWEEN, RUNNING, Session, SessionError
-from .statuspil import next_meeting, set_next_meeting
+from .activities.statuspil import next_meeting, set_next_meeting
 from .wall import NOTES
 
 log = logging.getLogger(__name__)

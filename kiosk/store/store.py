@@ -37,7 +37,7 @@ from typing import Any, Iterator, Mapping, Optional
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from kiosk.core.clock import SystemClock
+from kiosk.clock import SystemClock
 
 from . import migrations
 from .storage import Recovery, SafeJSONStorage, StoreError, error_from_os, fsync_dir

@@ -10,7 +10,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
-from kiosk.core.actions import today
+from kiosk.core.activities.actions import today
 from kiosk.core import pin as pin_rule
 from kiosk.core.pin import PinGuard
 from kiosk.core.settings import DEFAULT_PIN, PIN_MAX, SettingsError, check_new_pin

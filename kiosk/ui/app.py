@@ -29,9 +29,9 @@ from kivy.uix.modalview import ModalView
 from kivy.uix.screenmanager import NoTransition
 
 from kiosk import health, i18n, logfile, sdnotify
-from kiosk.core.clock import SystemClock
+from kiosk.clock import SystemClock
 from kiosk.core.idle import IdleRule
-from kiosk.core.actions import ActionError
+from kiosk.core.activities.actions import ActionError
 from kiosk.core.session import SessionError
 from kiosk.core.wall import Wall, WallError
 from kiosk.core.settings import Settings, SettingsError

@@ -4,7 +4,7 @@ This is the kiosk's idle screen (DESIGN.md §2, §4). A member of staff walking 
 finds their action, taps its row, taps "Move to <next stage>", confirms, and sees an
 UNDO on that row for as long as the core's undo window lasts. The rules (stale taps,
 the undo window, what is overdue, the order) are the core's
-(``kiosk.core.statuspil.Board``); this screen only shows what the board returns and
+(``kiosk.core.activities.statuspil.Board``); this screen only shows what the board returns and
 sends the passer-by's intents back through ``app.act``.
 
 Pages, not a scroll list. A passer-by is not at a desk: a flick overshoots, a
@@ -47,9 +47,9 @@ from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
-from kiosk.core.actions import ActionError, ActionPlan, measure_question, parse_date
+from kiosk.core.activities.actions import ActionError, ActionPlan, measure_question, parse_date
 from kiosk.core.idle import IdleError, burn_in_offset, night_dim
-from kiosk.core.statuspil import Arrow, Board
+from kiosk.core.activities.statuspil import Arrow, Board
 from kiosk.core.session import BETWEEN
 from kiosk.store import StoreError
 from kiosk.i18n import tr

@@ -25,7 +25,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 from kivy.utils import escape_markup
 
-from kiosk.core.actions import today
+from kiosk.core.activities.actions import today
 from kiosk.core.workshop import Waiting, waiting_sessions
 from kiosk.i18n import tr
 from kiosk.store import StoreError

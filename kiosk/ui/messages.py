@@ -173,7 +173,7 @@ def low_disk(free_bytes: int) -> str:
         mb=f"{free_bytes / (1024 * 1024):.1f}")
 
 
-# sign-ups and the map (kiosk.core.signup, kiosk.core.map)
+# sign-ups and the map (kiosk.core.activities.signup, kiosk.core.activities.map)
 _REFUSALS.update({
     "person_empty": N_("Type your name first."),
     "person_long": N_("A name is at most 40 characters."),
@@ -184,7 +184,7 @@ _REFUSALS.update({
     "not_on_map": N_("Put both post-its on the map first, then link them."),
 })
 
-# statement cards and the timeline (kiosk.core.cards, kiosk.core.timeline)
+# statement cards and the timeline (kiosk.core.activities.cards, kiosk.core.activities.timeline)
 _REFUSALS.update({
     "deck_empty": N_("There are no cards left in this deck. Choose another theme, or write a joker."),
     "card_gone": N_("That card has been taken already."),

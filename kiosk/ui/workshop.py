@@ -22,7 +22,7 @@ from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
 from kivy.utils import escape_markup
 
-from kiosk.core.actions import today
+from kiosk.core.activities.actions import today
 from kiosk.core.minimum import shortfall
 from kiosk.core.timer import format_big, format_clock
 from kiosk.i18n import N_, tr

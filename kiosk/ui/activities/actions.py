@@ -17,7 +17,7 @@ row per method question (tap: the Composer with the big keyboard); the owner
 below: −/+ for day, month and year and shortcuts, no typing), and the IGLO level
 when the method's step asks for it (``iglo = true``).
 
-Every change goes to ``kiosk.core.actions.ActionPlan`` through ``app.act`` with
+Every change goes to ``kiosk.core.activities.actions.ActionPlan`` through ``app.act`` with
 ``undo=plan``, so the kiosk's one Undo button walks plan edits back too. The view
 keeps only what is selected; everything it shows is read from the store on refresh.
 """
@@ -40,7 +40,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 from kivy.utils import escape_markup
 
-from kiosk.core.actions import ANSWER_MAX, IGLO, OWNER_MAX, ActionPlan, measure_question, today
+from kiosk.core.activities.actions import ANSWER_MAX, IGLO, OWNER_MAX, ActionPlan, measure_question, today
 from kiosk.core.wall import PARKING
 from kiosk.i18n import N_, tr
 from kiosk.ui import theme

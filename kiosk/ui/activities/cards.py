@@ -1,4 +1,4 @@
-"""``cards``: the perspective talk at the screen (core: ``kiosk.core.cards``).
+"""``cards``: the perspective talk at the screen (core: ``kiosk.core.activities.cards``).
 
 Left, the deck lies face down with the number of cards left, and under it whose
 turn it is by number (clockwise round the table; − / + set how many sit there).
@@ -24,7 +24,7 @@ from kivy.uix.modalview import ModalView
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
-from kiosk.core.cards import CARD_KIND, JOKER_KIND, POINT_KIND, Cards
+from kiosk.core.activities.cards import CARD_KIND, JOKER_KIND, POINT_KIND, Cards
 from kiosk.core.wall import NOTE_MAX
 from kiosk.i18n import N_, tr
 from kiosk.ui import theme

@@ -27,7 +27,7 @@ covers no other card and not the theme (the core's ``free_spot`` given the card'
 size); the cards are as large as leaves a place for each (``SIZES``): three lines of
 28 px text up to about 10 on a 1080p map beside the timer, two lines up to 14, then
 narrower; past that a new one goes where it covers the others least.
-The rules are the core's (``kiosk.core.map``): this view only asks and shows.
+The rules are the core's (``kiosk.core.activities.map``): this view only asks and shows.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ from kivy.graphics import Color, Line, RoundedRectangle
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk.core import map as rules
-from kiosk.core.map import CENTRE_MAX, MapBoard
+from kiosk.core.activities import map as rules
+from kiosk.core.activities.map import CENTRE_MAX, MapBoard
 from kiosk.core.wall import Note, WallError
 from kiosk.i18n import tr
 from kiosk.ui import theme

@@ -21,7 +21,7 @@ from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.label import Label
 from kivy.utils import escape_markup
 
-from kiosk.core.matrix import ACT_HERE, QUADRANTS, pick_problem
+from kiosk.core.activities.matrix import ACT_HERE, QUADRANTS, pick_problem
 from kiosk.core.wall import PARKING, WallError, clamp
 from kiosk.i18n import tr
 from kiosk.ui import messages, theme

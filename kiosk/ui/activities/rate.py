@@ -10,7 +10,7 @@ Undo takes the newest mark back; "Take back" then a tap on an answer removes one
 its marks (a slip noticed later, even after a restart). More statements than fit turn into pages with big
 ◀ ▶ buttons (no scroll bars).
 
-The rules (what a mark is, the tally, the spread) are ``kiosk.core.rate``'s.
+The rules (what a mark is, the tally, the spread) are ``kiosk.core.activities.rate``'s.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
-from kiosk.core.rate import Rating, most_of, spread_of
+from kiosk.core.activities.rate import Rating, most_of, spread_of
 from kiosk.i18n import N_, tr
 from kiosk.ui import theme
 from kiosk.ui.widgets import KButton, sym

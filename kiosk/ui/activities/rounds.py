@@ -5,7 +5,7 @@ beside it, and the list of rounds marks each one done (✓), now (▶) or next (
 number) — by a mark and a frame, not by colour alone. Under them: the current
 round's prompts, or the step's (APU's interview guide), big enough for 3 m.
 
-Which round runs and its time come from ``kiosk.core.rounds`` (stored facts and
+Which round runs and its time come from ``kiosk.core.activities.rounds`` (stored facts and
 the clock); a round that reaches zero hands over by itself, and the screen chimes.
 Leaving the step pauses its rounds (``Workshop`` does it in the step change's write);
 coming back builds this view again from the store: the same round, paused.
@@ -23,7 +23,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.utils import escape_markup
 
-from kiosk.core.rounds import Rounds
+from kiosk.core.activities.rounds import Rounds
 from kiosk.core.timer import format_clock
 from kiosk.i18n import tr
 from kiosk.store import StoreError

@@ -17,7 +17,7 @@ on the theme's card too).
 Sign-ups whose theme is no longer on the list stay in sight in a column of their
 own ("No longer a theme"), from where they can be dragged onto a theme.
 
-The rules are the core's (``kiosk.core.signup``): this view only asks and shows.
+The rules are the core's (``kiosk.core.activities.signup``): this view only asks and shows.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from kivy.graphics import Color, Line, RoundedRectangle
 from kivy.lang import Builder
 from kivy.properties import StringProperty
 
-from kiosk.core.signup import PERSON_MAX, Signup, theme_items
+from kiosk.core.activities.signup import PERSON_MAX, Signup, theme_items
 from kiosk.core.wall import Cluster, WallError
 from kiosk.i18n import tr
 from kiosk.ui import messages, theme

@@ -27,8 +27,8 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.boxlayout import BoxLayout
 from kivy.utils import escape_markup
 
-from kiosk.core.actions import Action, ActionError, ActionPlan, stages_from
-from kiosk.core.statuspil import Board
+from kiosk.core.activities.actions import Action, ActionError, ActionPlan, stages_from
+from kiosk.core.activities.statuspil import Board
 from kiosk.i18n import tr
 from kiosk.ui import messages, theme
 from kiosk.ui.board_screen import StageArrow, short

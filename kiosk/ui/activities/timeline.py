@@ -1,4 +1,4 @@
-"""``timeline``: the history workshop's line of years (core: ``kiosk.core.timeline``).
+"""``timeline``: the history workshop's line of years (core: ``kiosk.core.activities.timeline``).
 
 The years run left to right as tall lanes, each with its year as a big label
 under it (with how many post-its it holds), so 5–15 years read from across the
@@ -8,7 +8,7 @@ its lane can show fans them (each keeps its first line in sight); a tap on the
 year shows all its notes large. Period headings run over the years at the top:
 *+ Period* asks for the name on the big keyboard, then for the first and the
 last year (two taps); a tap on a heading offers to take it away. Overlapping
-headings stack in rows of their own (``kiosk.core.timeline.period_rows``; at most
+headings stack in rows of their own (``kiosk.core.activities.timeline.period_rows``; at most
 three cover one year: 80 px for one row, 64 for two, 52 for three), above the lanes
 and never over them; a year's lane reaches up to the lowest heading over it. In the
 past-and-future variant a dashed line with "now" marks where the future starts.
@@ -33,7 +33,7 @@ from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 from kivy.utils import escape_markup
 
-from kiosk.core.timeline import Timeline
+from kiosk.core.activities.timeline import Timeline
 from kiosk.i18n import tr
 from kiosk.ui import messages, theme
 from kiosk.ui.activities.notes import Style, WallView
@@ -438,7 +438,7 @@ class TimelineView(WallView):
             return
 
         def named(text: str) -> bool:
-            from kiosk.core.timeline import clean_period_name
+            from kiosk.core.activities.timeline import clean_period_name
             from kiosk.core.wall import WallError
             from kiosk.ui import messages
 

@@ -7,7 +7,7 @@ and — out of marks, or at the most one card may get — taps a marked card to 
 one back; "Done" hands over. Hands: tap a card, then "−" / "+" set its count.
 "Results" shows the ranking (ties as "=2") and carries the winners forward.
 
-The rules are the core's (``kiosk.core.vote``): this view only asks and shows.
+The rules are the core's (``kiosk.core.activities.vote``): this view only asks and shows.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
-from kiosk.core import vote as rules
-from kiosk.core.vote import VOTES, VoteError, VoteRound
+from kiosk.core.activities import vote as rules
+from kiosk.core.activities.vote import VOTES, VoteError, VoteRound
 from kiosk.core.wall import PARKING, Note, WallError
 from kiosk.i18n import tr
 from kiosk.ui import messages

@@ -28,7 +28,7 @@ from typing import Any, Optional
 
 from kiosk.store import StoreError
 
-from .wall import NOTE_MAX, Note, Wall, WallError
+from ..wall import NOTE_MAX, Note, Wall, WallError
 
 DECKS = "decks"
 """The per-session store table: one document per cards step."""

@@ -23,7 +23,7 @@ from typing import Any, Optional
 
 from kiosk.store import StoreError
 
-from .wall import NOTE_MAX, Note, Wall, WallError
+from ..wall import NOTE_MAX, Note, Wall, WallError
 
 TIMELINES = "timelines"
 """One document per timeline step: the year it was first opened."""

@@ -18,7 +18,7 @@ ready to go on — not rounds that handed over and ran out while nobody was ther
 ``Workshop`` calls it in the same store batch as the step change (one file write), and
 its Undo of the step change puts the stored rounds back as they were (``restore``).
 
-Time is the clock's steady line (``clock.steady()``, see kiosk.core.clock), so a wall
+Time is the clock's steady line (``clock.steady()``, see kiosk.clock), so a wall
 clock that jumps while a round runs changes nothing on screen. When the workshop absorbs
 the jump it shifts the stored rounds too (``shift_stored``); a ``Rounds`` controller sees
 the clock's ``epoch`` move and reads its facts again, its undo shifted alike.
@@ -32,8 +32,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Optional
 
-from .timer import Timer
-from .wall import WallError
+from ..timer import Timer
+from ..wall import WallError
 
 TABLE = "rounds"
 UNDO_DEPTH = 30

@@ -24,7 +24,7 @@ import math
 from dataclasses import replace
 from typing import Any, Optional
 
-from .wall import Item, Note, Wall, WallError, clean_point, clean_text
+from ..wall import Item, Note, Wall, WallError, clean_point, clean_text
 
 MAPS = "maps"
 """The per-session table with the typed central theme of each map step."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .wall import WallError
+from ..wall import WallError
 
 TABLE = "rates"
 MARKS_MAX = 999

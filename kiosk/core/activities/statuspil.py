@@ -44,7 +44,7 @@ from kiosk.store import StoreError
 
 from .actions import (ACTIONS, DEFAULT_STAGES, PARKED, VERDICTS, Action, ActionError, DateLike,
                       clean_future_date, clean_stages, local_date, parse_date, stages_from)
-from .clock import JUMP_TOLERANCE
+from kiosk.clock import JUMP_TOLERANCE
 
 __all__ = ["DEFAULT_STAGES", "PARKED", "HISTORY_MAX", "META", "Arrow", "Meeting", "Board",
            "stages_from", "clean_stages", "set_next_meeting", "next_meeting", "ActionError"]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Iterable, Optional, Sequence
 
-from .minimum import Shortfall
-from .wall import WallError, clamp
+from ..minimum import Shortfall
+from ..wall import WallError, clamp
 
 __all__ = ["QUADRANTS", "ACT_HERE", "quadrant", "clamp", "quadrant_label", "by_quadrant",
            "require_themes", "pick_problem", "shortfall"]

@@ -22,7 +22,7 @@ and the phone export always agree and a failed write leaves nothing half-shown.
 The stage list lives on each action (``Action.stages``): it is copied from the
 method's statuspil step when the action is made, so editing a method file later
 never changes what an existing arrow means. ``DEFAULT_STAGES`` and ``stages_from``
-are defined here (the data model) and offered again by ``kiosk.core.statuspil``.
+are defined here (the data model) and offered again by ``kiosk.core.activities.statuspil``.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Iterable, Optional
 
-from .wall import PARKING, Cluster, Item, Note, Wall, WallError
+from ..wall import PARKING, Cluster, Item, Note, Wall, WallError
 
 SIGNUP_KIND = "signup"
 """The kind of a sign-up note (reserved: a method's write kinds use other ids)."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from .wall import WallError
+from ..wall import WallError
 
 VOTES = "votes"
 ROUNDS = "vote_rounds"
