@@ -2,7 +2,7 @@
 
 Run: python benchmarks/bench_board_soak.py [--days 14] [--taps 500] [--actions 40]
 
-The real kiosk (``kiosk.testing.Driver``, a real window under Xvfb) shows the board
+The real kiosk (``tests/kiosk_testing.py``'s ``Driver``, a real window under Xvfb) shows the board
 of ``--actions`` actions in four teams. A FakeClock walks through ``--days`` days in
 15-minute steps, each a real tick of the app and one drawn frame. Spread over them,
 a finger makes ``--taps`` status changes through the real screen: tap a row, tap
@@ -43,6 +43,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the real-window driver, tests/kiosk_testing.py
 
 THEMES = ["Travlhed om morgenen", "Vagtplanen kommer for sent", "Mere ro til dokumentation",
           "Bedre overblik over ugen", "Faglig sparring hver uge", "Tunge løft uden hjælpemidler",
@@ -110,7 +111,7 @@ def main() -> int:
     if args.baseline:
         os.environ["KIOSK_MALLOC_TUNING"] = "0"
 
-    from kiosk import testing
+    import kiosk_testing as testing
 
     testing.virtual_display(1920, 1080)
     testing.prepare_kivy(1920, 1080)

@@ -2,7 +2,7 @@
 
 Run: python benchmarks/bench_export.py [--phones 20] [--rounds 3] [--seconds 8] [--warm] [--size 1920x1080]
 
-The real kiosk (``kiosk.testing.Driver``, a real window under Xvfb) shows the Export
+The real kiosk (``tests/kiosk_testing.py``'s ``Driver``, a real window under Xvfb) shows the Export
 screen of a workshop with 40 notes and 8 actions; its LAN server runs in the kiosk's
 process, as on the wall. A separate client process (this file with ``--client``, so
 the phones' own Python work does not share the kiosk's interpreter) sends waves of
@@ -48,6 +48,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the real-window driver, tests/kiosk_testing.py
 
 FORMATS = ["md", "notes.csv", "actions.csv", "json", "ics", "pdf"]
 TARGET = 1.2
@@ -178,7 +179,7 @@ def main() -> int:
 
     os.environ.update(KIOSK_EXPORT_PORT="0", KIOSK_EXPORT_BIND="127.0.0.1", KIOSK_EXPORT_HOST="127.0.0.1",
                       KIOSK_EXPORT_MINUTES="600")
-    from kiosk import testing
+    import kiosk_testing as testing
 
     testing.virtual_display(W, H)
     testing.prepare_kivy(W, H)

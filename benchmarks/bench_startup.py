@@ -196,7 +196,8 @@ def main() -> int:
         return child_bare(args.home) if args.child == "bare" else child_kiosk(args.rest)
 
     sys.path.insert(0, ROOT)
-    from kiosk import testing
+    sys.path.insert(0, os.path.join(ROOT, "tests"))  # the real-window driver, tests/kiosk_testing.py
+    import kiosk_testing as testing
 
     xvfb = testing.virtual_display(1920, 1080)
     env = dict(os.environ, SDL_AUDIODRIVER=os.environ.get("SDL_AUDIODRIVER", "dummy"))

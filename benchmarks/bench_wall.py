@@ -21,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the real-window driver, tests/kiosk_testing.py
 
 WORDS = ("travlhed vagtplan kollegaer møder ledelse opgaver tid borgere fravær hjælp "
          "information kaffestue samarbejde forandring trivsel ro overblik").split()
@@ -44,7 +45,7 @@ def main() -> int:
     args = ap.parse_args()
     W, H = (int(v) for v in args.size.split("x"))
 
-    from kiosk import testing
+    import kiosk_testing as testing
 
     testing.virtual_display(W, H)
     testing.prepare_kivy(W, H)

@@ -26,7 +26,7 @@ SCREENSHOTS = ROOT / "screenshots" / "tests"
 @pytest.fixture(scope="session")
 def display(tmp_path_factory):
     """A virtual screen and Kivy prepared for it (once per test run)."""
-    from kiosk import testing
+    import kiosk_testing as testing
 
     proc = testing.virtual_display(4000, 2200)
     testing.prepare_kivy(*WINDOW, home=tmp_path_factory.mktemp("kivy-home"))
@@ -69,7 +69,7 @@ def data_dir(tmp_path):
 @pytest.fixture
 def kiosk(request, display, data_dir, clock):
     """The real kiosk app in the real window, with the test clock and a fresh data folder."""
-    from kiosk.testing import Driver, window_size
+    from kiosk_testing import Driver, window_size
 
     walk = request.node.get_closest_marker("walk") is not None
     if walk:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.testing import start_xvfb
+from kiosk_testing import start_xvfb
 
 pytestmark = [pytest.mark.window, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[1]
@@ -281,7 +281,7 @@ def _shoot(size: str) -> list:
     in-process, on a real read-only bind mount and a real filled tmpfs; root only)."""
     import tempfile
 
-    from kiosk import testing
+    import kiosk_testing as testing
     from kiosk.clock import FakeClock
 
     w, h = (int(x) for x in size.split("x"))
@@ -321,6 +321,6 @@ def _shoot(size: str) -> list:
 
 
 if __name__ == "__main__":
-    from kiosk.testing import print_shots
+    from kiosk_testing import print_shots
 
     print_shots(_shoot)

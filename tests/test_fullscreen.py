@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from kiosk.testing import start_xvfb
+from kiosk_testing import start_xvfb
 from tests.test_resume import ROOT, wait_for
 
 pytestmark = [pytest.mark.window, pytest.mark.slow]

@@ -321,7 +321,7 @@ def test_sigterm_stops_methods_check_promptly_while_it_works(tmp_path):
 @pytest.mark.window
 def test_the_app_starts_with_a_fifo_and_a_bomb_and_shows_the_method_problems(display, data_dir, clock, hostile,
                                                                             monkeypatch):
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
 
     monkeypatch.setenv("KIOSK_METHODS", str(hostile))
     start = time.monotonic()
@@ -355,7 +355,7 @@ def test_a_stalled_methods_folder_does_not_hold_the_screen(display, data_dir, cl
     held until the test lets it go."""
     import threading
 
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
     from kiosk.ui import app as app_module
 
     gate = threading.Event()
@@ -410,7 +410,7 @@ def wait_for_probe(probe: Path, proc, check, timeout: float) -> dict:
 def test_the_kiosk_process_keeps_drawing_and_stops_on_sigterm_with_a_fifo_in_its_methods(tmp_path, hostile):
     """As systemd runs it: the screen keeps ticking (its probe file is rewritten every
     tick), says which method files are bad, and SIGTERM still ends it cleanly."""
-    from kiosk.testing import start_xvfb
+    from kiosk_testing import start_xvfb
 
     xvfb, display = start_xvfb(1280, 720)
     probe = tmp_path / "probe.json"

@@ -140,6 +140,6 @@ def test_apu_two_meetings_start_to_finish(kiosk):
     assert action.follow_up is not None
     assert store.load_session(sid)["status"] == "finished"
 
-    from kiosk.testing import exported_texts                    # what the manager takes away
+    from kiosk_testing import exported_texts                    # what the manager takes away
     texts = exported_texts(store, sid, app.clock)
     assert {WISHES[0], WISHES[1], "Fagprat hver fredag", "Kari"} <= texts

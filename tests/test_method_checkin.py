@@ -41,7 +41,7 @@ def test_arbejdsmiljo_checkin_start_to_finish(kiosk):
     assert doc["timers"][0]["runs"][0][1] - doc["timers"][0]["runs"][0][0] == 360   # the situation: 6 min
     assert doc["timers"][2]["runs"][-1][1] is not None                              # paused at the end
 
-    from kiosk.testing import exported_texts
+    from kiosk_testing import exported_texts
     assert {"Akutmodtagelsen", session.method.title} <= exported_texts(k.app.store, sid, k.app.clock)
 
 

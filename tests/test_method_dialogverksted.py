@@ -186,7 +186,7 @@ def test_dialogverksted_start_to_finish_by_touch(kiosk):
     assert samarbeid in [i.key for i in wall.items()] and not wall.item(samarbeid).chosen
     assert ActionPlan(app.store, sid, app.clock).actions()[0].follow_up > (TODAY + timedelta(weeks=4)).isoformat()
 
-    from kiosk.testing import exported_texts                    # what the manager takes away
+    from kiosk_testing import exported_texts                    # what the manager takes away
     texts = exported_texts(app.store, sid, app.clock)
     assert {"Samarbeid", "Fast planleggingsdag", "Dialogverksted"} <= texts
     assert {n.text for n in wall.signups()} <= texts            # the names on the themes

@@ -135,7 +135,7 @@ def test_fremtidsvaerksted_start_to_finish_by_touch(kiosk):
     assert action.answers == {"droem": "Flow i arbejdet", "indsats": "Bedre stuegang"}
     assert sorted(n.kind for n in wall_of(k, sid).notes()) == ["droem", "kritik", "kritik", "kritik"]
     assert app.store.load_session(sid)["status"] == "finished"
-    from kiosk.testing import exported_texts                    # what the manager takes away
+    from kiosk_testing import exported_texts                    # what the manager takes away
     assert {"Aflyste operationer", "Bedre stuegang", "Flow i arbejdet"} <= exported_texts(app.store, sid, app.clock)
 
 
@@ -214,5 +214,5 @@ def test_arbejdsmiljofortaelling_to_trial_actions_and_their_review_on_the_board(
     k.tap(app.confirm_view.ids.yes)
     done = ActionPlan(app.store, sid, app.clock).get(action.id)
     assert done.verdict == "continue" and not done.finished
-    from kiosk.testing import exported_texts                    # the story and the trial action go home too
+    from kiosk_testing import exported_texts                    # the story and the trial action go home too
     assert {"Hård tone", "Nyt fast mødepunkt", "Trioen"} <= exported_texts(app.store, sid, app.clock)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.store import Store
-from kiosk.testing import start_xvfb
+from kiosk_testing import start_xvfb
 
 pytestmark = [pytest.mark.window, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[1]

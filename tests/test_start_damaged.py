@@ -73,7 +73,7 @@ def on_the_wall(k, text: str) -> bool:
 
 
 def start(display, data_dir, clock):
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
 
     return Driver(data_dir, clock=clock, lang="en")
 
@@ -205,7 +205,7 @@ def test_a_set_aside_the_disk_refuses_says_so_and_keeps_the_offer(display, data_
 def _shoot(size: str) -> list:
     import tempfile
 
-    from kiosk import testing
+    import kiosk_testing as testing
     from kiosk.clock import FakeClock
 
     w, h = (int(x) for x in size.split("x"))
@@ -228,6 +228,6 @@ def _shoot(size: str) -> list:
 
 
 if __name__ == "__main__":
-    from kiosk.testing import print_shots
+    from kiosk_testing import print_shots
 
     print_shots(_shoot)

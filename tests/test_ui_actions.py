@@ -67,7 +67,7 @@ def type_and_save(k, composer, text):
 # -- the whole way, then a restart ------------------------------------------------------------
 
 def test_fill_a_plan_by_touch_refusals_undo_and_restart(display, data_dir, clock):
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
     from kiosk.ui import messages
 
     k = Driver(data_dir, clock=clock, lang="en")

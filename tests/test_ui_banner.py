@@ -36,7 +36,7 @@ WRITE_FIRST = "Write something on the post-it first."
 @contextlib.contextmanager
 def window_of(k, w: int, h: int):
     """The test window at w×h for the block, back to 1080p after it."""
-    from kiosk.testing import window_size
+    from kiosk_testing import window_size
 
     window_size(w, h)
     try:
@@ -293,7 +293,7 @@ def test_a_full_disk_while_the_note_editor_is_open_shows_over_it_and_keeps_the_t
     top-most widget on the window, drawn over the editor, its OK reachable by a touch;
     the editor stays open with every letter typed; once there is room, the same note is
     saved as typed."""
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
     from kiosk.ui import theme
 
     text = "Travlt om morgenen på Ærø"
@@ -403,7 +403,7 @@ def shots(size: str) -> list[Path]:
 
     os.environ["TZ"] = "Europe/Copenhagen"
     time.tzset()
-    from kiosk import testing
+    import kiosk_testing as testing
 
     out = ROOT / "screenshots" / "banner" / size
     k = testing.screenshot_driver(size, lang="da")
@@ -425,7 +425,7 @@ def shots(size: str) -> list[Path]:
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(disk)],
                              capture_output=True).returncode == 0
     from kiosk.clock import FakeClock
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
 
     k = Driver(disk / "data", clock=FakeClock(1_800_000_000.0), lang="da")
     try:
@@ -450,6 +450,6 @@ def shots(size: str) -> list[Path]:
 
 
 if __name__ == "__main__":
-    from kiosk.testing import print_shots
+    from kiosk_testing import print_shots
 
     print_shots(shots)

@@ -175,7 +175,7 @@ def test_turn_face_up_by_hand_asks_first_and_undo_turns_them_back(kiosk):
 
 
 def test_the_deck_is_the_same_after_a_restart(display, data_dir, clock):
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
 
     k = Driver(data_dir, clock=clock, lang="en")
     try:
@@ -364,12 +364,12 @@ def shots(size: str) -> list[Path]:
     time.tzset()
     w, h = (int(x) for x in size.split("x"))
     out = ROOT / "screenshots" / "cards_timeline" / size
-    from kiosk import testing
+    import kiosk_testing as testing
 
     testing.virtual_display(w + 64, h + 64)
     testing.prepare_kivy(w, h)
     from kiosk.clock import FakeClock
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
 
     written = []
     k = Driver(Path(tempfile.mkdtemp()) / "data", clock=FakeClock(1_800_000_000.0), lang="da")
@@ -428,7 +428,7 @@ def shots(size: str) -> list[Path]:
 
 
 if __name__ == "__main__":
-    from kiosk.testing import print_shots
+    from kiosk_testing import print_shots
 
     print_shots(shots)
 

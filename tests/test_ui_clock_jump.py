@@ -28,7 +28,7 @@ def digits(k):
 ])
 def test_the_timer_stays_sane_through_jumps_and_a_restart_says_when_it_cannot_know(
         display, data_dir, jump_off, shown, notice):
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
 
     clock = FakeClock(1_800_000_000.0)
     k = Driver(data_dir, clock=clock, lang="en")

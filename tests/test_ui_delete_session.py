@@ -149,7 +149,7 @@ def _shoot(size: str) -> list:
 
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "tests"))
-    from kiosk import testing
+    import kiosk_testing as testing
 
     k = testing.screenshot_driver(size, lang="en")
     out = ROOT / "screenshots" / "delete"
@@ -165,6 +165,6 @@ def _shoot(size: str) -> list:
 
 
 if __name__ == "__main__":
-    from kiosk.testing import print_shots
+    from kiosk_testing import print_shots
 
     print_shots(_shoot)

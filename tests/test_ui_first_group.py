@@ -379,7 +379,7 @@ def test_the_end_of_a_workshop_still_asks_in_vermillion(kiosk):
 # -- screenshots at another size -----------------------------------------------------------------
 
 def _shoot(size: str) -> list[Path]:
-    from kiosk.testing import screenshot_driver
+    from kiosk_testing import screenshot_driver
 
     k = screenshot_driver(size)
     out = []
@@ -398,6 +398,6 @@ def _shoot(size: str) -> list[Path]:
 
 
 if __name__ == "__main__":
-    from kiosk.testing import print_shots
+    from kiosk_testing import print_shots
 
     print_shots(_shoot)

@@ -332,13 +332,13 @@ def _shoot(size: str) -> list:
 
     root = Path(__file__).resolve().parents[1]
     sys.path.insert(0, str(root))
-    from kiosk import testing
+    import kiosk_testing as testing
 
     w, h = (int(x) for x in size.split("x"))
     testing.virtual_display(w + 80, h + 80)
     testing.prepare_kivy(w, h)
     from kiosk.clock import FakeClock
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
 
     k = Driver(Path(tempfile.mkdtemp()) / "data", clock=FakeClock(1_800_000_000.0), lang="da")
     out = root / "screenshots" / "map" / size
@@ -399,6 +399,6 @@ def _shoot(size: str) -> list:
 
 
 if __name__ == "__main__":
-    from kiosk.testing import print_shots
+    from kiosk_testing import print_shots
 
     print_shots(_shoot)

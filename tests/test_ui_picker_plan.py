@@ -181,7 +181,7 @@ def set_language(k, lang: str):
 @pytest.fixture
 def open_kiosk(display, data_dir, clock, tmp_path, monkeypatch):
     """The real kiosk with ``n`` stand-in methods beside the real ones (KIOSK_METHODS)."""
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
 
     made = []
 
@@ -489,14 +489,14 @@ def _shoot(size: str) -> list[Path]:
     w, h = (int(x) for x in size.split("x"))
     os.environ["TZ"] = "Europe/Copenhagen"
     time.tzset()
-    from kiosk import testing
+    import kiosk_testing as testing
 
     scratch = Path(tempfile.mkdtemp(prefix="picker-shots-"))
     testing.virtual_display(w, h)
     testing.prepare_kivy(w, h, home=scratch / "kivy-home")
     os.environ["KIOSK_METHODS"] = str(write_methods(scratch / "methods", beside_real=True))
     from kiosk.clock import FakeClock
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
 
     out = []
     k = Driver(scratch / "data", clock=FakeClock(1_800_000_000.0), lang="da")

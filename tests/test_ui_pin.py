@@ -17,7 +17,7 @@ SHOTS = ROOT / "screenshots" / "pin"
 @pytest.fixture
 def fresh(display, data_dir, clock):
     """A kiosk as installed: nobody has chosen a PIN yet (the default, 1234)."""
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
 
     driver = Driver(data_dir, clock=clock, lang="en", pin=None)
     yield driver
@@ -61,7 +61,7 @@ def test_wrong_pins_shut_the_keys_with_a_countdown_that_doubles(kiosk):
 
 
 def test_the_wait_survives_a_restart(display, data_dir, clock):
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
 
     k = Driver(data_dir, clock=clock, lang="en")
     try:
@@ -160,7 +160,7 @@ def _shoot(size: str) -> list:
     import sys
 
     sys.path.insert(0, str(ROOT))
-    from kiosk import testing
+    import kiosk_testing as testing
 
     k = testing.screenshot_driver(size, lang="en")
     try:
@@ -171,7 +171,7 @@ def _shoot(size: str) -> list:
         k.close()
     k = testing.screenshot_driver(size, lang="en")
     k.close()
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
 
     k = Driver(k.app.options.data_dir, clock=k.app.clock, lang="en", pin=None)
     try:
@@ -184,6 +184,6 @@ def _shoot(size: str) -> list:
 
 
 if __name__ == "__main__":
-    from kiosk.testing import print_shots
+    from kiosk_testing import print_shots
 
     print_shots(_shoot)

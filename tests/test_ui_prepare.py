@@ -40,7 +40,7 @@ def write(k, screen, text):
 
 
 def test_prepare_the_trios_notes_restart_then_start_the_workshop_with_them(display, data_dir, clock):
-    from kiosk.testing import Driver, exported_texts
+    from kiosk_testing import Driver, exported_texts
     from kiosk.ui.app import IDLE_SECONDS
 
     k = Driver(data_dir, clock=clock, lang="en")

@@ -96,7 +96,7 @@ def test_the_last_round_runs_over_time_and_the_step_chimes_once(kiosk, monkeypat
 
 
 def test_rounds_resume_after_a_restart_at_the_right_time(display, data_dir, clock):
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
 
     k = Driver(data_dir, clock=clock, lang="en")
     try:
@@ -248,7 +248,7 @@ def _shoot(size: str) -> list:
 
     root = Path(__file__).resolve().parents[1]
     sys.path.insert(0, str(root))
-    from kiosk import testing
+    import kiosk_testing as testing
 
     k = testing.screenshot_driver(size, lang="nb")
     out = root / "screenshots" / "rounds_rate"
@@ -285,6 +285,6 @@ def _shoot(size: str) -> list:
 
 
 if __name__ == "__main__":
-    from kiosk.testing import print_shots
+    from kiosk_testing import print_shots
 
     print_shots(_shoot)

@@ -128,7 +128,7 @@ def _shoot(size: str) -> list:
 
     root = Path(__file__).resolve().parents[1]
     sys.path.insert(0, str(root))
-    from kiosk import testing
+    import kiosk_testing as testing
 
     k = testing.screenshot_driver(size, lang="nb")
     out = root / "screenshots" / "signup"
@@ -149,6 +149,6 @@ def _shoot(size: str) -> list:
 
 
 if __name__ == "__main__":
-    from kiosk.testing import print_shots
+    from kiosk_testing import print_shots
 
     print_shots(_shoot)

@@ -25,7 +25,7 @@ def to_team(k, method_id: str = "trivselsdialog"):
 
 
 def test_name_and_times_survive_walking_away_and_a_restart(display, data_dir, clock):
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
     from kiosk.ui.app import IDLE_SECONDS
 
     k = Driver(data_dir, clock=clock, lang="en")

@@ -284,7 +284,7 @@ def test_a_long_word_in_a_lane_note_is_hyphenated_at_the_size_the_lane_allows(ki
 def test_forty_notes_and_three_rows_of_headings_at_4k_and_a_drag_of_a_small_lane_card(kiosk):
     """At 3840x2160 the layout is the 1080p one twice as large; a lane card with the
     lanes' smaller text is carried to another year by a finger and stored there."""
-    from kiosk.testing import window_size
+    from kiosk_testing import window_size
 
     k = kiosk
     window_size(3840, 2160)
@@ -337,12 +337,12 @@ def shots(size: str) -> list[Path]:
     time.tzset()
     w, h = (int(x) for x in size.split("x"))
     out = ROOT / "screenshots" / "timeline" / size
-    from kiosk import testing
+    import kiosk_testing as testing
 
     testing.virtual_display(w + 64, h + 64)
     testing.prepare_kivy(w, h)
     from kiosk.clock import FakeClock
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
 
     written = []
     k = Driver(Path(tempfile.mkdtemp()) / "data", clock=FakeClock(1_800_000_000.0), lang="da")
@@ -384,6 +384,6 @@ def shots(size: str) -> list[Path]:
 
 
 if __name__ == "__main__":
-    from kiosk.testing import print_shots
+    from kiosk_testing import print_shots
 
     print_shots(shots)

@@ -189,7 +189,7 @@ def test_a_note_dropped_off_the_board_snaps_back(kiosk):
 
 
 def test_the_wall_is_the_same_after_a_restart(display, data_dir, clock):
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
 
     k = Driver(data_dir, clock=clock, lang="en")
     try:

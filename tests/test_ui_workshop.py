@@ -238,7 +238,7 @@ def test_a_failed_write_changes_nothing_and_says_why(kiosk, monkeypatch):
 
 
 def test_restart_opens_the_same_session_step_and_timer(display, data_dir, clock):
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
 
     k = Driver(data_dir, clock=clock, lang="en")
     try:
@@ -262,7 +262,7 @@ def test_restart_opens_the_same_session_step_and_timer(display, data_dir, clock)
 
 
 def test_a_damaged_data_file_is_recovered_and_the_screen_says_so(display, data_dir, clock):
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
 
     k = Driver(data_dir, clock=clock, lang="en")
     try:
@@ -285,7 +285,7 @@ def test_a_damaged_data_file_is_recovered_and_the_screen_says_so(display, data_d
 
 def test_a_second_kiosk_on_the_same_folder_is_refused_on_screen(display, data_dir, clock):
     from kiosk.store import Store
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
 
     holder = Store(data_dir)
     try:
@@ -349,7 +349,7 @@ def test_a_broken_method_file_is_named_on_screen_after_the_first_frame(display, 
     is still reported on screen, and the good ones are still offered."""
     import time
 
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
 
     extra = tmp_path / "more-methods"
     extra.mkdir()

@@ -119,7 +119,7 @@ def test_the_watchdog_timeout_is_ours_or_our_parents(monkeypatch):
 @pytest.mark.window
 @pytest.mark.slow
 def test_the_running_kiosk_says_ready_pings_and_says_stopping(systemd, tmp_path):
-    from kiosk.testing import start_xvfb
+    from kiosk_testing import start_xvfb
 
     xproc, display = start_xvfb(1280, 720)
     env = {**os.environ, "DISPLAY": display, "SDL_AUDIODRIVER": "dummy", "NOTIFY_SOCKET": systemd.address,
@@ -165,7 +165,7 @@ def test_the_pings_come_from_the_ui_loop_so_a_frozen_ui_sends_none(display, data
                                                                    monkeypatch):
     """In the real app in the real window: pings while frames run, none while the UI thread is
     held (the kind of freeze a stuck call on the UI thread makes), and they resume after."""
-    from kiosk.testing import Driver
+    from kiosk_testing import Driver
 
     monkeypatch.setenv("NOTIFY_SOCKET", systemd.address)
     monkeypatch.setenv("WATCHDOG_USEC", "1000000")

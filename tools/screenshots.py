@@ -5,7 +5,7 @@
 Each size runs in its own process (a Kivy window's size is fixed per process):
 the parent starts ``tools/screenshots.py --child --size WxH --out DIR`` once per
 size; the child boots the real KioskApp under its own Xvfb through
-``kiosk.testing.Driver``, walks the screens with real taps (the team name is
+``tests/kiosk_testing.py``'s ``Driver``, walks the screens with real taps (the team name is
 typed on the on-screen keyboard), and writes ``DIR/WxH/NN-name.png``. Time comes
 from a FakeClock and the time zone is fixed, so every run draws the same thing.
 
@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # runs from a checkout, without installing
+sys.path.insert(0, str(ROOT / "tests"))  # the real-window driver, tests/kiosk_testing.py
 
 SIZES = ["1920x1080", "3840x2160"]
 START = 1_800_000_000.0  # 2027-01-15 09:00 in Copenhagen
@@ -82,7 +83,7 @@ class Shooter:
 
     def open(self, data_dir: Path, lang: str | None = None):
         from kiosk.clock import FakeClock
-        from kiosk.testing import Driver
+        from kiosk_testing import Driver
 
         self.close()
         self.clock = FakeClock(START)
@@ -477,7 +478,7 @@ def child(args) -> int:
     w, h = parse_size(args.size)
     os.environ["TZ"] = TZ
     time.tzset()
-    from kiosk import testing
+    import kiosk_testing as testing
 
     # The kiosk's own warnings (e.g. the damaged file the banner is about) go to
     # stderr; Kivy's start-up chatter and its clipboard probing do not.

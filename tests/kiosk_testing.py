@@ -5,6 +5,10 @@ up as MotionEvents dispatched by the EventLoop), and frames are really drawn by
 the GL driver (Mesa llvmpipe under Xvfb on a machine without a screen).
 
 Call ``virtual_display()`` and ``prepare_kivy()`` before anything imports Kivy.
+
+It lives in tests/, not in the ``kiosk`` package, so it does not ship in the wheel:
+pytest and a test file run as a script find it beside them; tools/ and benchmarks/
+put tests/ on ``sys.path``.
 """
 
 from __future__ import annotations
