@@ -17,13 +17,11 @@ import math
 from datetime import datetime, time
 from typing import Union
 
+from .refusal import Refusal
 
-class IdleError(ValueError):
+
+class IdleError(Refusal):
     """A setting the idle rules cannot use; ``reason`` is a key for the screen."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 class IdleRule:

@@ -29,6 +29,7 @@ from typing import Mapping
 
 from . import catalogue as cat
 from .method import Method, Phase, Step
+from .refusal import Refusal
 
 MIN_MINUTES = 1.0
 MAX_MINUTES = 240.0
@@ -39,7 +40,7 @@ STEP_SIZES = (1, 5)
 """What the − / + buttons change a step by, in minutes."""
 
 
-class PlanError(ValueError):
+class PlanError(Refusal):
     """A change the plan refuses; ``str(e)`` is a reason key for the screen."""
 
 

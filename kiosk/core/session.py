@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field, replace
 
 from .method import Method, Step
+from .refusal import Refusal
 from .timer import Timer
 
 TEAM_MAX = 60
@@ -27,7 +28,7 @@ RUNNING, BETWEEN, FINISHED = "running", "between", "finished"
 """A session's status: the workshop is on; it waits for its next meeting; it is over."""
 
 
-class SessionError(ValueError):
+class SessionError(Refusal):
     """An intent the rules refuse; str(e) is a plain reason for the screen."""
 
 

@@ -13,11 +13,13 @@ import hmac
 import secrets
 from dataclasses import asdict, dataclass, replace
 
+from .refusal import Refusal
+
 DEFAULT_PIN = "1234"
 PIN_MIN, PIN_MAX = 4, 8
 
 
-class SettingsError(ValueError):
+class SettingsError(Refusal):
     """A refused setting; str(e) is a reason key the screen translates."""
 
 

@@ -25,6 +25,8 @@ import threading
 from dataclasses import dataclass, replace
 from typing import Any, Optional
 
+from .refusal import Refusal
+
 DEFAULT_MINUTES = 15
 MIN_MINUTES, MAX_MINUTES = 1, 24 * 60
 TOKEN_BYTES = 16
@@ -38,7 +40,7 @@ MAX_TOKENS = 500
 VALID, EXPIRED, REVOKED, UNKNOWN = "valid", "expired", "revoked", "unknown"
 
 
-class TokenError(ValueError):
+class TokenError(Refusal):
     """A refused request; str(e) is a reason key the screen translates."""
 
 

@@ -22,6 +22,9 @@ import math
 from dataclasses import dataclass, fields, replace
 from typing import Any, Iterable, Optional, Union
 
+from .refusal import Refusal
+from .undo import Undoable, UndoLog
+
 NOTES = "notes"
 CLUSTERS = "clusters"
 
@@ -34,18 +37,12 @@ SEEDED = "item"
 """The catalogue's default for write.max_length; a method may set 10–500."""
 NAME_MAX = 60
 """A cluster name is a heading on a post-it, not a sentence."""
-UNDO_DEPTH = 50
-"""Enough to walk back a burst of mis-drags; kept in memory only, like the workshop's."""
 
 Point = tuple[float, float]
 
 
-class WallError(ValueError):
+class WallError(Refusal):
     """An intent the wall refuses; ``reason`` (also str(e)) is a key for the screen's message."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 # -- values --------------------------------------------------------------------------------
@@ -305,7 +302,7 @@ class _Change:
         self.put(replace(cluster, deleted=True))
 
 
-class Wall:
+class Wall(Undoable):
     """The notes and clusters of one session, over the store's "notes" and "clusters" tables."""
 
     def __init__(self, store, session_id: str, clock) -> None:
@@ -314,7 +311,7 @@ class Wall:
         self.clock = clock
         self._notes: dict[int, Note] = {}
         self._clusters: dict[int, Cluster] = {}
-        self._undo: list[list[tuple[str, int, Optional[Item]]]] = []
+        self._undo: UndoLog[list[tuple[str, int, Optional[Item]]]] = UndoLog()
         self.reload()
 
     def reload(self) -> None:
@@ -334,8 +331,7 @@ class Wall:
         self._notes.update(change.notes)
         self._clusters.update(change.clusters)
         if change.before:
-            self._undo.append(change.before)
-            del self._undo[:-UNDO_DEPTH]
+            self._undo.push(change.before)
 
     def _change(self, build) -> Any:
         """Run ``build(change)`` in one batch; memory changes only if the write succeeded."""
@@ -345,29 +341,24 @@ class Wall:
         self._commit(change)
         return result
 
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
     def undo(self) -> bool:
         """Put back the documents the last change touched; False if there is nothing to undo.
 
         Written in one batch like any change; a failed write keeps it on the stack.
         """
-        if not self._undo:
-            return False
+        return self._undo.undo(self._put_back)
+
+    def _put_back(self, before: list[tuple[str, int, Optional[Item]]]) -> None:
         back: dict[tuple[str, int], Item] = {}
-        for table, doc_id, old in self._undo[-1]:
+        for table, doc_id, old in before:
             if old is None:  # it was new: soft-deleted, so its id is never handed out again
                 old = replace((self._notes if table == NOTES else self._clusters)[doc_id], deleted=True)
             back[(table, doc_id)] = old
         with self.store.batch(self.session_id):
             for (table, doc_id), old in back.items():
                 self.store.update(self.session_id, table, doc_id, old.to_dict())
-        self._undo.pop()
         for (table, doc_id), old in back.items():
             (self._notes if table == NOTES else self._clusters)[doc_id] = old
-        return True
 
     # -- lookups that refuse ---------------------------------------------------------------
 

@@ -43,12 +43,11 @@ from kiosk.clock import JUMP_TOLERANCE
 from .activities.rounds import Left, leave_step, restore as restore_rounds, running_starts, shift_doc, shift_stored
 from .session import BETWEEN, RUNNING, Session, SessionError
 from .activities.statuspil import next_meeting, set_next_meeting
+from .undo import STEP_DEPTH, Undoable, UndoLog
 from .wall import NOTES
 
 log = logging.getLogger(__name__)
 
-UNDO_DEPTH = 30
-"""Enough to walk back a burst of mis-taps; kept in memory only."""
 
 ACTIVE_KEY = "active_session"
 
@@ -185,12 +184,12 @@ def _stored(store, session_id: str) -> Session:
     return session
 
 
-class Workshop:
+class Workshop(Undoable):
     def __init__(self, store, clock, session: Session) -> None:
         self.store = store
         self.clock = clock
         self.session = session
-        self._undo: list[tuple[Session, Optional[Left]]] = []
+        self._undo: UndoLog[tuple[Session, Optional[Left]]] = UndoLog(STEP_DEPTH)
         """The session before each intent, with the rounds a step move paused (or None)."""
         self._beat = clock.steady()
         """The steady time of the last heartbeat written (or of the start)."""
@@ -345,8 +344,7 @@ class Workshop:
                 left = leave_step(self.store, before.id, before.step, now)  # the group leaves
             self.store.save_session(self._doc(after))  # raises StoreError: nothing changes
         self._beat = now
-        self._undo.append((before, left))
-        del self._undo[:-UNDO_DEPTH]
+        self._undo.push((before, left))
         self.session = after
         return after
 
@@ -368,23 +366,20 @@ class Workshop:
     def go_to(self, index: int) -> Session:
         return self._commit(lambda s, now: s.go_to(index, now))
 
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
     def undo(self) -> Session:
         """Back to the state before the last intent (a pause undone keeps counting)."""
-        if not self._undo:
-            return self.session
-        self.keep_time()  # the undo steps in the frame of today's clock first
-        before, left = self._undo[-1]
+        if self._undo:
+            self.keep_time()  # the undo steps in the frame of today's clock first
+            self._undo.undo(self._put_back)
+        return self.session
+
+    def _put_back(self, change: tuple[Session, Optional[Left]]) -> None:
+        before, left = change
         with self.store.batch(before.id):  # a step move undone: its rounds run again too
             if left is not None:
                 restore_rounds(self.store, before.id, left)
             self.store.save_session(self._doc(before))
-        self._undo.pop()
         self.session = before
-        return before
 
     def end_meeting(self, next_date: Optional[str]) -> Session:
         """End the current meeting at its last step: the next meeting's day (ISO, today
@@ -475,6 +470,6 @@ class Workshop:
                     doc[SEEN_KEY] = self.clock.steady() + skew
                 self.store.save_session(doc)
         self.session = after
-        self._undo = [(_shifted(s, skew), _shifted_left(left, skew)) for s, left in self._undo]
+        self._undo.remap(lambda e: (_shifted(e[0], skew), _shifted_left(e[1], skew)))
         self.clock.reanchor(skew)
         self._beat = self.clock.steady()

@@ -32,6 +32,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping, Optional, Union
 
+from ..refusal import Refusal
+from ..undo import Undoable, UndoLog
+
 ACTIONS = "actions"
 """The per-session store table that holds the actions."""
 
@@ -61,9 +64,6 @@ ACTIONS_MAX = 100
 """Live actions per session: 3–5 themes with a few actions each is the real case."""
 DOCS_MAX = 300
 """Documents per session table, deleted ones included: add/undo loops stay bounded."""
-UNDO_DEPTH = 50
-"""Enough to walk back a burst of mis-taps; in memory only, like the wall's."""
-
 PLAN_FIELDS = ("theme_key", "theme_label", "answers", "owner", "follow_up", "iglo",
                "trial", "review", "deleted")
 STATUS_FIELDS = ("stage", "parked", "verdict", "finished_at", "history")
@@ -74,13 +74,9 @@ MEASURE_WORDS = ("indsats", "tiltak", "action", "measure")
 DateLike = Union[str, date, None]
 
 
-class ActionError(ValueError):
+class ActionError(Refusal):
     """An intent the action plan or the board refuses; ``reason`` (also str(e)) is a
     key for the screen's message. Nothing changed."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 # -- dates ---------------------------------------------------------------------------------
@@ -395,7 +391,7 @@ def _step_params(session_doc: Mapping, activity: str) -> Optional[dict]:
     return None
 
 
-class ActionPlan:
+class ActionPlan(Undoable):
     """The action plan of one session, over the store's "actions" table.
 
     The questions, whether IGLO and a follow-up date are required, and the stage
@@ -426,7 +422,7 @@ class ActionPlan:
                                   else bool(require_follow_up))
         self.stages = (stages_from(_step_params(doc, "statuspil")) if stages is None
                        else clean_stages(list(stages)))
-        self._undo: list[tuple[int, dict]] = []
+        self._undo: UndoLog[tuple[int, dict]] = UndoLog()
 
     # -- reading ---------------------------------------------------------------------
 
@@ -471,30 +467,21 @@ class ActionPlan:
             return action
         with self.store.batch(self.session_id):
             self.store.update(self.session_id, ACTIONS, action.id, {k: new_doc[k] for k in changed})
-        self._remember(action.id, {k: old_doc[k] for k in changed})
+        self._undo.push((action.id, {k: old_doc[k] for k in changed}))
         return new
-
-    def _remember(self, action_id: int, before: dict) -> None:
-        self._undo.append((action_id, before))
-        del self._undo[:-UNDO_DEPTH]
-
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)
 
     def undo(self) -> bool:
         """Put back the plan fields the last change touched (a new action goes away
         again, a deleted one comes back); False if there is nothing to undo. The
         status the board keeps (stage, history) is not touched. A failed write keeps
         the change on the stack."""
-        if not self._undo:
-            return False
-        action_id, before = self._undo[-1]
+        return self._undo.undo(self._put_back)
+
+    def _put_back(self, change: tuple[int, dict]) -> None:
+        action_id, before = change
         if self.store.get(self.session_id, ACTIONS, action_id) is not None:
             with self.store.batch(self.session_id):
                 self.store.update(self.session_id, ACTIONS, action_id, before)
-        self._undo.pop()
-        return True
 
     # -- intents ---------------------------------------------------------------------
 
@@ -511,7 +498,7 @@ class ActionPlan:
         doc = fresh.to_dict()
         with self.store.batch(self.session_id):
             new_id = self.store.insert(self.session_id, ACTIONS, doc)
-        self._remember(new_id, {"deleted": True})  # undoing "add" takes it away (softly)
+        self._undo.push((new_id, {"deleted": True}))  # undoing "add" takes it away (softly)
         return replace(fresh, id=new_id)
 
     def answer(self, action_id: int, question_id: str, text: str) -> Action:

@@ -28,6 +28,7 @@ from typing import Any, Optional
 
 from kiosk.store import StoreError
 
+from ..undo import STEP_DEPTH, Undoable, UndoLog
 from ..wall import NOTE_MAX, Note, Wall, WallError
 
 DECKS = "decks"
@@ -48,7 +49,6 @@ CARD_MAX = 200
 PEOPLE_DEFAULT = 7
 """The guide's 5–9 participants: the middle."""
 PEOPLE_MIN, PEOPLE_MAX = 1, 30
-UNDO_DEPTH = 30
 
 
 def card_id(deck: str, index: int) -> str:
@@ -99,7 +99,7 @@ class DeckState:
                    people=int(d.get("people", PEOPLE_DEFAULT)), flipped=bool(d.get("flipped", False)))
 
 
-class Cards:
+class Cards(Undoable):
     """The deck of one cards step; draws and notes go through the session's ``Wall``."""
 
     def __init__(self, store, session_id: str, clock, wall: Wall, step_id: str, params: dict,
@@ -112,7 +112,7 @@ class Cards:
         self.decks: list[dict] = list(params.get("decks") or [])
         self.jokers = int(params.get("jokers", 0) or 0)
         self.flip_at: Optional[float] = params.get("flip_at_minutes")
-        self._undo: list[DeckState] = []
+        self._undo: UndoLog[DeckState] = UndoLog(STEP_DEPTH)
         self.state = self._load_or_create(seed)
 
     def _load_or_create(self, seed: Optional[int]) -> DeckState:
@@ -239,8 +239,7 @@ class Cards:
                 state = replace(state, doc_id=self.store.insert(self.session_id, DECKS, state.to_dict()))
             else:
                 self.store.update(self.session_id, DECKS, state.doc_id, state.to_dict())
-        self._undo.append(replace(self.state, doc_id=state.doc_id))
-        del self._undo[:-UNDO_DEPTH]
+        self._undo.push(replace(self.state, doc_id=state.doc_id))
         self.state = state
         return state
 
@@ -258,17 +257,11 @@ class Cards:
         """Turn the rest face up now (the facilitator's call, before the clock does)."""
         return self._write(replace(self.state, flipped=True))
 
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
     def undo(self) -> bool:
-        if not self._undo:
-            return False
-        before = self._undo[-1]
+        return self._undo.undo(self._put_back)
+
+    def _put_back(self, before: DeckState) -> None:
         with self.store.batch(self.session_id):
             self.store.update(self.session_id, DECKS, before.doc_id, before.to_dict())
-        self._undo.pop()
         self.state = before
-        return True
 

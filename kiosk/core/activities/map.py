@@ -24,13 +24,13 @@ import math
 from dataclasses import replace
 from typing import Any, Optional
 
+from ..undo import STEP_DEPTH, Undoable, UndoLog
 from ..wall import Item, Note, Wall, WallError, clean_point, clean_text
 
 MAPS = "maps"
 """The per-session table with the typed central theme of each map step."""
 CENTRE_MAX = 120
 """The central theme is a heading: a few words."""
-UNDO_DEPTH = 30
 ROOM = 0.25
 """How far (in map units) a new point wants to be from every other."""
 
@@ -176,7 +176,7 @@ def degree(wall: Wall) -> dict[str, int]:
     return out
 
 
-class MapBoard:
+class MapBoard(Undoable):
     """One map step of a session: its central theme, the spots and the links."""
 
     def __init__(self, wall: Wall, store, session_id: str, step_id: str, *,
@@ -189,7 +189,7 @@ class MapBoard:
         """The method file's central theme ('' when the group types it)."""
         self.kind = kind
         self.max_length = int(max_length)
-        self._undo: list[Optional[dict]] = []
+        self._undo: UndoLog[Optional[dict]] = UndoLog(STEP_DEPTH)
 
     # -- the central theme -------------------------------------------------------------
 
@@ -221,26 +221,19 @@ class MapBoard:
                 self.store.insert(self.session_id, MAPS, {"step": self.step_id, "centre": value})
             else:
                 self.store.update(self.session_id, MAPS, doc["doc_id"], {"centre": value})
-        self._undo.append(None if doc is None else {"centre": doc.get("centre")})
-        del self._undo[:-UNDO_DEPTH]
+        self._undo.push(None if doc is None else {"centre": doc.get("centre")})
         return value
-
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)
 
     def undo(self) -> bool:
         """The central theme as it was before the last change ('' back to the method's)."""
-        if not self._undo:
-            return False
-        before = self._undo[-1]
+        return self._undo.undo(self._put_back)
+
+    def _put_back(self, before: Optional[dict]) -> None:
         doc = self._doc()
         if doc is not None:
             with self.store.batch(self.session_id):
                 self.store.update(self.session_id, MAPS, doc["doc_id"],
                                   {"centre": None if before is None else before.get("centre")})
-        self._undo.pop()
-        return True
 
     # -- the attention points ----------------------------------------------------------
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from typing import Optional
 
+from ..undo import Undoable, UndoLog
 from ..wall import WallError
 
 TABLE = "rates"
 MARKS_MAX = 999
 """Marks on one value of one statement: a room of people, not a runaway finger."""
-UNDO_DEPTH = 50
 
 TRAFFIC_LIGHT = ("green", "yellow", "red")
 """The catalogue's default scale."""
@@ -52,7 +52,7 @@ class RateError(WallError):
     """A mark the rules refuse; ``reason`` is a key for the screen's message."""
 
 
-class Rating:
+class Rating(Undoable):
     """The marks of one rate step of a session."""
 
     def __init__(self, store, session_id: str, step_id: str, statements: list[str],
@@ -67,7 +67,7 @@ class Rating:
             raise RateError("no_statements")
         if len(self.scale) < 2:
             raise RateError("bad_scale")
-        self._undo: list[tuple[str, object]] = []  # ('added', doc id) / ('removed', doc), newest last
+        self._undo: UndoLog[tuple[str, object]] = UndoLog()  # ('added', doc id) / ('removed', doc)
 
     @classmethod
     def for_step(cls, store, session_id: str, step, clock=None) -> Rating:
@@ -119,7 +119,7 @@ class Rating:
         at = self.clock.now() if self.clock is not None else 0.0
         doc_id = self.store.insert(self.session_id, TABLE,
                                    {"step": self.step_id, "statement": statement, "value": value, "at": at})
-        self._remember(("added", doc_id))
+        self._undo.push(("added", doc_id))
         return have + 1
 
     def take_back(self, statement: int, value: int) -> int:
@@ -131,29 +131,21 @@ class Rating:
             raise RateError("no_mark_here")
         newest = max(mine, key=lambda d: (d.get("at", 0.0), d["doc_id"]))
         self.store.remove(self.session_id, TABLE, newest["doc_id"])
-        self._remember(("removed", {k: v for k, v in newest.items() if k != "doc_id"}))
+        self._undo.push(("removed", {k: v for k, v in newest.items() if k != "doc_id"}))
         return len(mine) - 1
-
-    def _remember(self, op) -> None:
-        self._undo.append(op)
-        del self._undo[:-UNDO_DEPTH]
-
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)
 
     def undo(self) -> bool:
         """Take back the newest change made here (a mark added or taken back); False when
         there is none. A mark already gone another way is passed over."""
-        while self._undo:
-            kind, what = self._undo[-1]
-            if kind == "added":
-                if self.store.get(self.session_id, TABLE, what) is None:
-                    self._undo.pop()
-                    continue
-                self.store.remove(self.session_id, TABLE, what)
-            else:
-                self.store.insert(self.session_id, TABLE, what)
-            self._undo.pop()
-            return True
-        return False
+        return self._undo.undo(self._put_back, gone=self._gone)
+
+    def _gone(self, op: tuple[str, object]) -> bool:
+        kind, what = op
+        return kind == "added" and self.store.get(self.session_id, TABLE, what) is None
+
+    def _put_back(self, op: tuple[str, object]) -> None:
+        kind, what = op
+        if kind == "added":
+            self.store.remove(self.session_id, TABLE, what)
+        else:
+            self.store.insert(self.session_id, TABLE, what)

@@ -33,10 +33,10 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from ..timer import Timer
+from ..undo import STEP_DEPTH, Undoable, UndoLog
 from ..wall import WallError
 
 TABLE = "rounds"
-UNDO_DEPTH = 30
 ADJUST_MAX = 120 * 60.0
 """A round is minutes long; adding two hours to one is a slip of the finger."""
 
@@ -271,7 +271,7 @@ def restore(store, session_id: str, left: Left) -> None:
     store.update(session_id, TABLE, left.doc_id, left.doc)
 
 
-class Rounds:
+class Rounds(Undoable):
     """The rounds of one step of a session, over the store (the controller, like ``Workshop``)."""
 
     def __init__(self, store, session_id: str, step_id: str, rounds: list[dict], clock) -> None:
@@ -285,7 +285,7 @@ class Rounds:
         self._doc_id: Optional[int] = None
         self._epoch = clock.epoch
         self._state = self._load()
-        self._undo: list[RoundsState] = []
+        self._undo: UndoLog[RoundsState] = UndoLog(STEP_DEPTH)
 
     @classmethod
     def for_step(cls, store, session_id: str, step, clock) -> Rounds:
@@ -311,7 +311,7 @@ class Rounds:
         if self._epoch != self.clock.epoch:
             moved = self.clock.shift_since(self._epoch)
             self._epoch = self.clock.epoch
-            self._undo = [u.shifted(moved) for u in self._undo]
+            self._undo.remap(lambda u: u.shifted(moved))
             self.reload()
         return self.clock.steady()
 
@@ -379,8 +379,7 @@ class Rounds:
         if after == before and after == self._state:
             return after
         self._save(after)  # a StoreError leaves memory as it was
-        self._undo.append(before)
-        del self._undo[:-UNDO_DEPTH]
+        self._undo.push(before)
         return after
 
     def toggle(self) -> RoundsState:
@@ -398,15 +397,7 @@ class Rounds:
     def add_minutes(self, minutes: float) -> RoundsState:
         return self._commit(lambda s, now: s.add(minutes, now))
 
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
     def undo(self) -> RoundsState:
         self._now()  # an undo step from before a clock jump, shifted first
-        if not self._undo:
-            return self._state
-        before = self._undo[-1]
-        self._save(before)
-        self._undo.pop()
-        return before
+        self._undo.undo(self._save)
+        return self._state

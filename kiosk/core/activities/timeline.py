@@ -23,6 +23,7 @@ from typing import Any, Optional
 
 from kiosk.store import StoreError
 
+from ..undo import STEP_DEPTH, Undoable, UndoLog
 from ..wall import NOTE_MAX, Note, Wall, WallError
 
 TIMELINES = "timelines"
@@ -30,7 +31,6 @@ TIMELINES = "timelines"
 PERIODS = "periods"
 PERIOD_MAX = 40
 """A period heading is a few words over some years, not a sentence."""
-UNDO_DEPTH = 30
 MAX_OVERLAP = 3
 """How many headings may cover one year: three rows of headings still leave the lanes
 room for a post-it each (a fourth is refused with "period_crowded")."""
@@ -101,7 +101,7 @@ class Period:
                    last=int(d["last"]), deleted=bool(d.get("deleted", False)))
 
 
-class Timeline:
+class Timeline(Undoable):
     """One timeline step over the session's wall."""
 
     def __init__(self, store, session_id: str, clock, wall: Wall, step_id: str, params: dict) -> None:
@@ -116,7 +116,7 @@ class Timeline:
         self.years = span(self.base_year, self.span_years, self.future_years)
         self._periods = {d["doc_id"]: Period.from_dict(d) for d in store.all(session_id, PERIODS)
                          if d.get("step") == step_id}
-        self._undo: list[tuple[int, Optional[Period]]] = []
+        self._undo: UndoLog[tuple[int, Optional[Period]]] = UndoLog(STEP_DEPTH)
 
     def _base_year(self) -> int:
         for d in self.store.all(self.session_id, TIMELINES):
@@ -199,8 +199,7 @@ class Timeline:
             else:
                 self.store.update(self.session_id, PERIODS, period.id, period.to_dict())
         self._periods[period.id] = period
-        self._undo.append((period.id, before))
-        del self._undo[:-UNDO_DEPTH]
+        self._undo.push((period.id, before))
         return period
 
     def add_period(self, name: Any, first: Any, last: Any) -> Period:
@@ -224,18 +223,13 @@ class Timeline:
             raise WallError("unknown_period")
         return period
 
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
     def undo(self) -> bool:
         """Take back the last period change (a new one goes, an edited one comes back)."""
-        if not self._undo:
-            return False
-        period_id, before = self._undo[-1]
+        return self._undo.undo(self._put_back)
+
+    def _put_back(self, change: tuple[int, Optional[Period]]) -> None:
+        period_id, before = change
         old = before if before is not None else replace(self._periods[period_id], deleted=True)
         with self.store.batch(self.session_id):
             self.store.update(self.session_id, PERIODS, period_id, old.to_dict())
-        self._undo.pop()
         self._periods[period_id] = old
-        return True

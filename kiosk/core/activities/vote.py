@@ -15,12 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
+from ..undo import Undoable, UndoLog
 from ..wall import WallError
 
 VOTES = "votes"
 ROUNDS = "vote_rounds"
 HANDS_MAX = 999
-UNDO_DEPTH = 50
 """A hand count is a number of people in a room; more is a typing slip."""
 HANDS_VOTER = 0
 MODES = ("dots", "hands")
@@ -84,7 +84,7 @@ def undecided(ranks: list[Rank], n: int, n_max: Optional[int] = None) -> list[Ra
 
 # -- a round -------------------------------------------------------------------------------
 
-class VoteRound:
+class VoteRound(Undoable):
     """One vote step of a session: the ballot, the voters, the dots or hand counts."""
 
     def __init__(self, store, session_id: str, step_id: str, budget: int,
@@ -102,7 +102,7 @@ class VoteRound:
         """The ballot: wall item keys, in the order the screen shows them."""
         if not self.items:
             raise VoteError("nothing_to_vote_on")
-        self._history: list[tuple] = []
+        self._undo: UndoLog[tuple] = UndoLog()
         """What each stored change replaced, newest last: the Undo button walks it back."""
 
     @classmethod
@@ -129,10 +129,6 @@ class VoteRound:
                 return d
         return None
 
-    def _remember(self, change: tuple) -> None:
-        self._history.append(change)
-        del self._history[:-UNDO_DEPTH]
-
     def _set_state(self, voters: int, current: Optional[int], *, undoable: bool = True) -> None:
         doc = {"round": self.step_id, "voters": voters, "current": current}
         state = self._state()
@@ -142,7 +138,7 @@ class VoteRound:
         else:
             self.store.update(self.session_id, ROUNDS, state["doc_id"], doc)
         if undoable:  # remembered only once stored: a failed write leaves nothing to undo
-            self._remember(("state",) + before)
+            self._undo.push(("state",) + before)
 
     def _set_points(self, voter: int, item: str, points: int, *, undoable: bool = True) -> None:
         """One write: the record created, changed, or removed at zero."""
@@ -150,7 +146,7 @@ class VoteRound:
         before = int(rec["points"]) if rec else 0
         self._write_points(rec, voter, item, points)
         if undoable:
-            self._remember(("points", voter, item, before))
+            self._undo.push(("points", voter, item, before))
 
     def _write_points(self, rec: Optional[dict], voter: int, item: str, points: int) -> None:
         if rec is None:
@@ -253,20 +249,16 @@ class VoteRound:
 
     # -- undo ----------------------------------------------------------------------------
 
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._history)
-
     def undo(self) -> None:
         """Take back the newest dot, hand count, or change of voter made through this round."""
-        if not self._history:
+        if not self._undo.undo(self._put_back):
             raise VoteError("nothing_to_undo")
-        change = self._history[-1]
+
+    def _put_back(self, change: tuple) -> None:
         if change[0] == "state":
             self._set_state(change[1], change[2], undoable=False)
         else:
             self._set_points(change[1], change[2], change[3], undoable=False)
-        self._history.pop()  # only once the restore is stored
 
     # -- result --------------------------------------------------------------------------
 
