@@ -10,9 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .record import Record
+
 
 @dataclass(frozen=True)
-class Step:
+class Step(Record):
+    """One step of a method: an activity with its parameters (a session keeps it in its snapshot)."""
+
     id: str
     """Unique within the method; used as the key for the step's timer and facets."""
     title: str
@@ -29,23 +33,6 @@ class Step:
     params: dict[str, Any] = field(default_factory=dict)
     """The activity's parameters (columns, budget, axes …), validated by the catalogue."""
     optional: bool = False
-
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id, "title": self.title, "minutes": self.minutes,
-            "activity": self.activity, "phase": self.phase, "meeting": self.meeting,
-            "prompts": list(self.prompts), "rules": list(self.rules),
-            "params": dict(self.params), "optional": self.optional,
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict) -> Step:
-        return cls(
-            id=d["id"], title=d["title"], minutes=float(d["minutes"]), activity=d["activity"],
-            phase=d.get("phase", ""), meeting=int(d.get("meeting", 1)),
-            prompts=tuple(d.get("prompts", ())), rules=tuple(d.get("rules", ())),
-            params=dict(d.get("params", {})), optional=bool(d.get("optional", False)),
-        )
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
+from .record import Record
+
 
 @dataclass(frozen=True)
-class Timer:
+class Timer(Record):
     planned: float
     """Planned length in seconds (the step's minutes × 60)."""
     adjust: float = 0.0
@@ -84,14 +86,6 @@ class Timer:
             return self
         start, _ = self.runs[-1]
         return replace(self, runs=self.runs[:-1] + ((start + seconds, None),))
-
-    def to_dict(self) -> dict:
-        return {"planned": self.planned, "adjust": self.adjust, "runs": [list(r) for r in self.runs]}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Timer:
-        runs = tuple((float(s), None if e is None else float(e)) for s, e in data.get("runs", []))
-        return cls(planned=float(data["planned"]), adjust=float(data.get("adjust", 0.0)), runs=runs)
 
 
 def format_clock(seconds: float) -> str:

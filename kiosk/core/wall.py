@@ -19,9 +19,10 @@ before it, so ``undo`` can put exactly those back.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Optional, Union
 
+from .record import Record, as_is, reader, text_or_none
 from .refusal import Refusal
 from .undo import Undoable, UndoLog
 
@@ -47,13 +48,6 @@ class WallError(Refusal):
 
 # -- values --------------------------------------------------------------------------------
 
-def _point(value: Any) -> Optional[Point]:
-    if value is None:
-        return None
-    x, y = value
-    return (float(x), float(y))
-
-
 def _keys(value: Any) -> tuple[str, ...]:
     """Stored item keys (map links); anything unreadable is left out, never a crash."""
     if not isinstance(value, list):
@@ -62,12 +56,14 @@ def _keys(value: Any) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class Note:
+class Note(Record):
     """One post-it. ``id`` is its document id in the store's "notes" table."""
 
+    ID_FIELD = "id"
+
     id: int
-    kind: str
-    text: str
+    kind: str = ""
+    text: str = ""
     step: str = ""
     """The id of the step it was written in (or prepared for)."""
     created_at: float = 0.0
@@ -77,7 +73,7 @@ class Note:
     revealed: Optional[int] = None
     """Its place in the order the notes were presented (1, 2, …); None: not yet presented."""
     cluster: Optional[int] = None
-    column: Optional[str] = None
+    column: Optional[str] = field(default=None, metadata=reader(as_is))
     """A sort column id, PARKING, or None (unsorted); only for notes in no cluster."""
     pos: Optional[Point] = None
     """Where it sits on the group board, (x, y) in 0..1; None: wherever the board lays it out."""
@@ -93,9 +89,9 @@ class Note:
     """The year it sits on in a timeline step; None: not placed (see timeline.py)."""
     map_at: Optional[Point] = None
     """Its spot on the map around a central theme (kiosk.core.activities.map), (x, y) in 0..1; None: not placed."""
-    links: tuple[str, ...] = ()
+    links: tuple[str, ...] = field(default=(), metadata=reader(_keys))
     """Map links from this item to others (item keys); a link to an item gone from the wall is not shown."""
-    signup: Optional[str] = None
+    signup: Optional[str] = field(default=None, metadata=reader(text_or_none))
     """A sign-up (kiosk.core.activities.signup): this note is a person's name on the theme with this item key.
     Such notes are names, not topics: ``notes()`` and ``items()`` leave them out (see ``signups``)."""
 
@@ -103,63 +99,28 @@ class Note:
     def key(self) -> str:
         return note_key(self.id)
 
-    def to_dict(self) -> dict:
-        """The stored document; ``doc_id`` is the store's and is not saved as a field."""
-        d = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "id"}
-        d["pos"] = None if self.pos is None else list(self.pos)
-        d["matrix"] = None if self.matrix is None else list(self.matrix)
-        d["map_at"] = None if self.map_at is None else list(self.map_at)
-        d["links"] = list(self.links)
-        return {"doc_id": self.id, **d}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> Note:
-        return cls(
-            id=int(d["doc_id"]), kind=str(d.get("kind", "")), text=str(d.get("text", "")),
-            step=str(d.get("step", "")), created_at=float(d.get("created_at", 0.0)),
-            face_down=bool(d.get("face_down", False)), held=bool(d.get("held", False)),
-            revealed=None if d.get("revealed") is None else int(d["revealed"]),
-            cluster=None if d.get("cluster") is None else int(d["cluster"]),
-            column=d.get("column"), pos=_point(d.get("pos")), matrix=_point(d.get("matrix")),
-            chosen=bool(d.get("chosen", False)), deleted=bool(d.get("deleted", False)),
-            card=None if d.get("card") is None else str(d["card"]),
-            year=None if d.get("year") is None else int(d["year"]),
-            map_at=_point(d.get("map_at")), links=_keys(d.get("links")),
-            signup=d.get("signup") if isinstance(d.get("signup"), str) else None,
-        )
 
 
 @dataclass(frozen=True)
-class Cluster:
+class Cluster(Record):
     """Notes stacked onto each other as one theme; its notes point at it (``Note.cluster``)."""
+
+    ID_FIELD = "id"
 
     id: int
     name: str = ""
-    column: Optional[str] = None
+    column: Optional[str] = field(default=None, metadata=reader(as_is))
     pos: Optional[Point] = None
     matrix: Optional[Point] = None
     chosen: bool = False
     deleted: bool = False
     map_at: Optional[Point] = None
-    links: tuple[str, ...] = ()
+    links: tuple[str, ...] = field(default=(), metadata=reader(_keys))
 
     @property
     def key(self) -> str:
         return cluster_key(self.id)
 
-    def to_dict(self) -> dict:
-        return {"doc_id": self.id, "name": self.name, "column": self.column,
-                "pos": None if self.pos is None else list(self.pos),
-                "matrix": None if self.matrix is None else list(self.matrix),
-                "chosen": self.chosen, "deleted": self.deleted,
-                "map_at": None if self.map_at is None else list(self.map_at), "links": list(self.links)}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> Cluster:
-        return cls(id=int(d["doc_id"]), name=str(d.get("name", "")), column=d.get("column"),
-                   pos=_point(d.get("pos")), matrix=_point(d.get("matrix")),
-                   chosen=bool(d.get("chosen", False)), deleted=bool(d.get("deleted", False)),
-                   map_at=_point(d.get("map_at")), links=_keys(d.get("links")))
 
 
 Item = Union[Note, Cluster]

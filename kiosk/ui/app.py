@@ -31,10 +31,9 @@ from kivy.uix.screenmanager import NoTransition
 from kiosk import health, i18n, logfile, sdnotify
 from kiosk.clock import SystemClock
 from kiosk.core.idle import IdleRule
-from kiosk.core.activities.actions import ActionError
-from kiosk.core.session import SessionError
-from kiosk.core.wall import Wall, WallError
-from kiosk.core.settings import Settings, SettingsError
+from kiosk.core.refusal import Refusal
+from kiosk.core.wall import Wall
+from kiosk.core.settings import Settings
 from kiosk.core.workshop import ACTIVE_KEY, Workshop
 from kiosk.paths import methods_dirs
 from kiosk.store import Store, StoreError
@@ -681,8 +680,8 @@ class KioskApp(App):
                 log.error("store refused a write (%d so far): %s", self._failed_writes, e)
             self.say(messages.store_error(e), "error")
             return FAILED
-        except (SessionError, SettingsError, WallError, ActionError) as e:
-            self.say(messages.refusal(str(e)), "error")
+        except Refusal as e:  # every rule's refusal, a new activity's too: said on screen, nothing changed
+            self.say(messages.refusal(e.reason), "error")
             return FAILED
         if getattr(self, "_failed_writes", 0):
             log.warning("the store writes again, after %d refused writes", self._failed_writes)

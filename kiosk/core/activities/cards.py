@@ -28,6 +28,7 @@ from typing import Any, Optional
 
 from kiosk.store import StoreError
 
+from ..record import Record
 from ..undo import STEP_DEPTH, Undoable, UndoLog
 from ..wall import NOTE_MAX, Note, Wall, WallError
 
@@ -80,7 +81,12 @@ def is_flipped(remaining_seconds: float, flip_at_minutes: Optional[float], by_ha
 
 
 @dataclass(frozen=True)
-class DeckState:
+class DeckState(Record):
+    """Which deck a cards step draws from, and how (a document in the "decks" table)."""
+
+    ID_FIELD = "doc_id"
+    KEEP_ID = False
+
     doc_id: int
     step: str
     deck: str
@@ -88,15 +94,6 @@ class DeckState:
     people: int = PEOPLE_DEFAULT
     flipped: bool = False
     """Turned face up by hand, before the clock would."""
-
-    def to_dict(self) -> dict:
-        return {"step": self.step, "deck": self.deck, "seed": self.seed, "people": self.people,
-                "flipped": self.flipped}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> DeckState:
-        return cls(doc_id=int(d["doc_id"]), step=str(d["step"]), deck=str(d["deck"]), seed=int(d["seed"]),
-                   people=int(d.get("people", PEOPLE_DEFAULT)), flipped=bool(d.get("flipped", False)))
 
 
 class Cards(Undoable):

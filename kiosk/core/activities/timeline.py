@@ -23,6 +23,7 @@ from typing import Any, Optional
 
 from kiosk.store import StoreError
 
+from ..record import Record
 from ..undo import STEP_DEPTH, Undoable, UndoLog
 from ..wall import NOTE_MAX, Note, Wall, WallError
 
@@ -83,22 +84,18 @@ def most_overlapping(periods, first: int, last: int) -> int:
 
 
 @dataclass(frozen=True)
-class Period:
+class Period(Record):
+    """A heading over some years of a timeline step (a document in the "periods" table)."""
+
+    ID_FIELD = "id"
+    KEEP_ID = False
+
     id: int
     step: str
     name: str
     first: int
     last: int
     deleted: bool = False
-
-    def to_dict(self) -> dict:
-        return {"step": self.step, "name": self.name, "first": self.first, "last": self.last,
-                "deleted": self.deleted}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> Period:
-        return cls(id=int(d["doc_id"]), step=str(d["step"]), name=str(d["name"]), first=int(d["first"]),
-                   last=int(d["last"]), deleted=bool(d.get("deleted", False)))
 
 
 class Timeline(Undoable):
