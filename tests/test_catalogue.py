@@ -1,10 +1,14 @@
-"""The activity catalogue: every parameter rule reports the field and what was expected."""
+"""The activity catalogue (the registry's activities): every parameter rule reports the field
+and what was expected."""
 
 import pytest
 
-from kiosk.core.catalogue import (
-    ACTIVITIES, CATALOGUE, makes_notes, needs_notes, validate_params, with_defaults,
+from kiosk.core.activities import (
+    all_activities, makes_notes, names, needs_notes, validate_params, with_defaults,
 )
+
+ACTIVITIES = names()
+CATALOGUE = {a.name: a for a in all_activities()}
 
 KINDS = [{"id": "good", "title": "Works well", "colour": "yellow"},
          {"id": "bad", "title": "Works less well", "colour": "yellow"}]

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from kiosk.core import catalogue
+from kiosk.core import activities as catalogue
 from kiosk.core.activities import map as maps
 from kiosk.core.activities.map import CENTRE_MAX, MapBoard, MapError, pair
 from kiosk.core.wall import Wall, WallError

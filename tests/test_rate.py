@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.core.catalogue import validate_params, with_defaults
+from kiosk.core.activities import validate_params, with_defaults
 from kiosk.clock import FakeClock
 from kiosk.core.activities.rate import MARKS_MAX, TABLE, RateError, Rating
 from kiosk.store import Store

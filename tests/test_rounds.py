@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.core.catalogue import validate_params, with_defaults
+from kiosk.core.activities import validate_params, with_defaults
 from kiosk.clock import FakeClock
 from kiosk.core.activities.rounds import TABLE, Rounds, RoundsError, RoundsState, Round
 from kiosk.store import Store

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.core import catalogue
+from kiosk.core import activities as catalogue
 from kiosk.core.activities.signup import (PERSON_MAX, SIGNUP_KIND, Signup, SignupError, clean_person,
                                same_person, theme_items)
 from kiosk.core.activities.vote import VoteRound

@@ -17,14 +17,6 @@ SHOTS = ROOT / "screenshots" / "tests"
 TODAY = date.fromtimestamp(1_800_000_000.0)  # the test clock's day (conftest's FakeClock)
 
 
-@pytest.fixture(autouse=True)
-def registered(monkeypatch):
-    """Until kiosk/ui/activities/__init__.py names it: the actions activity has its widget."""
-    from kiosk.ui import activities
-
-    monkeypatch.setitem(activities.MODULES, "actions", "actions")
-
-
 def start(k, method=None, team="Hjemmeplejen Nord"):
     """A workshop started through the app (the picker and team screens are tested elsewhere)."""
     method = method or k.app.method_by_id("trivselsdialog")

@@ -36,9 +36,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from kiosk.core import catalogue as cat
-from kiosk.core.catalogue import Param, check_table, got, join, missing
+from kiosk.core import activities
 from kiosk.core.method import Method, Step
+from kiosk.core.params import (SLUG, SLUG_MAX, Bool, Choice, Int, Num, Param, Slug, Table, Text, Texts, check_table,
+                               got, is_int, join, missing)
 
 MAX_BYTES = 256 * 1024
 """A method file is a few pages of text (the longest shipped one is 11 KB); anything
@@ -95,7 +96,7 @@ class When:
     def __call__(self, v: Any) -> list[tuple[str, str]]:
         if not isinstance(v, dict):
             return [("", got(self.what, v))]
-        line = cat.Text(max_len=WHEN_MAX)
+        line = Text(max_len=WHEN_MAX)
         out: list[tuple[str, str]] = [
             (str(k), f"a language key ({', '.join(LANGUAGES)})") for k in v if k not in LANGUAGES
         ]
@@ -109,28 +110,41 @@ class When:
         return out
 
 
+@dataclass(frozen=True)
+class ActivityName:
+    """A step's ``activity``: one of the registered activities, as the registry has them
+    when the file is read (an activity registered later is known from then on)."""
+
+    @property
+    def what(self) -> str:
+        return "one of: " + ", ".join(activities.names())
+
+    def __call__(self, v: Any) -> list[tuple[str, str]]:
+        return [] if isinstance(v, str) and v in activities.names() else [("", got(self.what, v))]
+
+
 METHOD_FIELDS = (
-    Param("id", cat.Slug(), required=True),
-    Param("title", cat.Text(max_len=100), required=True),
-    Param("language", cat.Choice(LANGUAGES), required=True),
-    Param("summary", cat.Text(), required=True),
-    Param("source", cat.Text(), required=True),
-    Param("group_size", cat.Text(max_len=40)),
-    Param("meetings", cat.Int(1)),
+    Param("id", Slug(), required=True),
+    Param("title", Text(max_len=100), required=True),
+    Param("language", Choice(LANGUAGES), required=True),
+    Param("summary", Text(), required=True),
+    Param("source", Text(), required=True),
+    Param("group_size", Text(max_len=40)),
+    Param("meetings", Int(1)),
     Param("when", When()),
 )
 
 STEP_FIELDS = (
-    Param("id", cat.Slug(), required=True),
-    Param("title", cat.Text(max_len=100), required=True),
-    Param("minutes", cat.Num(0, MINUTES_MAX), required=True),
-    Param("activity", cat.Choice(cat.ACTIVITIES), required=True),
-    Param("phase", cat.Text(max_len=100, empty_ok=True)),
-    Param("meeting", cat.Int(1)),
-    Param("prompts", cat.Texts(min_items=0, item=cat.Text(max_len=PROMPT_MAX))),
-    Param("rules", cat.Texts(min_items=0, item=cat.Text(max_len=PROMPT_MAX))),
-    Param("params", cat.Table("a table of the activity's parameters")),
-    Param("optional", cat.Bool()),
+    Param("id", Slug(), required=True),
+    Param("title", Text(max_len=100), required=True),
+    Param("minutes", Num(0, MINUTES_MAX), required=True),
+    Param("activity", ActivityName(), required=True),
+    Param("phase", Text(max_len=100, empty_ok=True)),
+    Param("meeting", Int(1)),
+    Param("prompts", Texts(min_items=0, item=Text(max_len=PROMPT_MAX))),
+    Param("rules", Texts(min_items=0, item=Text(max_len=PROMPT_MAX))),
+    Param("params", Table("a table of the activity's parameters")),
+    Param("optional", Bool()),
 )
 
 _TOML_AT = re.compile(r"^(.*) \(at line (\d+), column (\d+)\)$", re.S)
@@ -321,7 +335,7 @@ def _listing(names: Iterable[str], most: int = 8) -> str:
 
 def _step_prefix(i: int, step: Any) -> str:
     sid = step.get("id") if isinstance(step, dict) else None
-    if isinstance(sid, str) and cat.SLUG.fullmatch(sid) and len(sid) <= cat.SLUG_MAX:
+    if isinstance(sid, str) and SLUG.fullmatch(sid) and len(sid) <= SLUG_MAX:
         return f"steps[{i}] (id '{sid}')"
     return f"steps[{i}]"
 
@@ -341,7 +355,7 @@ def _check(doc: dict) -> list[tuple[str, str]]:
     else:
         out += [(join("method", f), e) for f, e in check_table(METHOD_FIELDS, head, "method field")]
     meetings = head.get("meetings", 1)
-    meetings = meetings if cat.is_int(meetings) and meetings >= 1 else None
+    meetings = meetings if is_int(meetings) and meetings >= 1 else None
 
     steps = doc.get("steps")
     what = "a non-empty list of [[steps]] tables"
@@ -351,7 +365,7 @@ def _check(doc: dict) -> list[tuple[str, str]]:
         return out + [("steps", got(what, steps))]
 
     ids: dict[str, int] = {}
-    kinds: dict[str, None] = {}    # note kinds made by earlier write steps, in order
+    kinds: dict[str, None] = {}    # note kinds made by earlier steps (write's kinds), in order
     notes_made = False             # has an earlier step put notes on the wall?
     last_meeting = 1
     phase_ends: dict[tuple[int, str], int] = {}  # (meeting, phase) -> index of its last step
@@ -397,25 +411,25 @@ def _check(doc: dict) -> list[tuple[str, str]]:
         if "activity" in bad or "params" in bad:
             continue
         minutes = step.get("minutes") if "minutes" not in bad else None
-        issues = cat.validate_params(activity, params, minutes)
+        spec = activities.get(activity)
+        issues = activities.validate_params(activity, params, minutes)
         out += [(join(f"{pre}.params", f), e) for f, e in issues]
         if issues:
             continue
-        full = cat.with_defaults(activity, params)
-        if cat.needs_notes(activity, full) and not notes_made:
+        full = activities.with_defaults(activity, params)
+        if spec.needs_notes(full) and not notes_made:
             out.append((f"{pre}.activity", f"an earlier step that makes notes (write) for '{activity}' "
                                            f"to work on, or params.from_prepared = true"))
-        if activity in ("present", "group", "vote", "matrix") and kinds:
-            for name in ("kinds", "pair_by"):
+        if kinds:
+            for name in spec.kind_params:
                 for j, k in enumerate(full.get(name) or ()):
                     if k not in kinds:
                         out.append((f"{pre}.params.{name}[{j}]",
                                     got(f"a note kind of an earlier write step ({_listing(kinds)})", k)))
-        if activity == "write":
-            kinds.update((k["id"], None) for k in params["kinds"])
-        notes_made = notes_made or cat.makes_notes(activity, full)
+        kinds.update((k, None) for k in spec.note_kinds(params))
+        notes_made = notes_made or spec.makes_notes(full)
 
-    if meetings is not None and all(isinstance(s, dict) and cat.is_int(s.get("meeting", 1)) for s in steps):
+    if meetings is not None and all(isinstance(s, dict) and is_int(s.get("meeting", 1)) for s in steps):
         used = {s.get("meeting", 1) for s in steps}
         empty = [m for m in range(1, meetings + 1) if m not in used]
         if empty:
@@ -431,7 +445,7 @@ def _build(doc: dict, path: str) -> Method:
             id=s["id"], title=s["title"], minutes=float(s["minutes"]), activity=s["activity"],
             phase=s.get("phase", ""), meeting=s.get("meeting", 1),
             prompts=tuple(s.get("prompts", ())), rules=tuple(s.get("rules", ())),
-            params=cat.with_defaults(s["activity"], s.get("params", {})),
+            params=activities.with_defaults(s["activity"], s.get("params", {})),
             optional=s.get("optional", False),
         )
         for s in doc["steps"]

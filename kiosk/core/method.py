@@ -22,7 +22,7 @@ class Step(Record):
     title: str
     minutes: float
     activity: str
-    """One of the activity catalogue (kiosk.core.catalogue.ACTIVITIES)."""
+    """The name of a registered activity (kiosk.core.activities.names())."""
     phase: str = ""
     """The agenda point the step belongs to; consecutive steps with one phase form one point."""
     meeting: int = 1
@@ -31,7 +31,7 @@ class Step(Record):
     rules: tuple[str, ...] = ()
     """Ground rules, shown beside the prompts where the guide has them."""
     params: dict[str, Any] = field(default_factory=dict)
-    """The activity's parameters (columns, budget, axes …), validated by the catalogue."""
+    """The activity's parameters (columns, budget, axes …), validated against its ``Activity.params``."""
     optional: bool = False
 
 

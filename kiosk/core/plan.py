@@ -23,19 +23,16 @@ Rules (pure, no window):
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from typing import Mapping
 
-from . import catalogue as cat
+from . import activities
 from .method import Method, Phase, Step
 from .refusal import Refusal
 
 MIN_MINUTES = 1.0
 MAX_MINUTES = 240.0
 MAX_FACTOR = 3.0
-ROUND_MIN = 0.5
-"""A timed round fitted to a shorter step keeps at least half a minute."""
 STEP_SIZES = (1, 5)
 """What the − / + buttons change a step by, in minutes."""
 
@@ -94,13 +91,12 @@ class Plan:
         guide = s.minutes
         hi = max(guide, min(MAX_MINUTES, MAX_FACTOR * guide))
         if step_id not in self._floors:
-            if s.activity == "rounds":  # the rounds shrink with the step, none below half a minute
-                rounds = [float(r["minutes"]) for r in s.params.get("rounds", ())]
-                need = max(MIN_MINUTES, float(len(rounds)),
-                           float(math.ceil(ROUND_MIN * sum(rounds) / min(rounds) - 1e-9)) if rounds else 0.0)
-            else:  # the activity's own floor, e.g. cards must flip before the end
+            shortest = activities.get(s.activity).shortest
+            if shortest is not None:  # e.g. timed rounds shrink with the step, each to a floor
+                need = max(MIN_MINUTES, shortest(s.params))
+            else:  # the activity's own checks, e.g. cards must flip before the end
                 need = MIN_MINUTES
-                while need < guide and cat.validate_params(s.activity, s.params, need):
+                while need < guide and activities.validate_params(s.activity, s.params, need):
                     need += 1
             self._floors[step_id] = min(guide, need)
         return (self._floors[step_id], hi)
@@ -226,20 +222,9 @@ def draft_for(stored, method_id: str, now: float) -> dict | None:
 
 
 def _planned(step: Step, minutes: float) -> Step:
-    """The step at its planned length, its timed rounds fitted to it."""
+    """The step at its planned length, its params fitted to it (timed rounds)."""
     if minutes == step.minutes:
         return step
     planned = replace(step, minutes=minutes)
-    rounds = step.params.get("rounds") if step.activity == "rounds" else None
-    if not rounds:
-        return planned
-    total = sum(r["minutes"] for r in rounds)
-    fills = abs(total - step.minutes) < 1e-9
-    if total <= 0 or (not fills and minutes >= total):
-        return planned
-    factor = minutes / total if not fills else minutes / step.minutes
-    # to the half minute a facilitator says out loud, rounded down, so the rounds never
-    # add up to more than the step (the floor in ``bounds`` keeps each ≥ half a minute)
-    scaled = [{**r, "minutes": max(ROUND_MIN, math.floor(r["minutes"] * factor * 2 + 1e-6) / 2)}
-              for r in rounds]
-    return replace(planned, params={**step.params, "rounds": scaled})
+    fit = activities.get(step.activity).fit
+    return planned if fit is None else replace(planned, params=fit(step.params, step.minutes, minutes))

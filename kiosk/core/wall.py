@@ -22,6 +22,8 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Optional, Union
 
+from kiosk.i18n import N_
+
 from .record import Record, as_is, reader, text_or_none
 from .refusal import Refusal
 from .undo import Undoable, UndoLog
@@ -665,3 +667,26 @@ class Wall(Undoable):
         for n in self.notes():
             out[n.kind] = out.get(n.kind, 0) + 1
         return out
+
+
+REFUSALS = {
+    "note_empty": N_("Write something on the post-it first."),
+    "note_long": N_("That is too long for one post-it. One topic per note."),
+    "unknown_kind": N_("Choose what kind of post-it it is first."),
+    "same_item": N_("A post-it cannot be grouped with itself."),
+    "unknown_item": N_("That post-it is no longer on the wall."),
+    "unknown_note": N_("That post-it is no longer on the wall."),
+    "name_long": N_("A group name is at most 60 characters."),
+    "unknown_column": N_("That column is not part of this step."),
+    "in_cluster": N_("Move the whole group, not one post-it inside it."),
+    "bad_position": N_("Drop it inside the matrix."),
+    "too_many_chosen": N_("Enough themes are chosen already. Unchoose one first."),
+    "nothing_to_reveal": N_("All post-its are on the wall."),
+    "already_revealed": N_("That post-it is already on the wall."),
+    "not_in_cluster": N_("That post-it is not in a group."),
+    "bad_turn": N_("A turn shows at least one post-it."),
+    "bad_year": N_("Put it on one of the years of the timeline."),
+}
+"""The wall's refusal reasons → the message the screen shows; every lens on the wall
+(write, present, group, sort, vote, matrix …) shares them, so they live here and not
+in one activity's ``refusals``."""

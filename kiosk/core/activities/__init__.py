@@ -2,21 +2,34 @@
 
 Every activity lives in one module of this package: its parameter schema (which the
 loader checks a method file against), its rules and controller, its refusal reasons
-with their messages, what it makes and needs (notes, chosen items), and the part it
+with their messages, what it makes and needs (notes, note kinds), and the part it
 adds to an export. The module ends with ``ACTIVITY = Activity(...)``; the registry
-finds it there. The loader, the export, the ``kiosk`` command and the screens ask
-the registry, so nothing else lists the activities.
+finds it there. The loader, the plan, the export, the ``kiosk`` command and the
+screens ask the registry, so nothing else lists the activities.
 
 How to add an activity
 ----------------------
 1. ``kiosk/core/activities/<name>.py``: the rules (pure Python, no Kivy), a
-   ``Refusal`` subclass for what it refuses, and at the end
-   ``ACTIVITY = Activity("<name>", params=..., refusals=..., collect=..., sections=...)``.
+   ``kiosk.core.refusal.Refusal`` subclass for what it refuses, and at the end::
+
+       ACTIVITY = Activity(
+           "<name>",
+           params=(Param("budget", Int(1), required=True), ...),  # kiosk.core.params
+           refusals={"no_votes_left": N_(<message>)},          # reason -> message
+           collect=..., sections=...,                            # its part of an export
+           order=...,                                            # its place in lists
+       )
+
 2. ``kiosk/ui/activities/<name>.py`` (+ ``<name>.kv``): ``class View(ActivityView)``.
-3. Use it in a method file (``activity = "<name>"``). Nothing else changes.
+3. Use it in a method file (``activity = "<name>"``). Nothing else changes: the loader
+   checks its params, the plan keeps its minimum length, the screens show its view and
+   its refusals, and every export format carries its part.
 
 An activity from elsewhere (a plug-in, a test) calls ``register(spec)`` with its own
-``view`` module path.
+``view`` module path; ``unregister(name)`` takes it away again.
+
+The shared wall of notes the lenses (write, present, group, sort, vote, matrix) work
+on is ``kiosk.core.wall``; its refusals are its own (``wall.REFUSALS``).
 """
 
 from __future__ import annotations
@@ -24,11 +37,17 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional
+
+from kiosk.core.params import Issue, Param, Tables, check_table, got
 
 
 def _no(params: dict) -> bool:
     return False
+
+
+def _no_kinds(params: dict) -> tuple[str, ...]:
+    return ()
 
 
 @dataclass(frozen=True)
@@ -36,13 +55,24 @@ class Activity:
     """What one activity means to everyone who asks: the loader, the export, the screens."""
 
     name: str
-    params: tuple = ()
-    """Its parameters (``kiosk.core.params.Param``), as a method file gives them."""
-    extra: Optional[Callable[[dict, Optional[float]], list]] = None
+    params: tuple[Param, ...] = ()
+    """Its parameters, as a method file gives them (unknown ones are refused)."""
+    extra: Optional[Callable[[dict, Optional[float]], list[Issue]]] = None
     """Checks across parameters, run only once each parameter is valid on its own."""
     needs_notes: Callable[[dict], bool] = _no
     """Works on notes already on the wall (so an earlier step must make some)."""
     makes_notes: Callable[[dict], bool] = _no
+    """Puts notes on the wall that later steps can work on."""
+    note_kinds: Callable[[dict], Iterable[str]] = _no_kinds
+    """The note kinds its notes have, which later steps' ``kind_params`` may name."""
+    kind_params: tuple[str, ...] = ()
+    """Its parameters that name note kinds; each must be a kind an earlier step makes."""
+    shortest: Optional[Callable[[dict], float]] = None
+    """The fewest minutes a step with these params can be planned at (``kiosk.core.plan``);
+    absent: the fewest with which its ``extra`` checks pass."""
+    fit: Optional[Callable[[dict, float, float], dict]] = None
+    """``fit(params, guide_minutes, minutes)``: its params for a step planned at ``minutes``
+    instead of the guide's (timed rounds shrink with it); absent: unchanged."""
     refusals: Mapping[str, str] = field(default_factory=dict)
     """Refusal reason → the message the screen shows (English, marked with ``N_``)."""
     collect: Optional[Callable[..., Any]] = None
@@ -51,8 +81,8 @@ class Activity:
     """The headings and lines of that part, for the Markdown, the page, the PDF and the summary."""
     view: str = ""
     """The module of its widget (``View``); empty: ``kiosk.ui.activities.<name>``."""
-    order: int = 100
-    """Its place in lists (the catalogue's order: DESIGN.md §4)."""
+    order: int = 1000
+    """Its place in lists (the catalogue's order: DESIGN.md §4); one from elsewhere goes last."""
 
     @property
     def view_module(self) -> str:
@@ -70,7 +100,10 @@ def register(spec: Activity) -> Activity:
 
 
 def unregister(name: str) -> None:
+    """Take an activity away (a test's, after it); a built-in one comes back on next use."""
     _REGISTRY.pop(name, None)
+    global _found
+    _found = False
 
 
 def _find() -> None:
@@ -78,12 +111,12 @@ def _find() -> None:
     global _found
     if _found:
         return
-    _found = True
     for info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{info.name}")
         spec = getattr(module, "ACTIVITY", None)
         if isinstance(spec, Activity) and spec.name not in _REGISTRY:
             _REGISTRY[spec.name] = spec
+    _found = True  # only once all are in: a module that failed to import is tried again
 
 
 def get(name: str) -> Activity:
@@ -93,9 +126,67 @@ def get(name: str) -> Activity:
 
 
 def all_activities() -> tuple[Activity, ...]:
+    """Every registered activity, in the catalogue's order."""
     _find()
     return tuple(sorted(_REGISTRY.values(), key=lambda a: (a.order, a.name)))
 
 
 def names() -> tuple[str, ...]:
+    """The activity names a method file may use, in the catalogue's order."""
     return tuple(a.name for a in all_activities())
+
+
+def refusal_message(reason: str) -> Optional[str]:
+    """The (untranslated) message of a refusal reason an activity declares, or None."""
+    for spec in all_activities():
+        if reason in spec.refusals:
+            return spec.refusals[reason]
+    return None
+
+
+# -- what the loader and the plan ask of a step's params -------------------------------
+
+def validate_params(activity: str, params: Any, minutes: Optional[float] = None) -> list[Issue]:
+    """What is wrong with ``params`` for ``activity`` (empty list: all good).
+
+    ``minutes`` is the step's length, for the checks that must fit in it (rounds,
+    cards' flip time). An unknown activity is a KeyError: the loader checks that first.
+    """
+    spec = get(activity)
+    if not isinstance(params, dict):
+        return [("", got("a table of parameters", params))]
+    out = check_table(spec.params, params, f"parameter of {activity}")
+    if not out and spec.extra:
+        out = spec.extra(params, minutes)
+    return out
+
+
+def _plain(v: Any) -> Any:
+    return [_plain(x) for x in v] if isinstance(v, (tuple, list)) else v
+
+
+def _fill(fields: tuple[Param, ...], table: dict) -> dict:
+    out = dict(table)
+    for p in fields:
+        if p.name not in out:
+            if p.default is not None:
+                out[p.name] = _plain(p.default(table) if callable(p.default) else p.default)
+        elif isinstance(p.check, Tables) and isinstance(out[p.name], list):
+            out[p.name] = [_fill(p.check.fields, t) if isinstance(t, dict) else t for t in out[p.name]]
+    return out
+
+
+def with_defaults(activity: str, params: dict) -> dict:
+    """The params with every absent defaulted parameter filled in, also inside tables
+    such as write's kinds (meant for valid params; the input is not changed)."""
+    return _fill(get(activity).params, params)
+
+
+def needs_notes(activity: str, params: dict) -> bool:
+    """Does this step work on notes that an earlier step must have put on the wall?"""
+    return get(activity).needs_notes(params)
+
+
+def makes_notes(activity: str, params: dict) -> bool:
+    """Does this step put notes on the wall that later steps can work on?"""
+    return get(activity).makes_notes(params)

@@ -34,6 +34,10 @@ from typing import Any, Iterable, Mapping, Optional, Union
 
 from ..refusal import Refusal
 from ..undo import Undoable, UndoLog
+from kiosk.core.params import FROM_PREPARED, ID_TITLE, Bool, Int, Param, Tables, prepared_off
+from kiosk.i18n import N_
+
+from . import Activity
 
 ACTIONS = "actions"
 """The per-session store table that holds the actions."""
@@ -540,3 +544,29 @@ class ActionPlan(Undoable):
         """Take an action off the plan and the board (undo brings it back)."""
         action = self.get(action_id)
         return self._write(action, deleted=True)
+
+
+ACTIVITY = Activity(
+    "actions",
+    params=(
+        Param("questions", Tables(ID_TITLE, "question"), required=True),
+        Param("iglo", Bool(), default=False),
+        Param("follow_up", Bool(), default=True),
+        # prøvehandlinger: each new action is a trial action with a review date (the form
+        # suggests one review_weeks ahead); the statuspil board asks for the verdict then
+        Param("trial", Bool(), default=False),
+        Param("review_weeks", Int(1, 52), default=4),
+        FROM_PREPARED,
+    ),
+    needs_notes=prepared_off,
+    refusals={
+        "owner_empty": N_("Write who is responsible first."),
+        "owner_long": N_("An owner is at most 60 characters: a name or a role."),
+        "answer_long": N_("That answer is too long (at most 500 characters)."),
+        "theme_empty": N_("Write the theme in a few words first."),
+        "theme_long": N_("That theme is too long."),
+        "too_many_actions": N_("This plan has as many actions as it can hold."),
+        "unknown_action": N_("That action is no longer in the plan."),
+    },
+    order=120,
+)

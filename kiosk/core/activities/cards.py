@@ -31,6 +31,10 @@ from kiosk.store import StoreError
 from ..record import Record
 from ..undo import STEP_DEPTH, Undoable, UndoLog
 from ..wall import NOTE_MAX, Note, Wall, WallError
+from kiosk.core.params import ID_TITLE, Int, Issue, Num, Param, Tables, Text, Texts
+from kiosk.i18n import N_
+
+from . import Activity
 
 DECKS = "decks"
 """The per-session store table: one document per cards step."""
@@ -262,3 +266,32 @@ class Cards(Undoable):
             self.store.update(self.session_id, DECKS, before.doc_id, before.to_dict())
         self.state = before
 
+
+def _flips_in_time(p: dict, minutes: float | None) -> list[Issue]:
+    flip = p.get("flip_at_minutes")
+    if flip is not None and minutes is not None and flip >= minutes:
+        return [("flip_at_minutes", f"fewer minutes than the step's {minutes:g} (got {flip:g})")]
+    return []
+
+
+ACTIVITY = Activity(
+    "cards",
+    params=(
+        Param("decks", Tables(ID_TITLE + (Param("cards", Texts(item=Text(max_len=CARD_MAX)), required=True),),
+                              "deck"), required=True),
+        Param("jokers", Int(0), default=0),
+        Param("flip_at_minutes", Num(0)),
+    ),
+    extra=_flips_in_time,
+    makes_notes=lambda p: True,  # drawn cards, jokers, attention points
+    refusals={
+        "deck_empty": N_("There are no cards left in this deck. Choose another theme, or write a joker."),
+        "card_gone": N_("That card has been taken already."),
+        "cards_face_down": N_("The cards are still face down: tap the deck to draw the top one."),
+        "no_jokers": N_("All the jokers are used."),
+        "not_drawn": N_("That card is not drawn, so it cannot be put back."),
+        "unknown_deck": N_("That theme has no deck in this step."),
+        "people_range": N_("Between 1 and 30 people can sit round the table."),
+    },
+    order=100,
+)

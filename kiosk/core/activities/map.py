@@ -26,6 +26,11 @@ from typing import Any, Optional
 
 from ..undo import STEP_DEPTH, Undoable, UndoLog
 from ..wall import Item, Note, Wall, WallError, clean_point, clean_text
+from kiosk.core.params import Bool, Int, Param, Slug, Text
+from kiosk.core.wall import NOTE_MAX
+from kiosk.i18n import N_
+
+from . import Activity
 
 MAPS = "maps"
 """The per-session table with the typed central theme of each map step."""
@@ -281,3 +286,23 @@ class MapBoard(Undoable):
     def delete(self, note_id: int) -> Note:
         """Take an attention point off the wall; its links go with it (undo brings both back)."""
         return self.wall.delete_note(note_id)
+
+
+# attention points around a central theme, linked to each other (arbejdsmiljøfortælling);
+# centre absent: the group types it; write: new points can be written on the map
+ACTIVITY = Activity(
+    "map",
+    params=(
+        Param("centre", Text(max_len=CENTRE_MAX)),
+        Param("write", Bool(), default=True),
+        Param("kind", Slug()),
+        Param("max_length", Int(10, 500), default=NOTE_MAX),
+    ),
+    makes_notes=lambda p: p.get("write", True) is not False,
+    refusals={
+        "centre_empty": N_("Write the central theme in a few words first."),
+        "centre_long": N_("The central theme is at most 120 characters."),
+        "not_on_map": N_("Put both post-its on the map first, then link them."),
+    },
+    order=140,
+)

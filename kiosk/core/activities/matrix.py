@@ -12,6 +12,10 @@ from typing import Iterable, Optional, Sequence
 
 from ..minimum import Shortfall
 from ..wall import WallError, clamp
+from kiosk.core.params import FROM_PREPARED, LENS_KINDS, PARKING_LOT, Bool, Int, Issue, Param, Text, Texts, prepared_off
+from kiosk.i18n import N_
+
+from . import Activity
 
 __all__ = ["QUADRANTS", "ACT_HERE", "quadrant", "clamp", "quadrant_label", "by_quadrant",
            "require_themes", "pick_problem", "shortfall"]
@@ -76,3 +80,34 @@ def shortfall(params: dict, wall) -> Optional[Shortfall]:
     if pick_problem(n, lo) != "too_few_chosen":
         return None
     return Shortfall("too_few_chosen", have=n, least=int(lo), most=params.get("pick_max"))
+
+
+def _pick_range(p: dict, minutes: float | None) -> list[Issue]:
+    if "pick_min" in p and "pick_max" in p and p["pick_min"] > p["pick_max"]:
+        return [("pick_max", f"at least pick_min, {p['pick_min']} (got {p['pick_max']})")]
+    return []
+
+
+ACTIVITY = Activity(
+    "matrix",
+    params=(
+        Param("x_axis", Text(max_len=80), required=True),
+        Param("y_axis", Text(max_len=80), required=True),
+        # quadrant labels in reading order: top-left, top-right, bottom-left, bottom-right
+        Param("quadrants", Texts(exact=len(QUADRANTS), item=Text(max_len=80))),
+        Param("pick_min", Int(1)),
+        Param("pick_max", Int(1)),
+        Param("continuous", Bool(), default=False),
+        PARKING_LOT,
+        FROM_PREPARED,
+        LENS_KINDS,
+    ),
+    extra=_pick_range,
+    needs_notes=prepared_off,
+    kind_params=("kinds",),
+    refusals={
+        "too_few_chosen": N_("Choose a few more themes to take on."),
+        "no_themes": N_("No themes are chosen yet: choose some in the earlier steps, or add a post-it."),
+    },
+    order=80,
+)

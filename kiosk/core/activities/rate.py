@@ -18,6 +18,10 @@ from typing import Optional
 
 from ..undo import Undoable, UndoLog
 from ..wall import WallError
+from kiosk.core.params import Param, Text, Texts
+from kiosk.i18n import N_
+
+from . import Activity
 
 TABLE = "rates"
 MARKS_MAX = 999
@@ -149,3 +153,21 @@ class Rating(Undoable):
             self.store.remove(self.session_id, TABLE, what)
         else:
             self.store.insert(self.session_id, TABLE, what)
+
+
+ACTIVITY = Activity(
+    "rate",
+    params=(
+        Param("statements", Texts(item=Text(max_len=200)), required=True),
+        Param("scale", Texts(min_items=2, unique=True, item=Text(max_len=30)), default=TRAFFIC_LIGHT),
+    ),
+    refusals={
+        "no_statements": N_("This step has no statements to rate."),
+        "bad_scale": N_("This step's scale needs at least two values."),
+        "unknown_statement": N_("That statement is not part of this step."),
+        "unknown_value": N_("That answer is not on this step's scale."),
+        "marks_full": N_("This answer has as many marks as it can hold."),
+        "no_mark_here": N_("There is no mark there to take back."),
+    },
+    order=90,
+)

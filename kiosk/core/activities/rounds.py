@@ -29,12 +29,17 @@ Stored in the session's "rounds" table, one document per step:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Optional
 
 from ..timer import Timer
 from ..undo import STEP_DEPTH, Undoable, UndoLog
 from ..wall import WallError
+from kiosk.core.params import Issue, Num, Param, Tables, Text, Texts
+from kiosk.i18n import N_
+
+from . import Activity
 
 TABLE = "rounds"
 ADJUST_MAX = 120 * 60.0
@@ -401,3 +406,66 @@ class Rounds(Undoable):
         self._now()  # an undo step from before a clock jump, shifted first
         self._undo.undo(self._save)
         return self._state
+
+
+def _fits_step(p: dict, minutes: float | None) -> list[Issue]:
+    """The rounds together fit in the step's minutes."""
+    total = sum(r["minutes"] for r in p["rounds"])
+    if minutes is not None and total > minutes + 1e-9:
+        return [("rounds", f"rounds that fit in the step's {minutes:g} minutes (got {total:g})")]
+    return []
+
+
+ROUND_MIN = 0.5
+"""A timed round fitted to a shorter step keeps at least half a minute."""
+
+
+def _shortest(p: dict) -> float:
+    """The shortest step the rounds fit in: a minute per round, none below ROUND_MIN."""
+    rounds = [float(r["minutes"]) for r in p.get("rounds", ())]
+    if not rounds:
+        return 0.0
+    return max(float(len(rounds)), float(math.ceil(ROUND_MIN * sum(rounds) / min(rounds) - 1e-9)))
+
+
+def _fit(p: dict, guide: float, minutes: float) -> dict:
+    """The rounds of a step planned at ``minutes`` instead of the guide's: rounds that
+    fill the guide's step grow and shrink with it, rounds that leave room shrink only
+    when the step gets shorter than they are (each in proportion)."""
+    rounds = p.get("rounds")
+    if not rounds:
+        return p
+    total = sum(r["minutes"] for r in rounds)
+    fills = abs(total - guide) < 1e-9
+    if total <= 0 or (not fills and minutes >= total):
+        return p
+    factor = minutes / total if not fills else minutes / guide
+    # to the half minute a facilitator says out loud, rounded down, so the rounds never
+    # add up to more than the step (``_shortest`` keeps each ≥ half a minute)
+    scaled = [{**r, "minutes": max(ROUND_MIN, math.floor(r["minutes"] * factor * 2 + 1e-6) / 2)}
+              for r in rounds]
+    return {**p, "rounds": scaled}
+
+
+ACTIVITY = Activity(
+    "rounds",
+    params=(
+        Param("rounds", Tables((Param("name", Text(max_len=60), required=True),
+                                Param("minutes", Num(0), required=True),
+                                # what the group does in this round, shown under its name
+                                Param("prompts", Texts(min_items=0, item=Text(max_len=200)), default=())),
+                               "round", unique="name"),
+              required=True),
+    ),
+    extra=_fits_step,
+    shortest=_shortest,
+    fit=_fit,
+    refusals={
+        "no_rounds": N_("This step has no rounds."),
+        "no_such_round": N_("That round is not part of this step."),
+        "first_round": N_("This is the first round."),
+        "last_round": N_("This is the last round. Tap “Next step” when the group is ready."),
+        "round_adjust_range": N_("A round can be lengthened or shortened by at most two hours."),
+    },
+    order=20,
+)

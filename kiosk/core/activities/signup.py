@@ -24,6 +24,10 @@ from dataclasses import replace
 from typing import Any, Iterable, Optional
 
 from ..wall import PARKING, Cluster, Item, Note, Wall, WallError
+from kiosk.core.params import FROM_PREPARED, Bool, Choice, Param, prepared_off
+from kiosk.i18n import N_
+
+from . import Activity
 
 SIGNUP_KIND = "signup"
 """The kind of a sign-up note (reserved: a method's write kinds use other ids)."""
@@ -160,3 +164,23 @@ class Signup:
         """Take a person's note off (undo puts it back)."""
         note = self._signup(note_id)
         return self.wall._change(lambda c: c.put(replace(note, deleted=True)))
+
+
+# everyone puts a note with their name on one theme (dialogverksted): which items are
+# the themes — a vote's winners ("chosen"), the groups, or all — and one theme per person
+ACTIVITY = Activity(
+    "signup",
+    params=(
+        Param("themes", Choice(THEMES), default=THEMES[0]),
+        Param("one_per_person", Bool(), default=True),
+        FROM_PREPARED,
+    ),
+    needs_notes=prepared_off,
+    refusals={
+        "person_empty": N_("Type your name first."),
+        "person_long": N_("A name is at most 40 characters."),
+        "already_signed_up": N_("That name is already signed up. Drag the name to move it; if it is someone else, add a letter of the surname."),  # noqa: E501
+        "not_a_signup": N_("That is not a name note."),
+    },
+    order=130,
+)

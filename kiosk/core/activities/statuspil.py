@@ -42,9 +42,13 @@ from typing import Any, Callable, Optional, Union
 
 from kiosk.store import StoreError
 
-from .actions import (ACTIONS, DEFAULT_STAGES, PARKED, VERDICTS, Action, ActionError, DateLike,
+from .actions import (ACTIONS, DEFAULT_STAGES, PARKED, STAGE_NAME_MAX, VERDICTS, Action, ActionError, DateLike,
                       clean_future_date, clean_stages, local_date, parse_date, stages_from)
 from kiosk.clock import JUMP_TOLERANCE
+from kiosk.core.params import Param, Text, Texts
+from kiosk.i18n import N_
+
+from . import Activity
 
 __all__ = ["DEFAULT_STAGES", "PARKED", "HISTORY_MAX", "META", "Arrow", "Meeting", "Board",
            "stages_from", "clean_stages", "set_next_meeting", "next_meeting", "ActionError"]
@@ -475,3 +479,23 @@ class Board:
             fields["history"] = a.to_dict()["history"][:-1]
             self.store.update(session_id, ACTIONS, action_id, fields)
         return Action.from_dict({**a.to_dict(), **fields}, session_id)
+
+
+ACTIVITY = Activity(
+    "statuspil",
+    params=(
+        # absent: the board's default stages in the UI language (aftalt → … → i mål)
+        Param("stages", Texts(min_items=2, unique=True, item=Text(max_len=STAGE_NAME_MAX))),
+    ),
+    refusals={
+        "moved_meanwhile": N_("Someone moved this action a moment ago. Look at the board again and tap once more."),
+        "undo_expired": N_("The time to undo has run out. Move it back with the arrow's buttons."),
+        "parked": N_("This action is parked. Take it up again first."),
+        "finished": N_("This action is finished."),
+        "no_move": N_("It is already there."),
+        "no_such_stage": N_("That stage is not on this action's arrow."),
+        "not_trial": N_("Only a trial action has a review."),
+        "verdict_unknown": N_("Choose Continue, Adjust or Drop."),
+    },
+    order=150,
+)

@@ -26,6 +26,10 @@ from kiosk.store import StoreError
 from ..record import Record
 from ..undo import STEP_DEPTH, Undoable, UndoLog
 from ..wall import NOTE_MAX, Note, Wall, WallError
+from kiosk.core.params import Int, Param
+from kiosk.i18n import N_
+
+from . import Activity
 
 TIMELINES = "timelines"
 """One document per timeline step: the year it was first opened."""
@@ -230,3 +234,22 @@ class Timeline(Undoable):
         with self.store.batch(self.session_id):
             self.store.update(self.session_id, PERIODS, period_id, old.to_dict())
         self._periods[period_id] = old
+
+
+ACTIVITY = Activity(
+    "timeline",
+    params=(
+        Param("span_years", Int(1, 50), required=True),
+        Param("future_years", Int(0, 50), default=0),
+    ),
+    makes_notes=lambda p: True,  # post-its can be written straight onto a year
+    refusals={
+        "year_outside": N_("Put it on one of the years of the timeline."),
+        "bad_span": N_("This timeline has no years to show."),
+        "period_empty": N_("Give the period a name first."),
+        "period_long": N_("A period heading is at most 40 characters."),
+        "unknown_period": N_("That heading is no longer on the timeline."),
+        "period_crowded": N_("Three headings already cover one of these years: choose other years, or take a heading away first."),  # noqa: E501
+    },
+    order=110,
+)

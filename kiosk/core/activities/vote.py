@@ -17,6 +17,10 @@ from typing import Iterable, Optional
 
 from ..undo import Undoable, UndoLog
 from ..wall import WallError
+from kiosk.core.params import FROM_PREPARED, LENS_KINDS, Bool, Choice, Int, Issue, Param, prepared_off
+from kiosk.i18n import N_
+
+from . import Activity
 
 VOTES = "votes"
 ROUNDS = "vote_rounds"
@@ -273,3 +277,42 @@ class VoteRound(Undoable):
 
     def ranking(self) -> list[Rank]:
         return ranking(self.totals())
+
+
+def _fits_budget(p: dict, minutes: float | None) -> list[Issue]:
+    """One note gets at most the whole budget, and the winners' range is a range."""
+    out: list[Issue] = []
+    if "max_per_note" in p and p["max_per_note"] > p["budget"]:
+        out.append(("max_per_note", f"at most the budget, {p['budget']} (got {p['max_per_note']})"))
+    if "winners_max" in p and p["winners_max"] < p["winners"]:
+        out.append(("winners_max", f"at least winners, {p['winners']} (got {p['winners_max']})"))
+    return out
+
+
+ACTIVITY = Activity(
+    "vote",
+    params=(
+        Param("budget", Int(1), required=True),
+        Param("mode", Choice(MODES), default=MODES[0]),
+        Param("winners", Int(1), required=True),
+        Param("winners_max", Int(1)),
+        Param("max_per_note", Int(1)),
+        Param("rest_to_parking", Bool(), default=False),
+        FROM_PREPARED,
+        LENS_KINDS,
+    ),
+    extra=_fits_budget,
+    # a show of hands counts whatever is on the wall then; dots are put on notes written earlier
+    needs_notes=lambda p: prepared_off(p) and p.get("mode", MODES[0]) == "dots",
+    kind_params=("kinds",),
+    refusals={
+        "no_votes_left": N_("No marks left. Tap a marked post-it to take a mark back, or tap Done."),
+        "item_cap": N_("This one already has as many marks as one person may give it."),
+        "no_voter": N_("Tap “Next voter” first."),
+        "no_vote_here": N_("There is no mark of yours on that one."),
+        "wrong_mode": N_("This vote counts something else."),
+        "bad_count": N_("A count is a whole number from 0 to 999."),
+        "nothing_to_vote_on": N_("There is nothing to vote on yet: the earlier steps put no post-its on the wall."),
+    },
+    order=70,
+)

@@ -1,31 +1,30 @@
-"""The activity widgets, registered by the activity names of the method files.
+"""The activity widgets: one ``View`` per activity, found through the core's registry.
 
-One activity = one core module + one widget (+ its kv beside it). A step whose
-activity has no widget yet runs as ``talk``: its prompts and the timer, so every
-method file can be used today and gains its tool when the widget lands.
+One activity = one core module (``kiosk.core.activities``) + one widget (+ its kv
+beside it). The registry names each activity's view module (``Activity.view_module``),
+so nothing here lists the activities.
 """
 
 from __future__ import annotations
 
 import importlib
 
-# activity name → module under kiosk.ui.activities defining ``View`` (its kv rules name the class itself, e.g. TalkView)
-MODULES = {
-    "talk": "talk",
-    "write": "write", "present": "present", "group": "group",
-    "sort": "sort", "vote": "vote", "matrix": "matrix", "actions": "actions",
-    "statuspil": "statuspil", "rounds": "rounds", "rate": "rate", "cards": "cards",
-    "timeline": "timeline", "signup": "signup", "map": "map",
-}
+from kiosk.core import activities
+
+FALLBACK = "talk"
+"""The view of a step whose activity is not registered (a resumed session's method
+names an activity this kiosk no longer has): its prompts and the timer still run."""
+
+
+def view_class(activity: str):
+    """The activity's ``View`` class (an ``ActivityView``), from the module the registry names."""
+    try:
+        spec = activities.get(activity)
+    except KeyError:
+        spec = activities.get(FALLBACK)
+    return importlib.import_module(spec.view_module).View
 
 
 def view_for(step, workshop):
-    """A fresh widget for the step (the talk view when the tool is not built yet)."""
-    name = MODULES.get(step.activity, "talk")
-    try:
-        module = importlib.import_module(f"kiosk.ui.activities.{name}")
-    except ModuleNotFoundError as e:
-        if e.name != f"kiosk.ui.activities.{name}":
-            raise  # the module exists but something it imports does not: a real error
-        module = importlib.import_module("kiosk.ui.activities.talk")
-    return module.View(step=step, workshop=workshop)
+    """A fresh widget for the step."""
+    return view_class(step.activity)(step=step, workshop=workshop)

@@ -56,15 +56,16 @@ def _made_by_activities(method) -> dict[str, Style]:
     jokers and points), so they look the same in every later step."""
     import importlib
 
+    from kiosk.core import activities
     from kiosk.i18n import tr
-    from kiosk.ui.activities import MODULES
 
     out: dict[str, Style] = {}
     for activity in dict.fromkeys(s.activity for s in method.steps if s.activity != "write"):
-        name = MODULES.get(activity)
-        if name is None or name == "notes":
+        try:
+            module = importlib.import_module(activities.get(activity).view_module)
+        except KeyError:  # an activity this kiosk does not have: its step runs as talk
             continue
-        styles = getattr(importlib.import_module(f"kiosk.ui.activities.{name}"), "STYLES", None)
+        styles = getattr(module, "STYLES", None)
         for kind, style in (styles or {}).items():
             out.setdefault(kind, Style(style.colour, style.mark, tr(style.title)))
     return out
