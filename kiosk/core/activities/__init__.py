@@ -73,6 +73,9 @@ class Activity:
     fit: Optional[Callable[[dict, float, float], dict]] = None
     """``fit(params, guide_minutes, minutes)``: its params for a step planned at ``minutes``
     instead of the guide's (timed rounds shrink with it); absent: unchanged."""
+    shortfall: Optional[Callable[[dict, Any, str], Any]] = None
+    """``shortfall(params, wall, step_id)``: what the step is short of before the group
+    leaves it (a ``kiosk.core.minimum.Shortfall``), or None; absent: it has no minimum."""
     refusals: Mapping[str, str] = field(default_factory=dict)
     """Refusal reason → the message the screen shows (English, marked with ``N_``)."""
     collect: Optional[Callable[..., Any]] = None

@@ -105,6 +105,7 @@ ACTIVITY = Activity(
     extra=_pick_range,
     needs_notes=prepared_off,
     kind_params=("kinds",),
+    shortfall=lambda params, wall, step_id: shortfall(params, wall),
     refusals={
         "too_few_chosen": N_("Choose a few more themes to take on."),
         "no_themes": N_("No themes are chosen yet: choose some in the earlier steps, or add a post-it."),

@@ -8,6 +8,9 @@ their text until a present step turns them up. Later steps may name its kinds.
 
 from __future__ import annotations
 
+from typing import Optional
+
+from kiosk.core.minimum import Shortfall
 from kiosk.core.params import COLOURS, ID_TITLE, Bool, Choice, Int, Issue, Param, Tables
 from kiosk.core.wall import NOTE_MAX
 
@@ -30,6 +33,26 @@ def _extra(p: dict, minutes: float | None) -> list[Issue]:
     return out
 
 
+def shortfall(params: dict, wall, step_id: str) -> Optional[Shortfall]:
+    """A write step's minimum: ``min_per_kind`` post-its of each kind the participants
+    write, ``min_per_person`` in all. The wall cannot tell who wrote what, so the
+    check is on the step's own post-its together: fewer than one person's minimum
+    means it is surely not met."""
+    written = [n for n in wall.notes() if n.step == step_id]
+    per_kind = int(params.get("min_per_kind") or 0)
+    if per_kind:
+        for kind in params.get("kinds", []):
+            if kind.get("prepared"):
+                continue
+            n = sum(1 for note in written if note.kind == kind["id"])
+            if n < per_kind:
+                return Shortfall("too_few_of_kind", have=n, least=per_kind, kind=kind["id"])
+    per_person = int(params.get("min_per_person") or 0)
+    if per_person and len(written) < per_person:
+        return Shortfall("too_few_notes", have=len(written), least=per_person)
+    return None
+
+
 ACTIVITY = Activity(
     "write",
     params=(
@@ -46,5 +69,6 @@ ACTIVITY = Activity(
     extra=_extra,
     makes_notes=lambda p: True,
     note_kinds=lambda p: [k["id"] for k in p["kinds"]],
+    shortfall=shortfall,
     order=30,
 )

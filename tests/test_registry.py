@@ -1,0 +1,119 @@
+"""The activity registry is the one list of activities (DESIGN.md §5): every module of
+kiosk/core/activities registers itself, every activity has a view, every refusal a
+rule can give has one message in one place, and an activity from outside comes and
+goes with register / unregister."""
+
+from __future__ import annotations
+
+import ast
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+from kiosk.core import activities, wall
+from kiosk.core.activities import Activity
+from kiosk.core.params import Int, Param
+
+ROOT = Path(__file__).resolve().parents[1]
+
+INTERNAL = {
+    # values the screens never send: a wrong call in the code, not a tap, so no message
+    "answer_invalid", "by_unknown", "date_invalid", "iglo_unknown", "question_unknown",
+    "stages_invalid", "theme_unknown", "unknown_session",
+}
+
+
+def test_every_module_of_the_package_is_one_registered_activity_of_its_own_name():
+    modules = {info.name for info in pkgutil.iter_modules(activities.__path__)}
+    assert set(activities.names()) == modules
+    for name in modules:
+        assert activities.get(name).name == name
+
+
+def test_every_activity_has_its_view_and_kv_beside_it():
+    for spec in activities.all_activities():
+        path = ROOT.joinpath(*spec.view_module.split(".")).with_suffix(".py")
+        assert path.is_file(), f"{spec.name}: no view module {spec.view_module}"
+        assert "class View(" in path.read_text(encoding="utf-8") or "View = " in path.read_text(encoding="utf-8")
+        assert path.with_suffix(".kv").is_file(), f"{spec.name}: no kv beside {path.name}"
+
+
+def _raised_reasons() -> dict[str, set[str]]:
+    """Reason → files, for every ``raise SomeError("reason")`` in the rules a tap on
+    the wall reaches: the activities, the wall, the session and the workshop."""
+    core = ROOT / "kiosk" / "core"
+    files = [*(core / "activities").glob("*.py"), core / "wall.py", core / "session.py", core / "workshop.py"]
+    found: dict[str, set[str]] = {}
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)
+                    and isinstance(node.exc.func, ast.Name) and node.exc.func.id.endswith("Error")
+                    and node.exc.args and isinstance(node.exc.args[0], ast.Constant)
+                    and isinstance(node.exc.args[0].value, str) and node.exc.args[0].value.isidentifier()):
+                found.setdefault(node.exc.args[0].value, set()).add(path.name)
+    return found
+
+
+def _homes() -> dict[str, list[str]]:
+    from kiosk.ui import messages
+
+    homes: dict[str, list[str]] = {}
+    for key in messages._REFUSALS:
+        homes.setdefault(key, []).append("kiosk.ui.messages")
+    for key in wall.REFUSALS:
+        homes.setdefault(key, []).append("kiosk.core.wall")
+    for spec in activities.all_activities():
+        for key in spec.refusals:
+            homes.setdefault(key, []).append(f"activity {spec.name}")
+    return homes
+
+
+def test_every_refusal_a_tap_can_meet_has_a_message():
+    from kiosk.ui import messages
+
+    raised = _raised_reasons()
+    assert {"note_empty", "no_votes_left", "moved_meanwhile", "last_step"} <= set(raised)  # the walk sees them
+    assert INTERNAL <= set(raised)  # the list above names only reasons still raised
+    homes = _homes()
+    missing = {r: sorted(f) for r, f in raised.items() if r not in homes and r not in INTERNAL}
+    assert missing == {}
+    fallback = messages.refusal("no-such-reason")
+    assert [r for r in homes if messages.refusal(r) == fallback] == []
+
+
+def test_each_refusal_message_lives_in_one_place():
+    twice = {k: v for k, v in _homes().items() if len(v) > 1}
+    assert twice == {}
+
+
+def test_the_loader_and_the_plan_hooks_come_from_the_spec():
+    rounds = activities.get("rounds")
+    params = {"rounds": [{"name": "A", "minutes": 6.0, "prompts": []}, {"name": "B", "minutes": 4.0, "prompts": []}]}
+    assert rounds.shortest(params) == 2.0  # a minute per round; none below half a minute
+    assert rounds.fit(params, 10.0, 5.0)["rounds"] == [{"name": "A", "minutes": 3.0, "prompts": []},
+                                                       {"name": "B", "minutes": 2.0, "prompts": []}]
+    assert rounds.fit(params, 10.0, 20.0)["rounds"][0]["minutes"] == 12.0  # rounds that fill the step grow
+    write = activities.get("write")
+    assert list(write.note_kinds({"kinds": [{"id": "good"}, {"id": "bad"}]})) == ["good", "bad"]
+    assert activities.get("present").kind_params == ("kinds", "pair_by")
+
+
+@pytest.fixture
+def tally():
+    spec = activities.register(Activity("tally_probe", params=(Param("goal", Int(1), required=True),),
+                                        refusals={"probe_full": "The probe is full."}))
+    yield spec
+    activities.unregister("tally_probe")
+
+
+def test_an_activity_from_outside_is_registered_checked_and_taken_away(tally):
+    assert activities.names()[-1] == "tally_probe"  # one from elsewhere goes after the catalogue
+    assert activities.validate_params("tally_probe", {"goal": 0}) == [("goal", "an integer ≥ 1 (got 0)")]
+    assert activities.with_defaults("tally_probe", {"goal": 3}) == {"goal": 3}
+    assert activities.refusal_message("probe_full") == "The probe is full."
+    activities.unregister("tally_probe")
+    assert "tally_probe" not in activities.names()
+    assert "vote" in activities.names()  # the built-in ones stay (found again)
+    with pytest.raises(KeyError):
+        activities.get("tally_probe")
