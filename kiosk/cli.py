@@ -135,7 +135,26 @@ def _same_owner_as_folder(data_dir: Path) -> None:
 
 # -- kiosk export ----------------------------------------------------------------------------
 
-EXPORT_FORMATS = ("md", "notes.csv", "actions.csv", "csv", "json", "ics", "pdf", "html", "all")
+class _ExportFormats:
+    """``--format``'s choices: the export's ``FORMATS``, then ``csv`` (both CSV files),
+    ``html`` (the phone page) and ``all``. Read from the export only when argparse
+    asks, so starting the kiosk itself does not import the export."""
+
+    EXTRA = ("csv", "html", "all")
+
+    def _names(self) -> tuple[str, ...]:
+        from kiosk.core.export import FORMATS
+
+        return (*FORMATS, *self.EXTRA)
+
+    def __iter__(self):
+        return iter(self._names())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+
+EXPORT_FORMATS = _ExportFormats()
 EXPORT_HELP = """\
 Write a session's notes, votes, matrix and action plans (or, with --board, every
 open action of every session) to a file, as the phone export does.
@@ -265,7 +284,7 @@ def _list_sessions(store) -> int:
 def _html_name(doc: dict) -> str:
     from kiosk.core import export
 
-    return export.filename(doc, "md")[:-len(".md")] + ".html"
+    return export.base_name(doc) + export.PAGE.suffix
 
 
 def _export(args, store) -> list[str]:
@@ -296,12 +315,12 @@ def _export(args, store) -> list[str]:
         if not folder.is_dir():
             raise _ExportFailed(f"{folder} is not a folder; --format all writes every format into a folder.")
         written = [_write(folder / export.filename(doc, f), export.render(doc, f)) for f in export.FORMATS]
-        written.append(_write(folder / _html_name(doc), export.page(doc, {}).encode("utf-8")))
+        written.append(_write(folder / _html_name(doc), export.PAGE.render(doc)))
         return [str(p) for p in written]
     pairs = (("notes.csv", "-notes"), ("actions.csv", "-actions")) if fmt == "csv" else ((fmt, ""),)
     written = []
     for f, tag in pairs:
-        data = export.page(doc, {}).encode("utf-8") if f == "html" else export.render(doc, f)
+        data = export.PAGE.render(doc) if f == "html" else export.render(doc, f)
         if args.out is not None and str(args.out) == "-":
             if f in ("pdf",):
                 raise _ExportFailed("A PDF is not written to standard output; give a file with --out.")

@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from kiosk.clock import SystemClock
-from kiosk.core.export_sample import FORMULA_NOTE, XSS_NOTES, sample_session
+from export_sample import FORMULA_NOTE, XSS_NOTES, sample_session
 from kiosk.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]

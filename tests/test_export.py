@@ -18,7 +18,7 @@ import pytest
 from kiosk import i18n
 from kiosk.core import export
 from kiosk.core.activities.actions import ActionPlan, today
-from kiosk.core.export_sample import FORMULA_NOTE, NORDIC_NOTE, XSS_NOTES, sample_session
+from export_sample import FORMULA_NOTE, NORDIC_NOTE, XSS_NOTES, sample_session
 from kiosk.core.activities.statuspil import Board
 from kiosk.core.wall import Wall
 from kiosk.core.workshop import Workshop

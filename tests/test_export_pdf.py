@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from kiosk.core import export
 from kiosk.core.activities.actions import ActionPlan, today
-from kiosk.core.export_sample import FORMULA_NOTE, NORDIC_NOTE, XSS_NOTES, sample_session
+from export_sample import FORMULA_NOTE, NORDIC_NOTE, XSS_NOTES, sample_session
 from kiosk.core.wall import Wall
 from kiosk.core.workshop import Workshop
 
@@ -166,7 +166,8 @@ def test_the_pdf_finds_its_fonts_without_starting_kivy(tmp_path):
         "from kiosk.clock import FakeClock\n"
         "from kiosk.store import Store\n"
         "from kiosk.core import export\n"
-        "from kiosk.core.export_sample import sample_session, sample_method\n"
+        "sys.path.insert(0, 'tests')\n"
+        "from export_sample import sample_session, sample_method\n"
         "clock = FakeClock(1_800_000_000.0)\n"
         f"store = Store({str(tmp_path / 'data')!r}, clock=clock)\n"
         "sid = sample_session(store, clock, sample_method())\n"

@@ -78,10 +78,24 @@ class Activity:
     leaves it (a ``kiosk.core.minimum.Shortfall``), or None; absent: it has no minimum."""
     refusals: Mapping[str, str] = field(default_factory=dict)
     """Refusal reason → the message the screen shows (English, marked with ``N_``)."""
-    collect: Optional[Callable[..., Any]] = None
-    """Its part of an export document, read from the store (plain, JSON-able data)."""
+    collect: Optional[Callable[..., Mapping[str, Any]]] = None
+    """``collect(ctx)``: its part of an export document, read from the store through its
+    own rules: ``{field: plain JSON-able data}``, merged into the document (the JSON
+    carries it). ``ctx`` is a ``kiosk.core.export.document.Context``: store,
+    session_id, method, wall, t, items (the wall's items as exported), steps(name),
+    label(key)."""
     sections: Optional[Callable[..., list]] = None
-    """The headings and lines of that part, for the Markdown, the page, the PDF and the summary."""
+    """``sections(doc, t)``: that part as ``[(heading, [(line, [sub-lines])])]`` in plain
+    text, which the Markdown, the phone page and the PDF each draw their own way."""
+    summary: Optional[Callable[..., list]] = None
+    """``summary(doc, t)``: lines it adds to the short plain-text gist (a QR code, a
+    mail body); "" separates paragraphs."""
+    columns: Optional[Callable[..., list]] = None
+    """``columns(doc, table, t)``: ``[(header, cell(row))]`` it adds to a CSV file, where
+    ``table`` is "notes" (a row is a note) or "actions" (a row is an action)."""
+    events: Optional[Callable[..., list]] = None
+    """``events(doc, t)``: calendar events it adds to the .ics, each
+    ``{uid, date (ISO day), summary, description}``."""
     view: str = ""
     """The module of its widget (``View``); empty: ``kiosk.ui.activities.<name>``."""
     order: int = 1000

@@ -46,6 +46,8 @@ JOKER_KIND = "joker"
 POINT_KIND = "point"
 """An attention point the referent writes down during the talk."""
 KINDS = (CARD_KIND, JOKER_KIND, POINT_KIND)
+KIND_LABELS = {CARD_KIND: N_("Statement card"), JOKER_KIND: N_("Joker card"), POINT_KIND: N_("Attention point")}
+"""What its kinds of note are called where they are listed (the export)."""
 
 JOKER = "joker"
 """``Note.card`` of a joker."""

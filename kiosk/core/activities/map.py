@@ -288,6 +288,41 @@ class MapBoard(Undoable):
         return self.wall.delete_note(note_id)
 
 
+
+# -- its part of an export (kiosk.core.export) ----------------------------------------------
+
+def collect(ctx) -> dict:
+    """The central theme (the latest map step's: a later step may retell it), the
+    items on the map with their spots, and the links between them."""
+    placed_items = [i for i in ctx.items if i.get("map")]
+    if not placed_items:
+        return {"map": None}
+    steps = ctx.steps("map")
+    centre = ""
+    for step in reversed(steps):
+        centre = MapBoard(ctx.wall, ctx.store, ctx.session_id, step.get("id"),
+                          centre=(step.get("params") or {}).get("centre")).centre
+        if centre:
+            break
+    return {"map": {
+        "title": str(steps[0].get("title") or "") if steps else "",
+        "centre": centre,
+        "points": [{"key": i["key"], "label": i["label"], **i["map"]} for i in placed_items],
+        "links": [[ctx.label(a), ctx.label(b)] for a, b in links(ctx.wall)],
+    }}
+
+
+def sections(doc: dict, t) -> list:
+    """The central theme, the items on the map, then the links ("A — B")."""
+    mp = doc.get("map")
+    if not mp:
+        return []
+    lines = [(f"{t(N_('Central theme'))}: {mp['centre']}", [])] if mp["centre"] else []
+    lines += [(p["label"], []) for p in mp["points"]]
+    if mp["links"]:
+        lines.append((t(N_("Links")), [f"{a} — {b}" for a, b in mp["links"]]))
+    return [(mp["title"] or t(N_("Map")), lines)]
+
 # attention points around a central theme, linked to each other (arbejdsmiljøfortælling);
 # centre absent: the group types it; write: new points can be written on the map
 ACTIVITY = Activity(
@@ -304,5 +339,7 @@ ACTIVITY = Activity(
         "centre_long": N_("The central theme is at most 120 characters."),
         "not_on_map": N_("Put both post-its on the map first, then link them."),
     },
+    collect=collect,
+    sections=sections,
     order=140,
 )

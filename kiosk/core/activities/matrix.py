@@ -17,7 +17,7 @@ from kiosk.i18n import N_
 
 from . import Activity
 
-__all__ = ["QUADRANTS", "ACT_HERE", "quadrant", "clamp", "quadrant_label", "by_quadrant",
+__all__ = ["QUADRANTS", "QUADRANT_NAMES", "ACT_HERE", "quadrant", "clamp", "quadrant_label", "spot", "by_quadrant",
            "require_themes", "pick_problem", "shortfall"]
 
 QUADRANTS = ("theirs_important", "ours_important", "theirs_minor", "ours_minor")
@@ -40,6 +40,22 @@ def quadrant(x: float, y: float) -> str:
 def quadrant_label(name: str, labels: Optional[Sequence[str]]) -> str:
     """The method's label for a quadrant ('' when the method names none)."""
     return labels[QUADRANTS.index(name)] if labels else ""
+
+
+QUADRANT_NAMES = {"theirs_important": N_("Important, out of our hands"),
+                  "ours_important": N_("Important, and ours to change"),
+                  "theirs_minor": N_("Minor, out of our hands"),
+                  "ours_minor": N_("Minor, ours to change")}
+"""The quadrants in the kiosk's words, where the method names none."""
+
+
+def spot(point: Optional[Sequence[float]], labels: Optional[Sequence[str]]) -> Optional[dict]:
+    """Where an item sits on the matrix, as an export tells it (None: not placed)."""
+    if point is None:
+        return None
+    q = quadrant(*point)
+    return {"x": round(point[0], 4), "y": round(point[1], 4), "quadrant": q,
+            "quadrant_label": quadrant_label(q, labels)}
 
 
 def by_quadrant(items: Iterable) -> dict[str, list]:
@@ -82,6 +98,26 @@ def shortfall(params: dict, wall) -> Optional[Shortfall]:
     return Shortfall("too_few_chosen", have=n, least=int(lo), most=params.get("pick_max"))
 
 
+
+# -- its part of an export (kiosk.core.export) ----------------------------------------------
+
+def collect(ctx) -> dict:
+    """The axes, the quadrants' labels and the placed themes, numbered in the legend's
+    order: by quadrant in reading order, the most important first within each."""
+    params = ctx.first_params("matrix")
+    placed = sorted((i for i in ctx.items if i["matrix"]),
+                    key=lambda i: (QUADRANTS.index(i["matrix"]["quadrant"]), -i["matrix"]["y"], -i["matrix"]["x"]))
+    if not params and not placed:
+        return {"matrix": None}
+    labels = params.get("quadrants") or None
+    return {"matrix": {
+        "x_axis": str(params.get("x_axis") or ""),
+        "y_axis": str(params.get("y_axis") or ""),
+        "quadrants": [str(q) for q in labels] if labels else [],
+        "items": [{"number": n, "key": i["key"], "label": i["label"], **i["matrix"]}
+                  for n, i in enumerate(placed, 1)],
+    }}
+
 def _pick_range(p: dict, minutes: float | None) -> list[Issue]:
     if "pick_min" in p and "pick_max" in p and p["pick_min"] > p["pick_max"]:
         return [("pick_max", f"at least pick_min, {p['pick_min']} (got {p['pick_max']})")]
@@ -110,5 +146,6 @@ ACTIVITY = Activity(
         "too_few_chosen": N_("Choose a few more themes to take on."),
         "no_themes": N_("No themes are chosen yet: choose some in the earlier steps, or add a post-it."),
     },
+    collect=collect,
     order=80,
 )

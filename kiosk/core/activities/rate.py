@@ -29,6 +29,10 @@ MARKS_MAX = 999
 
 TRAFFIC_LIGHT = ("green", "yellow", "red")
 """The catalogue's default scale."""
+TRAFFIC_WORDS = {"green": N_("Green"), "yellow": N_("Yellow"), "red": N_("Red")}
+"""The default scale's values in the kiosk's words (a method's own scale names its own)."""
+TRAFFIC_SHAPES = {"green": "●", "yellow": "▲", "red": "■"}
+"""A shape per traffic-light value, so the value reads without its colour."""
 
 
 def spread_of(row: list[int]) -> str:
@@ -155,6 +159,38 @@ class Rating(Undoable):
             self.store.insert(self.session_id, TABLE, what)
 
 
+
+# -- its part of an export (kiosk.core.export) ----------------------------------------------
+
+def collect(ctx) -> dict:
+    """Each rate step that got marks: its statements with the tally per scale value."""
+    ratings = []
+    for step in ctx.steps("rate"):
+        params = step.get("params") or {}
+        statements = [str(x) for x in params.get("statements") or []]
+        scale = [str(x) for x in params.get("scale") or TRAFFIC_LIGHT]
+        try:
+            counts = Rating(ctx.store, ctx.session_id, step.get("id"), statements, scale).tally()
+        except RateError:  # no statements, or a scale of one value: nothing was marked
+            continue
+        if any(any(c) for c in counts):
+            ratings.append({"step": str(step.get("id")), "title": str(step.get("title") or ""),
+                            "scale": scale,
+                            "statements": [{"text": text, "counts": c, "total": sum(c)}
+                                           for text, c in zip(statements, counts)]})
+    return {"ratings": ratings}
+
+
+def sections(doc: dict, t) -> list:
+    """A statement per line, its tally under it: "● Green 2 · ▲ Yellow 0 · ■ Red 1"."""
+    def value(word: str, count: int) -> str:
+        name = t(TRAFFIC_WORDS[word]) if word in TRAFFIC_WORDS else word
+        return f"{TRAFFIC_SHAPES.get(word, '')} {name} {count}".strip()
+    return [(r["title"] or t(N_("Ratings")),
+             [(st["text"], [" · ".join(value(w, c) for w, c in zip(r["scale"], st["counts"]))])
+              for st in r["statements"]])
+            for r in doc.get("ratings") or []]
+
 ACTIVITY = Activity(
     "rate",
     params=(
@@ -169,5 +205,7 @@ ACTIVITY = Activity(
         "marks_full": N_("This answer has as many marks as it can hold."),
         "no_mark_here": N_("There is no mark there to take back."),
     },
+    collect=collect,
+    sections=sections,
     order=90,
 )

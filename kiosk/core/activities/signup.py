@@ -166,6 +166,39 @@ class Signup:
         return self.wall._change(lambda c: c.put(replace(note, deleted=True)))
 
 
+
+# -- its part of an export (kiosk.core.export) ----------------------------------------------
+
+def collect(ctx) -> dict:
+    """The names signed up on each theme (a theme gone from the wall keeps its names)."""
+    names: dict[str, list[str]] = {}
+    for n in ctx.wall.signups():
+        names.setdefault(n.signup, []).append(n.text)
+    if not names:
+        return {"signups": None}
+    steps = ctx.steps("signup")
+    return {"signups": {
+        "title": str(steps[0].get("title") or "") if steps else "",
+        "themes": [{"key": k, "label": ctx.label(k), "names": people} for k, people in names.items()],
+    }}
+
+
+def sections(doc: dict, t) -> list:
+    """Each theme with how many signed up, their names under it."""
+    su = doc.get("signups")
+    if not su:
+        return []
+    return [(su["title"] or t(N_("Sign-ups")),
+             [(f"{x['label']} ({len(x['names'])})", x["names"]) for x in su["themes"]])]
+
+
+def summary(doc: dict, t) -> list[str]:
+    """Who takes which theme: "Arbeidsmengde: Kari, Ola"."""
+    su = doc.get("signups")
+    if not su:
+        return []
+    return [""] + [f"{x['label']}: " + ", ".join(x["names"]) for x in su["themes"]]
+
 # everyone puts a note with their name on one theme (dialogverksted): which items are
 # the themes — a vote's winners ("chosen"), the groups, or all — and one theme per person
 ACTIVITY = Activity(
@@ -182,5 +215,8 @@ ACTIVITY = Activity(
         "already_signed_up": N_("That name is already signed up. Drag the name to move it; if it is someone else, add a letter of the surname."),  # noqa: E501
         "not_a_signup": N_("That is not a name note."),
     },
+    collect=collect,
+    sections=sections,
+    summary=summary,
     order=130,
 )

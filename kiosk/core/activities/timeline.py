@@ -236,6 +236,56 @@ class Timeline(Undoable):
         self._periods[period_id] = old
 
 
+
+# -- its part of an export (kiosk.core.export) ----------------------------------------------
+
+def live_periods(store, session_id: str) -> list[Period]:
+    """Every timeline step's live period headings, oldest years first; a document that
+    does not read as a period is passed over (an export never fails on one)."""
+    out = []
+    for d in store.all(session_id, PERIODS):
+        try:
+            period = Period.from_dict(d)
+        except (KeyError, TypeError, ValueError):
+            continue
+        if not period.deleted:
+            out.append(period)
+    return sorted(out, key=lambda p: (p.first, p.last, p.id))
+
+
+def collect(ctx) -> dict:
+    """The notes by the year they sit on, and the period headings over the years."""
+    dated = sorted((n for n in ctx.wall.notes() if n.year is not None), key=lambda n: (n.year, n.id))
+    if not dated:
+        return {"timeline": None}
+    years: dict[int, list[str]] = {}
+    for n in dated:
+        years.setdefault(int(n.year), []).append(n.text)
+    steps = ctx.steps("timeline")
+    return {"timeline": {
+        "title": str(steps[0].get("title") or "") if steps else "",
+        "years": [{"year": y, "notes": texts} for y, texts in sorted(years.items())],
+        "periods": [{"name": p.name, "first": p.first, "last": p.last}
+                    for p in live_periods(ctx.store, ctx.session_id)],
+    }}
+
+
+def sections(doc: dict, t) -> list:
+    """The periods ("2015–2017: Fusionen"), then each year with its notes under it."""
+    tl = doc.get("timeline")
+    if not tl:
+        return []
+    lines = [(f"{p['first']}–{p['last']}: {p['name']}", []) for p in tl["periods"]]
+    lines += [(str(y["year"]), y["notes"]) for y in tl["years"]]
+    return [(tl["title"] or t(N_("Timeline")), lines)]
+
+
+def columns(doc: dict, table: str, t) -> list:
+    """The year a note sits on, in the notes' CSV (only when some note has one)."""
+    if table != "notes" or not any(n.get("year") is not None for n in doc.get("notes") or []):
+        return []
+    return [(t(N_("Year")), lambda n: n.get("year"))]
+
 ACTIVITY = Activity(
     "timeline",
     params=(
@@ -251,5 +301,8 @@ ACTIVITY = Activity(
         "unknown_period": N_("That heading is no longer on the timeline."),
         "period_crowded": N_("Three headings already cover one of these years: choose other years, or take a heading away first."),  # noqa: E501
     },
+    collect=collect,
+    sections=sections,
+    columns=columns,
     order=110,
 )

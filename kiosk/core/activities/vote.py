@@ -59,6 +59,20 @@ def ranking(totals: dict[str, int]) -> list[Rank]:
     return out
 
 
+def tally(records: Iterable[dict], items: Iterable[str]) -> dict[str, int]:
+    """Points per item (0 for none), in the items' order, from a round's vote records.
+    A record for another key, or with unreadable points, is kept in the store but not
+    counted (the round and the export count the same way)."""
+    out = {key: 0 for key in items}
+    for d in records:
+        if d.get("item") in out:
+            try:
+                out[d["item"]] += int(d.get("points", 0))
+            except (TypeError, ValueError):
+                continue
+    return out
+
+
 def _split(ranks: list[Rank], n: int, n_max: Optional[int]) -> tuple[list[Rank], list[Rank]]:
     limit = max(n, n_max or n)
     scoring = [r for r in ranks if r.points > 0]
@@ -269,14 +283,58 @@ class VoteRound(Undoable):
     def totals(self) -> dict[str, int]:
         """Points per ballot item, in ballot order (0 for none). Votes for a key no longer
         on the ballot stay in the store but do not count."""
-        out = {key: 0 for key in self.items}
-        for d in self._records():
-            if d.get("item") in out:
-                out[d["item"]] += int(d.get("points", 0))
-        return out
+        return tally(self._records(), self.items)
 
     def ranking(self) -> list[Rank]:
         return ranking(self.totals())
+
+
+# -- its part of an export (kiosk.core.export) ----------------------------------------------
+
+def collect(ctx) -> dict:
+    """Each vote step's ranking, counted on what is on the wall now (a step nobody
+    voted in yet is left out; one that started with no votes says so)."""
+    docs = ctx.store.all(ctx.session_id, VOTES)
+    states = {d.get("round"): d for d in ctx.store.all(ctx.session_id, ROUNDS)}
+    keys = [i["key"] for i in ctx.items]
+    rounds = []
+    for step in ctx.steps("vote"):
+        params = step.get("params") or {}
+        records = [d for d in docs if d.get("round") == step.get("id")]
+        if not records and step.get("id") not in states:
+            continue
+        ranks = ranking({k: p for k, p in tally(records, keys).items() if p > 0})
+        n = params.get("winners")
+        won = {r.key for r in winners(ranks, int(n), params.get("winners_max"))} if n else set()
+        state = states.get(step.get("id")) or {}
+        rounds.append({
+            "step": str(step.get("id")), "title": str(step.get("title") or ""),
+            "mode": str(params.get("mode", "dots")), "budget": params.get("budget"),
+            "voters": state.get("voters") if isinstance(state.get("voters"), int) else None,
+            "ranking": [{"rank": r.rank, "key": r.key, "label": ctx.label(r.key), "points": r.points,
+                         "tied": r.tied, "winner": r.key in won} for r in ranks],
+        })
+    return {"votes": rounds}
+
+
+def item_totals(rounds: list[dict]) -> tuple[dict[str, int], dict[str, int]]:
+    """Each wall item's points over every exported round, and its best rank in any."""
+    points: dict[str, int] = {}
+    best: dict[str, int] = {}
+    for r in rounds:
+        for x in r["ranking"]:
+            points[x["key"]] = points.get(x["key"], 0) + x["points"]
+            best[x["key"]] = min(best.get(x["key"], x["rank"]), x["rank"])
+    return points, best
+
+
+def summary(doc: dict, t) -> list[str]:
+    """The plain-text gist: each round's five most voted themes."""
+    lines: list[str] = []
+    for r in doc.get("votes") or []:
+        if r["ranking"]:
+            lines += ["", f"{t(N_('Votes'))}: " + "; ".join(f"{x['label']} ({x['points']})" for x in r["ranking"][:5])]
+    return lines
 
 
 def _fits_budget(p: dict, minutes: float | None) -> list[Issue]:
@@ -314,5 +372,7 @@ ACTIVITY = Activity(
         "bad_count": N_("A count is a whole number from 0 to 999."),
         "nothing_to_vote_on": N_("There is nothing to vote on yet: the earlier steps put no post-its on the wall."),
     },
+    collect=collect,
+    summary=summary,
     order=70,
 )

@@ -25,7 +25,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
-from kiosk.core.activities.rate import Rating, most_of, spread_of
+from kiosk.core.activities.rate import TRAFFIC_SHAPES, TRAFFIC_WORDS, Rating, most_of, spread_of
 from kiosk.i18n import N_, tr
 from kiosk.ui import theme
 from kiosk.ui.widgets import KButton, sym
@@ -46,12 +46,10 @@ COLOUR_WORDS = {
     "red": "red", "rød": "red", "rødt": "red", "røde": "red",
 }
 TRAFFIC = {"green": theme.GO, "yellow": theme.NOTE_YELLOW, "red": theme.WARN}
-TRAFFIC_SHAPE = {"green": "●", "yellow": "▲", "red": "■"}
 PALETTE = (theme.ACCENT, theme.GO, (0.902, 0.624, 0.0, 1), (0.8, 0.475, 0.655, 1), theme.ACCENT_DARK,
            (0.94, 0.89, 0.26, 1), (0.6, 0.6, 0.6, 1))
 """Okabe–Ito for a scale of the method's own words."""
 
-ENGLISH = {"green": N_("Green"), "yellow": N_("Yellow"), "red": N_("Red")}
 SPREAD = {"none": N_("no marks yet"), "agreed": N_("all agree"), "mixed": N_("mixed"),
           "split": N_("split: both ends")}
 
@@ -62,8 +60,8 @@ def scale_looks(scale: list[str]) -> list[tuple[str, tuple, str]]:
     for i, word in enumerate(scale):
         key = COLOUR_WORDS.get(word.strip().lower())
         if key is not None:
-            label = tr(ENGLISH[key]) if word in ENGLISH else word
-            out.append((TRAFFIC_SHAPE[key], TRAFFIC[key], label))
+            label = tr(TRAFFIC_WORDS[key]) if word in TRAFFIC_WORDS else word
+            out.append((TRAFFIC_SHAPES[key], TRAFFIC[key], label))
         else:
             out.append((SHAPES[i % len(SHAPES)], PALETTE[i % len(PALETTE)], word))
     return out

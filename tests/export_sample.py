@@ -1,5 +1,5 @@
-"""A realistic finished Trivselsdialog, made through the real core, for export tests,
-screenshots and benchmarks (``sample_session``).
+"""A realistic finished Trivselsdialog, made through the real core, for the export
+tests (``sample_session``). Test-only: it does not ship in the wheel.
 
 Everything goes through the rules the wall screen uses (Workshop, Wall, VoteRound,
 ActionPlan, Board), so the export sees exactly what a real workshop leaves behind:
@@ -14,11 +14,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Optional
 
-from .activities.actions import ActionPlan, today
-from .activities.statuspil import Board, set_next_meeting
-from .activities.vote import VoteRound
-from .wall import Wall
-from .workshop import Workshop
+from kiosk.core.activities.actions import ActionPlan, today
+from kiosk.core.activities.statuspil import Board, set_next_meeting
+from kiosk.core.activities.vote import VoteRound
+from kiosk.core.wall import Wall
+from kiosk.core.workshop import Workshop
 
 XSS_NOTES = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>')
 FORMULA_NOTE = "=HYPERLINK(\"http://evil.example\",\"klik\")"
@@ -115,7 +115,7 @@ def sample_method(path: Optional[str] = None):
     """The shipped Trivselsdialog (the method the sample is written for)."""
     from pathlib import Path
 
-    from .loader import load_method
+    from kiosk.core.loader import load_method
     from kiosk.paths import methods_dirs
 
     return load_method(Path(path) if path else methods_dirs()[0] / "trivselsdialog.toml")

@@ -1,4 +1,4 @@
-"""The PDF: the written action plan an APV needs, made with fpdf2 on the kiosk.
+"""``pdf``: the written action plan an APV needs, made with fpdf2 on the kiosk.
 
 Per action: the problem, the measure, who is responsible, the timeline (follow-up,
 review, the statuspil stage) and the notes and votes behind it. Then the wall the
@@ -16,12 +16,15 @@ from __future__ import annotations
 import importlib.util
 from datetime import datetime, timezone
 from pathlib import Path
+
 from kiosk import i18n
 from kiosk.i18n import N_
 
-from .activities import matrix as matrix_rules
-from .export import (IGLO_LABELS, activity_sections, behind_notes, meetings_text, worth_showing, MISSING_LABELS, QUADRANT_NAMES, VERDICT_LABELS, stage_text, title,
-                     translator, wall_sections, when, item_facts)
+from .text import (IGLO_LABELS, MISSING_LABELS, QUADRANTS, VERDICT_LABELS, activity_sections, behind_notes,
+                   item_facts, meetings_text, quadrant_name, quadrant_title, stage_text, title, translator,
+                   wall_sections, when, worth_showing)
+
+__all__ = ["pdf", "font_dir"]
 
 
 def font_dir() -> Path:
@@ -286,7 +289,7 @@ def _action(p, doc, a, n, t, width, nl, heading, para) -> None:
             where.append(b["column_title"])
         if b.get("matrix"):
             q = b["matrix"]
-            where.append(q.get("quadrant_label") or t(QUADRANT_NAMES[q["quadrant"]]))
+            where.append(quadrant_name(q, t))
         place = f" · {' · '.join(where)}" if where else ""
         para(f"{t(N_('Behind this action'))}{votes}{place}", 9.5, "B", MUTED)
         for text in behind_notes(b):
@@ -334,7 +337,7 @@ def _wall(p, doc, t, width, nl, heading, para) -> None:
     p.set_font("Text", "B", 17)
     p.set_text_color(*INK)
     p.multi_cell(width, 8, t(N_("The wall")), **nl)
-    for r in doc["votes"]:
+    for r in doc.get("votes") or []:
         heading(f"{t(N_('Votes'))}: {r['title']}", 13)
         if not r["ranking"]:
             para(t(N_("No votes were cast.")))
@@ -377,10 +380,10 @@ def _matrix(p, m: dict, t, width: float, nl: dict, para) -> None:
              "theirs_minor": (247, 247, 247), "ours_minor": (238, 241, 245)}
     p.set_draw_color(154, 165, 177)
     p.set_line_width(0.3)
-    for q, (qx, qy) in zip(matrix_rules.QUADRANTS, [(0, 0), (1, 0), (0, 1), (1, 1)]):
+    for q, (qx, qy) in zip(QUADRANTS, [(0, 0), (1, 0), (0, 1), (1, 1)]):
         p.set_fill_color(*fills[q])
         p.rect(x0 + qx * half, y0 + qy * half, half, half, style="DF")
-        label = m["quadrants"][matrix_rules.QUADRANTS.index(q)] if m["quadrants"] else t(QUADRANT_NAMES[q])
+        label = quadrant_title(m, q, t)
         p.set_font("Text", "", 7.5)
         p.set_text_color(*MUTED)
         p.set_xy(x0 + qx * half + 1.5, y0 + qy * half + 1.5)
@@ -408,5 +411,5 @@ def _matrix(p, m: dict, t, width: float, nl: dict, para) -> None:
         p.cell(7.2, 5, str(i["number"]), align="C")
     p.set_y(y0 + size + 9)
     for i in m["items"]:
-        q = i.get("quadrant_label") or t(QUADRANT_NAMES[i["quadrant"]])
+        q = quadrant_name(i, t)
         para(f"{i['number']}.  {i['label']}  ({q})", 10)
