@@ -185,7 +185,9 @@ def add_export_parser(sub) -> None:
     which.add_argument("--session", metavar="ID", help="the session's id (see --list), or 'latest'")
     which.add_argument("--board", action="store_true", help="all open actions of all sessions")
     which.add_argument("--list", action="store_true", help="list the sessions and exit")
-    ex.add_argument("--format", choices=EXPORT_FORMATS, default="pdf", help="what to write (default pdf)")
+    # with a metavar, argparse lists the choices only when help or an error asks for them
+    ex.add_argument("--format", choices=EXPORT_FORMATS, default="pdf", metavar="FORMAT",
+                    help="what to write: %(choices)s (default pdf)")
     ex.add_argument("--out", type=Path, default=None,
                     help="the file to write (default: a name from method, team and date, in the current "
                          "folder); '-' writes a text format to standard output; a folder for --format all")

@@ -13,6 +13,8 @@ import csv
 import http.client
 import io
 import json
+import subprocess
+import sys
 from datetime import date, timedelta
 from html.parser import HTMLParser
 
@@ -172,6 +174,19 @@ def test_a_format_added_to_the_table_is_served_and_written(store, clock, sid, tm
     assert cli.main(["export", "--data", str(store.data_dir), "--session", sid, "--format", "txt",
                      "--out", str(out)]) == 0
     assert "Travlhed" in out.read_text(encoding="utf-8") and "Mette" in out.read_text(encoding="utf-8")
+
+
+def test_the_kiosk_command_reads_the_formats_only_for_an_export():
+    """The formats come from the export's table, yet starting the kiosk (which builds
+    the same parser) does not import the export."""
+    code = ("import sys, kiosk.cli\n"
+            "kiosk.cli.parser()\n"
+            "print('kiosk.core.export' in sys.modules)\n"
+            "from kiosk.core.export import FORMATS\n"
+            "print(list(kiosk.cli.EXPORT_FORMATS) == [*FORMATS, 'csv', 'html', 'all'])\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["False", "True"]
 
 
 def test_the_round_and_the_export_count_votes_alike(store, clock, sid, method):
