@@ -163,9 +163,9 @@ def test_park_keeps_the_stage_and_blocks_moves_until_unparked(board, sid, act):
     refused("moved_meanwhile", board.forward, sid, act.id, seen_stage=1)  # saw it before parking
     refused("parked", board.forward, sid, act.id, seen_stage=PARKED)
     refused("no_move", board.park, sid, act.id, seen_stage=PARKED)
-    a = board.unpark(sid, act.id)
+    a = board.unpark(sid, act.id, seen_stage=PARKED)
     assert not a.parked and a.stage == 1
-    refused("no_move", board.unpark, sid, act.id)
+    refused("no_move", board.unpark, sid, act.id, seen_stage=1)
     assert [h["event"] for h in a.history] == ["move", "park", "unpark"]
     board.move(sid, act.id, 4, seen_stage=1)
     refused("finished", board.park, sid, act.id, seen_stage=4)
@@ -301,16 +301,16 @@ def test_review_is_due_on_the_review_day(board, store, clock, sid):
 def test_continue_ends_the_reviews(board, store, clock, sid):
     t = trial(store, clock, sid)
     clock.advance(7 * DAY)
-    a = board.set_verdict(sid, t.id, "continue")
+    a = board.set_verdict(sid, t.id, "continue", seen_stage=0)
     assert a.verdict == "continue" and not board.review_due(a) and not a.finished
-    refused("no_move", board.set_verdict, sid, t.id, "continue")
+    refused("no_move", board.set_verdict, sid, t.id, "continue", seen_stage=0)
     assert [r.action.id for r in board.open_actions()] == [t.id]
 
 
 def test_adjust_keeps_it_open_and_moves_the_review_on(board, store, clock, sid):
     t = trial(store, clock, sid)
     clock.advance(8 * DAY)
-    a = board.set_verdict(sid, t.id, "adjust")
+    a = board.set_verdict(sid, t.id, "adjust", seen_stage=0)
     assert a.verdict == "adjust" and a.review == day(clock, 14) and not board.review_due(a)
     clock.advance(14 * DAY)
     assert board.review_due(board.action(sid, t.id))
@@ -319,20 +319,20 @@ def test_adjust_keeps_it_open_and_moves_the_review_on(board, store, clock, sid):
 def test_drop_finishes_it_into_the_archive_and_undo_brings_it_back(board, store, clock, sid):
     t = trial(store, clock, sid)
     board.forward(sid, t.id, seen_stage=0)
-    a = board.set_verdict(sid, t.id, "drop")
+    a = board.set_verdict(sid, t.id, "drop", seen_stage=1)
     assert a.dropped and a.finished and a.stage == 1
     assert board.open_actions() == [] and [r.action.id for r in board.archive()] == [t.id]
     refused("finished", board.forward, sid, t.id, seen_stage=1)
-    refused("finished", board.set_verdict, sid, t.id, "adjust")
+    refused("finished", board.set_verdict, sid, t.id, "adjust", seen_stage=1)
     a = board.undo(sid, t.id)
     assert a.verdict is None and not a.finished and a.stage == 1
     assert [r.action.id for r in board.open_actions()] == [t.id]
 
 
 def test_bad_verdicts_are_refused(board, store, clock, sid, act):
-    refused("not_trial", board.set_verdict, sid, act.id, "drop")
+    refused("not_trial", board.set_verdict, sid, act.id, "drop", seen_stage=0)
     t = trial(store, clock, sid)
-    refused("verdict_unknown", board.set_verdict, sid, t.id, "maybe")
+    refused("verdict_unknown", board.set_verdict, sid, t.id, "maybe", seen_stage=0)
     assert board.action(sid, t.id).history == ()
 
 
@@ -441,7 +441,7 @@ def test_a_failed_write_leaves_memory_and_disk_unchanged(board, store, clock, si
     for attempt in (lambda: board.forward(sid, a.id, seen_stage=1),
                     lambda: board.move(sid, a.id, 4, seen_stage=1),
                     lambda: board.park(sid, a.id, seen_stage=1),
-                    lambda: board.set_verdict(sid, t.id, "drop"),
+                    lambda: board.set_verdict(sid, t.id, "drop", seen_stage=0),
                     lambda: board.undo(sid, a.id),
                     lambda: set_next_meeting(store, sid, day(clock, 5))):
         with pytest.raises(StoreError) as err:

@@ -47,10 +47,10 @@ from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
-from kiosk.core.activities.actions import ActionError, ActionPlan, measure_question, parse_date
+from kiosk.core.activities.actions import ActionError, ActionPlan, agreed_questions, parse_date
 from kiosk.core.idle import IdleError, burn_in_offset, night_dim
 from kiosk.core.activities.statuspil import Arrow, Board
-from kiosk.core.session import BETWEEN
+from kiosk.core.workshop import waiting_sessions
 from kiosk.store import StoreError
 from kiosk.i18n import tr
 from kiosk.ui import memory, theme
@@ -579,7 +579,7 @@ class BoardScreen(Screen):
         self.team_text = (tr("Team: {team}").format(team=self.team) if self.team else tr("Find your team"))
         self.meetings_text = self._meetings(board)
         try:
-            self.waiting = any(e.get("status") == BETWEEN for e in app.store.list_sessions())
+            self.waiting = bool(waiting_sessions(app.store))
         except StoreError:
             self.waiting = False
         if self.archive_mode:
@@ -769,13 +769,7 @@ class BoardScreen(Screen):
             questions = ActionPlan(app.store, a.session_id, app.clock).questions
         except Exception:  # an old or damaged session: the board still opens the action
             return ""
-        ids = [q["id"] for q in questions]
-        picked = []
-        measure = measure_question(questions)
-        if measure:
-            picked.append(measure)
-        if len(ids) >= 2 and ids[1] not in picked:
-            picked.append(ids[1])  # the goal, in the five questions' order
+        picked = agreed_questions(questions)
         lines = []
         for q in questions:
             if q["id"] in picked and a.answers.get(q["id"], "").strip():
@@ -805,7 +799,7 @@ class BoardScreen(Screen):
             yes, run = tr("Move back"), lambda: board.back(sid, aid, seen_stage=seen)
         elif what == "park" and a.parked:
             q = tr("Take “{theme}” off hold, back to “{stage}”?").format(theme=theme_label, stage=a.stage_name)
-            yes, run = tr("Unpark"), lambda: self._unpark(board, sid, aid, seen)
+            yes, run = tr("Unpark"), lambda: board.unpark(sid, aid, seen_stage=seen)
         elif what == "park":
             q = tr("Park “{theme}”? It keeps its stage and can be taken up again.").format(theme=theme_label)
             yes, run = tr("Park"), lambda: board.park(sid, aid, seen_stage=seen)
@@ -815,22 +809,10 @@ class BoardScreen(Screen):
                  "drop": tr("Drop “{theme}”? It leaves the board for the archive.")}[what].format(
                 theme=theme_label, days=board.adjust_days)
             yes = {"continue": tr("Continue"), "adjust": tr("Adjust"), "drop": tr("Drop")}[what]
-            run = lambda: self._verdict(board, sid, aid, what, seen)  # noqa: E731
+            run = lambda: board.set_verdict(sid, aid, what, seen_stage=seen)  # noqa: E731
         else:
             return
         App.get_running_app().confirm(q, yes, lambda: self._do(run, a.key), face)
-
-    @staticmethod
-    def _unpark(board: Board, sid: str, aid: int, seen):
-        if board.action(sid, aid).place != seen:  # unpark takes no seen stage; check it here
-            raise ActionError("moved_meanwhile")
-        return board.unpark(sid, aid)
-
-    @staticmethod
-    def _verdict(board: Board, sid: str, aid: int, verdict: str, seen):
-        if board.action(sid, aid).place != seen:
-            raise ActionError("moved_meanwhile")
-        return board.set_verdict(sid, aid, verdict)
 
     def _do(self, run: Callable, key: tuple) -> None:
         """After the confirm: the intent through ``app.act``; the panel closes either way

@@ -13,7 +13,6 @@ picker) and then leaves the session waiting; the kiosk shows the board.
 from __future__ import annotations
 
 import time
-from datetime import timedelta
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -22,7 +21,7 @@ from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
 from kivy.utils import escape_markup
 
-from kiosk.core.activities.actions import today
+from kiosk.core.activities.actions import next_meeting_suggestion, today
 from kiosk.core.minimum import shortfall
 from kiosk.core.timer import format_big, format_clock
 from kiosk.i18n import N_, tr
@@ -306,9 +305,8 @@ class WorkshopScreen(Screen):
 
         app = App.get_running_app()
         s = self.workshop.session
-        day = today(app.clock)
         self.meeting_picker = picker = DatePicker(
-            on_save=app.end_meeting, value=(day + timedelta(days=28)).isoformat(), today_=day,
+            on_save=app.end_meeting, value=next_meeting_suggestion(app.clock), today_=today(app.clock),
             title=tr("End of meeting {n} · the date of meeting {m}").format(n=s.meeting, m=s.meeting + 1))
         picker.ids.save.text = tr("End meeting {n}").format(n=s.meeting)
         picker.ids["clear"].text = tr("Not known yet")  # ids.clear is the dict method

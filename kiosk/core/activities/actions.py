@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Mapping, Optional, Union
 
 from ..refusal import Refusal
@@ -96,6 +96,25 @@ def local_date(now: float) -> date:
 
 def today(clock) -> date:
     return local_date(float(clock.now()))
+
+
+# -- the days a date picker offers first (the screens ask here, so each is written once) ----
+
+NEXT_MEETING_DAYS = 28
+"""The end of a meeting suggests the next one four weeks on (the guides' monthly rhythm)."""
+REVIEW_WEEKS = 4
+"""A trial action's review, when the step does not say (its ``review_weeks``)."""
+
+
+def next_meeting_suggestion(clock) -> str:
+    """The day the end-of-meeting picker shows first."""
+    return (today(clock) + timedelta(days=NEXT_MEETING_DAYS)).isoformat()
+
+
+def review_suggestion(action: "Action", clock, weeks: int = REVIEW_WEEKS) -> str:
+    """The day a trial action's review picker shows first: the one it has, else ``weeks``
+    (the step's ``review_weeks``) from today."""
+    return action.review or (today(clock) + timedelta(weeks=weeks)).isoformat()
 
 
 def parse_date(value: Any) -> date:
@@ -304,6 +323,23 @@ def measure_question(questions: list[dict]) -> Optional[str]:
     if len(ids) >= 4:
         return ids[3]
     return ids[-1] if len(ids) >= 2 else None
+
+
+def goal_question(questions: list[dict]) -> Optional[str]:
+    """The id of the question that asks what the group wants to achieve: the 2nd, in the
+    five questions' order (the trivselsdialog's and the guides'); None with fewer."""
+    ids = [str(q.get("id", "")) for q in questions]
+    return ids[1] if len(ids) >= 2 else None
+
+
+def agreed_questions(questions: list[dict]) -> list[str]:
+    """The questions that say what the group agreed, for a short view of an action (the
+    statuspil board's panel): the measure, then the goal, each once."""
+    out: list[str] = []
+    for qid in (measure_question(questions), goal_question(questions)):
+        if qid and qid not in out:
+            out.append(qid)
+    return out
 
 
 def missing(action: Action, questions: list[dict], require_iglo: bool = False, *,
@@ -555,7 +591,7 @@ ACTIVITY = Activity(
         # prøvehandlinger: each new action is a trial action with a review date (the form
         # suggests one review_weeks ahead); the statuspil board asks for the verdict then
         Param("trial", Bool(), default=False),
-        Param("review_weeks", Int(1, 52), default=4),
+        Param("review_weeks", Int(1, 52), default=REVIEW_WEEKS),
         FROM_PREPARED,
     ),
     needs_notes=prepared_off,

@@ -399,18 +399,21 @@ class Board:
                                        "event": "park", "before": {"parked": False}})
         return self._change(session_id, action_id, decide)
 
-    def unpark(self, session_id: str, action_id: int, *, by: str = "board") -> Action:
-        """Take an action off hold, back to the stage it had; 'no_move' if not parked."""
+    def unpark(self, session_id: str, action_id: int, *, seen_stage: Place,
+               by: str = "board") -> Action:
+        """Take an action off hold, back to the stage it had. Refuses 'moved_meanwhile',
+        'no_move' (not parked)."""
         by = self._check_by(by)
 
         def decide(a: Action, now: float) -> tuple[dict, dict]:
+            self._seen(a, seen_stage)
             if not a.parked:
                 raise ActionError("no_move")
             return ({"parked": False}, {"at": now, "from": a.stage, "to": a.stage, "by": by,
                                         "event": "unpark", "before": {"parked": True}})
         return self._change(session_id, action_id, decide)
 
-    def set_verdict(self, session_id: str, action_id: int, verdict: str, *,
+    def set_verdict(self, session_id: str, action_id: int, verdict: str, *, seen_stage: Place,
                     by: str = "board") -> Action:
         """The verdict on a trial action at its review (any time the group decides):
 
@@ -419,14 +422,16 @@ class Board:
         * "drop": finished as dropped (``finished_at`` now): off the board, into the
           archive marked dropped; undo within the window brings it back.
 
-        Refuses 'verdict_unknown', 'not_trial', 'finished' (already dropped), 'no_move'
-        ("continue" twice). Logged like a move and undoable the same way.
+        Refuses 'verdict_unknown', 'moved_meanwhile' (stored place != ``seen_stage``),
+        'not_trial', 'finished' (already dropped), 'no_move' ("continue" twice). Logged
+        like a move and undoable the same way.
         """
         by = self._check_by(by)
         if verdict not in VERDICTS:
             raise ActionError("verdict_unknown")
 
         def decide(a: Action, now: float) -> tuple[dict, dict]:
+            self._seen(a, seen_stage)
             if not a.trial:
                 raise ActionError("not_trial")
             if a.dropped:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from ..undo import Undoable, UndoLog
-from ..wall import WallError
+from ..wall import PARKING, WallError
 from kiosk.core.params import FROM_PREPARED, LENS_KINDS, Bool, Choice, Int, Issue, Param, prepared_off
 from kiosk.i18n import N_
 
@@ -100,6 +100,19 @@ def undecided(ranks: list[Rank], n: int, n_max: Optional[int] = None) -> list[Ra
     return _split(ranks, n, n_max)[1]
 
 
+# -- the ballot ------------------------------------------------------------------------------
+
+def ballot(wall, kinds: Optional[Iterable[str]] = None, voted: Iterable[str] = ()) -> list[str]:
+    """What a vote step puts to the vote, in the wall's order: the themes earlier steps
+    chose, or with none chosen every theme not in the parking lot; plus ``voted`` (items
+    that already have votes in this step), so the result still shows them after the
+    winners were carried on. ``kinds``: the step's lens (only themes of those kinds)."""
+    items = wall.items(kinds=kinds)
+    chosen = [i for i in items if i.chosen]
+    wanted = {i.key for i in (chosen or [i for i in items if i.column != PARKING])} | set(voted)
+    return [i.key for i in items if i.key in wanted]
+
+
 # -- a round -------------------------------------------------------------------------------
 
 class VoteRound(Undoable):
@@ -129,6 +142,14 @@ class VoteRound(Undoable):
         """A round from a vote step's catalogue params (budget, max_per_note, mode)."""
         return cls(store, session_id, step_id, params["budget"], params.get("max_per_note"),
                    params.get("mode", "dots"), items=items)
+
+    @classmethod
+    def on_wall(cls, store, session_id: str, step_id: str, params: dict, wall) -> VoteRound:
+        """A vote step's round with its ballot taken from the wall (``ballot``); refuses
+        'nothing_to_vote_on' when there is nothing to put to the vote."""
+        voted = [d.get("item") for d in store.all(session_id, VOTES) if d.get("round") == step_id]
+        return cls.for_step(store, session_id, step_id, params,
+                            items=ballot(wall, params.get("kinds"), voted))
 
     # -- stored state --------------------------------------------------------------------
 
@@ -254,6 +275,18 @@ class VoteRound(Undoable):
         self._set_points(voter, item, have - 1)
         return have - 1
 
+    def tap(self, item: str) -> int:
+        """The voter at the screen taps a card: one more dot on it, or — when they have no
+        dots left, or the card has the most one card may get — one of theirs taken back
+        (so a voter can move a dot without a second kind of button). Returns the voter's
+        dots on it now; refused with the reason when neither can be."""
+        voter = self.current
+        if voter is not None and self.mode == "dots":
+            have = self.points(item, voter)
+            if have > 0 and (self.remaining() <= 0 or have >= self.max_per_item):
+                return self.take_back(item)
+        return self.cast(item)
+
     # -- hands ---------------------------------------------------------------------------
 
     def set_hand_count(self, item: str, count: int) -> None:
@@ -287,6 +320,7 @@ class VoteRound(Undoable):
 
     def ranking(self) -> list[Rank]:
         return ranking(self.totals())
+
 
 
 # -- its part of an export (kiosk.core.export) ----------------------------------------------

@@ -40,7 +40,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 from kivy.utils import escape_markup
 
-from kiosk.core.activities.actions import ANSWER_MAX, IGLO, OWNER_MAX, ActionPlan, measure_question, today
+from kiosk.core.activities.actions import (ANSWER_MAX, IGLO, OWNER_MAX, REVIEW_WEEKS, ActionPlan, measure_question,
+                                           review_suggestion, today)
 from kiosk.core.wall import PARKING
 from kiosk.i18n import N_, tr
 from kiosk.ui import theme
@@ -273,7 +274,7 @@ class ActionsView(WallView):
         self.show_iglo = bool(self.step.params.get("iglo", False))
         self.trial_step = bool(self.step.params.get("trial", False))
         """Prøvehandlinger: every new action is a trial action, and its review date is asked at once."""
-        self.review_weeks = int(self.step.params.get("review_weeks", 4))
+        self.review_weeks = int(self.step.params.get("review_weeks", REVIEW_WEEKS))
         self._review = self.ids.review.__self__  # kept while out of the row (ids are weak)
         self.rows: dict[str, PlanRow] = {}
         for i, q in enumerate(self.plan.questions, start=1):
@@ -569,8 +570,7 @@ class ActionsView(WallView):
         if action is None:
             return
         plan = self.plan
-        # no date yet: the picker suggests the method's trial period (review_weeks) from today
-        start = action.review or (today(self.app.clock) + timedelta(weeks=self.review_weeks)).isoformat()
+        start = review_suggestion(action, self.app.clock, self.review_weeks)
         self._pick(tr("Review date of the trial action"), start,
                    lambda iso: self._act(plan.set_trial, action.id, True, iso))
 

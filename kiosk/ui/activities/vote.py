@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Optional
 
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.properties import BooleanProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
 from kiosk.core.activities import vote as rules
-from kiosk.core.activities.vote import VOTES, VoteError, VoteRound
-from kiosk.core.wall import PARKING, Note, WallError
+from kiosk.core.activities.vote import VoteError, VoteRound
+from kiosk.core.wall import Note, WallError
 from kiosk.i18n import tr
 from kiosk.ui import messages
 from kiosk.ui.activities.notes import WallView
@@ -39,6 +39,7 @@ MINE = "✓"
 
 
 DOTS_MAX = 7
+MODES = ("empty", "dots", "hands", "results")
 """Dots that fit on the narrowest card's badge line beside a two-digit number."""
 
 
@@ -50,14 +51,18 @@ def dots(points: int) -> str:
 
 
 class VoteView(WallView):
+    mode = OptionProperty("dots", options=MODES)
+    """What the view shows, and so which controls are there (vote.kv asks only this):
+    'empty' (nothing to vote on: why), 'dots' (voters step up one at a time), 'hands'
+    (the facilitator counts per theme), 'results' (the ranking and carry forward)."""
     empty = StringProperty("")
     """Why there is nothing to vote on ('' when there is a ballot)."""
-    hands = BooleanProperty(False)
-    """A hand count (the facilitator enters numbers) rather than dots."""
     voting = BooleanProperty(False)
-    """A voter is at the screen now (dots)."""
-    results = BooleanProperty(False)
-    """The ranking is shown instead of the cards."""
+    """A voter is at the screen now (dots): the voter button says Done."""
+    hands = False
+    """A hand count (the facilitator enters numbers) rather than dots: the step's choice."""
+    results = False
+    """The ranking is shown instead of the cards (the facilitator's toggle)."""
     status = StringProperty("")
     """The big line: who votes and how many marks are left, or what to do."""
     hint = StringProperty("")
@@ -71,36 +76,33 @@ class VoteView(WallView):
         super().__init__(**kw)
         self.params = self.step.params
         self.hands = self.params.get("mode", "dots") == "hands"
+        self._set_mode()
         self._round: Optional[VoteRound] = None
         self.selected: Optional[str] = None  # hands: the card being counted
         board = self.ids.board
         board.bind(on_tap=lambda _b, key: self.tap(key), size=lambda *_: self.refresh())
 
-    # -- the ballot ------------------------------------------------------------------
-
-    def ballot(self) -> list[str]:
-        """The chosen themes, or every theme not parked; plus any already voted for in
-        this step, so the result still shows them after the winners were carried on."""
-        wall = self.wall
-        items = wall.items(kinds=self.params.get("kinds"))
-        chosen = [i for i in items if i.chosen]
-        wanted = {i.key for i in (chosen or [i for i in items if i.column != PARKING])}
-        store, sid = self.app.store, self.workshop.session.id
-        wanted |= {d.get("item") for d in store.all(sid, VOTES) if d.get("round") == self.step.id}
-        return [i.key for i in items if i.key in wanted]
+    # -- the round -------------------------------------------------------------------
 
     @property
     def round(self) -> Optional[VoteRound]:
-        """The step's round, made the first time it is needed (None: nothing to vote on)."""
+        """The step's round, its ballot from the wall, made the first time it is needed
+        (None: nothing to vote on)."""
         if self._round is None:
             try:
-                self._round = VoteRound.for_step(self.app.store, self.workshop.session.id, self.step.id,
-                                                 self.params, items=self.ballot())
+                self._round = VoteRound.on_wall(self.app.store, self.workshop.session.id, self.step.id,
+                                                self.params, self.wall)
             except VoteError as e:
                 self.empty = messages.refusal(e.reason)
+                self._set_mode()
                 return None
         self.empty = ""
+        self._set_mode()
         return self._round
+
+    def _set_mode(self) -> None:
+        self.mode = ("empty" if self.empty else "results" if self.results
+                     else "hands" if self.hands else "dots")
 
     def live(self, keys) -> list:
         """The ballot's items still on the wall (an undo may have taken one away)."""
@@ -228,13 +230,7 @@ class VoteView(WallView):
             self.selected = key
             self.refresh()
             return
-        voter = r.current
-        if voter is not None:
-            have = r.points(key, voter)
-            if have > 0 and (r.remaining() <= 0 or have >= r.max_per_item):
-                self.app.act(r.take_back, key, undo=r)
-                return
-        self.app.act(r.cast, key, undo=r)  # refused with the reason when it cannot be
+        self.app.act(r.tap, key, undo=r)  # a dot, or one taken back; refused with the reason
 
     def next_or_done(self):
         r = self.round
@@ -256,6 +252,7 @@ class VoteView(WallView):
 
     def toggle_results(self):
         self.results = not self.results
+        self._set_mode()
         self.refresh()
 
     def carry_forward(self):
