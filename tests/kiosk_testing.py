@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import select
 import shutil
 import subprocess
 import tempfile
@@ -42,23 +43,33 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 def start_xvfb(width: int, height: int) -> tuple[subprocess.Popen, str]:
-    """A new Xvfb on a free display number: (process, ':N')."""
+    """A new Xvfb on a free display number: (process, ':N').
+
+    Xvfb picks the number itself and writes it to a pipe once it accepts clients
+    (``-displayfd``): no guessing a free number against the other test processes, and
+    no polling for its socket."""
     if not shutil.which("Xvfb"):
         raise RuntimeError("Xvfb is not installed: run ./dev.sh test, which installs it")
-    for n in range(90, 190):
-        if os.path.exists(f"/tmp/.X11-unix/X{n}") or os.path.exists(f"/tmp/.X{n}-lock"):
-            continue
+    ready, writer = os.pipe()
+    try:
         proc = subprocess.Popen(
-            ["Xvfb", f":{n}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            if os.path.exists(f"/tmp/.X11-unix/X{n}"):
-                return proc, f":{n}"
-            if proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        proc.kill()
-    raise RuntimeError("could not start Xvfb")
+            ["Xvfb", "-displayfd", str(writer), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(writer,))
+    finally:
+        os.close(writer)
+    number = b""
+    with os.fdopen(ready, "rb", buffering=0) as pipe:
+        while not number.endswith(b"\n"):
+            if not select.select([pipe], [], [], 30)[0]:
+                break  # 30 s without a word: it hangs
+            chunk = pipe.read(16)
+            if not chunk:
+                break  # it ended without a display
+            number += chunk
+    if not number.strip().isdigit():
+        _stop(proc)
+        raise RuntimeError("could not start Xvfb")
+    return proc, f":{int(number)}"
 
 
 def prepare_kivy(width: int, height: int, home: Path | None = None) -> None:
@@ -228,22 +239,39 @@ class Driver:
             self.tap("k" + key)
         self.tap("kok")
 
-    def pick_method(self, method_id: str) -> None:
-        """On the picker: bring the method's card into view and tap it, as a finger does
-        (a tap in a scroll list is released a moment later: wait for the team screen)."""
-        import time
+    def wait_until(self, condition, seconds: float = 5.0) -> bool:
+        """Draw frames until ``condition()`` holds, for at most ``seconds`` of real time:
+        for what Kivy's clock does a moment later (a scroll list's delayed release, a
+        glide, a background load). Its answer, for the caller to assert on."""
+        deadline = time.monotonic() + seconds
+        while not condition():
+            if time.monotonic() >= deadline:
+                return False
+            self.frames(1)
+        return True
 
+    def pick_method(self, method_id: str) -> None:
+        """On the picker: bring the method's card into view and tap it, as a finger does.
+        Wait for the list at rest with the card in sight (the layout places it a frame
+        after the scroll; a tap on a gliding list stops it instead), then for the team
+        screen (a tap in a scroll list is released a moment later)."""
         assert self.app.sm.current == "picker", self.app.sm.current
-        card = self.app.screen("picker").card_for(method_id)
-        for _ in range(2):  # a tap that lands while the list still settles stops it instead
-            time.sleep(0.3)
-            self.frames(2)
+        picker = self.app.screen("picker")
+        scroll = picker.ids.scroll
+        card = picker.card_for(method_id)
+
+        def at_rest() -> bool:
+            effect = scroll.effect_y
+            x, y = self.center_of(card)
+            left, bottom = scroll.to_window(*scroll.pos)
+            return (picker._settle is None and not scroll._touch
+                    and (effect is None or not effect.velocity)
+                    and left < x < left + scroll.width and bottom < y < bottom + scroll.height)
+
+        for _ in range(2):  # a second tap only if the first fell on a list that moved
+            self.wait_until(at_rest, 3.0)
             self.tap(card)
-            deadline = time.monotonic() + 1.5
-            while self.app.sm.current == "picker" and time.monotonic() < deadline:
-                time.sleep(0.02)
-                self.frames(1)
-            if self.app.sm.current != "picker":
+            if self.wait_until(lambda: self.app.sm.current != "picker", 1.5):
                 break
         assert self.app.sm.current == "team", f"tapping {method_id} left the picker showing"
 
