@@ -101,7 +101,7 @@ def test_every_refusal_in_the_core_is_one_type_with_a_reason():
             if cls.__module__ == module.__name__ and issubclass(cls, ValueError) and name.endswith("Error"):
                 found[name] = cls
     must = {"WallError", "VoteError", "RateError", "RoundsError", "MapError", "SignupError", "ActionError",
-            "SessionError", "SettingsError", "PlanError", "TokenError", "IdleError"}
+            "SessionError", "SettingsError", "PlanError", "TokenError", "IdleError", "ExportError"}
     assert must <= set(found)
     for name in must:
         assert issubclass(found[name], Refusal), name

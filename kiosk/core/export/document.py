@@ -26,6 +26,7 @@ from ..activities.cards import KIND_LABELS
 from ..activities.matrix import spot
 from ..activities.statuspil import Board, next_meeting
 from ..activities.vote import item_totals
+from ..refusal import Refusal
 from ..wall import PARKING, Cluster, Note, Wall
 
 FORMAT_VERSION = 1
@@ -35,12 +36,8 @@ CORE_FIELDS = ("format_version", "kind", "lang", "generated_at", "generated_ts",
 """The document's own fields; an activity's ``collect`` may not return one of these."""
 
 
-class ExportError(ValueError):
+class ExportError(Refusal):
     """An export that cannot be made; ``reason`` is a key ('unknown_session', 'unknown_format')."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def iso_time(ts: Optional[float]) -> Optional[str]:
