@@ -327,10 +327,7 @@ def test_the_app_starts_with_a_fifo_and_a_bomb_and_shows_the_method_problems(dis
     start = time.monotonic()
     k = Driver(data_dir, clock=clock, lang="en")
     try:
-        deadline = time.monotonic() + 10
-        while "fifo.toml" not in k.app.notice and time.monotonic() < deadline:
-            k.frames(1)
-            time.sleep(0.05)
+        k.wait_until(lambda: "fifo.toml" in k.app.notice, 10)
         assert time.monotonic() - start < 10
         assert k.app.notice_kind == "error"
         for name in ("fifo.toml", "bomb.toml", "zero.toml", "big.toml", "folder.toml"):
@@ -378,10 +375,7 @@ def test_a_stalled_methods_folder_does_not_hold_the_screen(display, data_dir, cl
         k.frames(3)
         assert time.monotonic() - start < 1, "the screen waited again"
         gate.set()
-        deadline = time.monotonic() + 10
-        while not k.app.screen("picker")._cards and time.monotonic() < deadline:
-            k.frames(1)
-            time.sleep(0.05)
+        k.wait_until(lambda: k.app.screen("picker")._cards, 10)
         assert "trivselsdialog" in k.app.screen("picker")._cards
         k.frames(3)  # the picker's own layout pass, scheduled by its refresh, runs before close
     finally:

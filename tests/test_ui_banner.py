@@ -85,11 +85,7 @@ def buttons(k) -> dict[int, tuple]:
 
 
 def wait_until(k, condition, seconds: float = 3.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
-        k.frames(1)
+    assert k.wait_until(condition, seconds), "timed out"
 
 
 def frame_pixel(k, x: float, y: float) -> tuple[int, int, int]:

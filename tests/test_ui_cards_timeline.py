@@ -65,15 +65,6 @@ def compose(k, composer, text):
     k.tap(composer.ids.save)
 
 
-def wait_for(k, condition, seconds=3.0):
-    """Let real time pass in frames (the view's own clock event) until ``condition``."""
-    end = time.monotonic() + seconds
-    while not condition() and time.monotonic() < end:
-        time.sleep(0.05)
-        k.frames(1)
-    return condition()
-
-
 # -- cards --------------------------------------------------------------------------------------
 
 def test_draw_in_turn_put_back_undo_people_and_deck(kiosk):
@@ -148,11 +139,11 @@ def test_the_rest_turn_face_up_at_the_flip_minute_and_each_picks_one(kiosk):
     k.tap(v.ids.pile)
     k.tap("toggle")                          # the step's timer runs: 60 min, flip at 20 left
     k.advance(39 * 60)
-    assert not wait_for(k, lambda: v.flipped, 0.5)
+    assert not k.wait_until(lambda: v.flipped, 0.5)
     assert list(v.ids.table.cards) == []
     k.advance(61)
     table = v.ids.table
-    assert wait_for(k, lambda: v.flipped and table.height > 150 and table.cards)   # turned and laid out
+    assert k.wait_until(lambda: v.flipped and table.height > 150 and table.cards)   # turned and laid out
     left = fresh_cards(k).remaining()
     assert sorted(table.cards) == sorted(f"i{i}" for i in left)
     assert "face up" in v.hint and v.ids.flip.disabled and v.ids.pile.opacity == 0
@@ -389,7 +380,7 @@ def shots(size: str) -> list[Path]:
         k.frames(3)
         written.append(k.screenshot(out / "cards-2-drawn.png"))
         k.advance(40 * 60 + 1)
-        wait_for(k, lambda: v.flipped and v.ids.table.height > 150 and v.ids.table.cards)
+        k.wait_until(lambda: v.flipped and v.ids.table.height > 150 and v.ids.table.cards)
         k.frames(3)
         written.append(k.screenshot(out / "cards-3-flipped.png"))
         k.app.end_workshop()

@@ -8,7 +8,6 @@ collide.
 
 from __future__ import annotations
 
-import time
 import urllib.error
 import urllib.request
 from datetime import timedelta
@@ -78,10 +77,7 @@ def fetch(url: str) -> tuple[int, str]:
 
 
 def wait_mode(k, screen, mode, seconds=20):
-    end = time.monotonic() + seconds
-    while screen.mode != mode and time.monotonic() < end:
-        k.frames(1)
-        time.sleep(0.01)
+    k.wait_until(lambda: screen.mode == mode, seconds)
     assert screen.mode == mode
 
 
@@ -145,9 +141,7 @@ def test_time_left_counts_down_and_expiry_closes_the_link(kiosk):
     assert "expired" in screen.message
     assert decode(k, "export-expired-1920x1080.png") == []  # no code left on the screen
     server = k.app.export_server
-    end = time.monotonic() + 3
-    while server.running and time.monotonic() < end:
-        time.sleep(0.05)
+    k.wait_until(lambda: not server.running, 3)
     assert not server.running  # no live link: the server stopped
     k.tap("revoke")  # now "New link"
     assert screen.mode == "link" and screen.share.url != url

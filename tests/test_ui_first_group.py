@@ -237,15 +237,10 @@ def test_the_picker_pages_by_whole_rows_with_the_trivselsdialog_first(kiosk):
         k.tap("up")
         assert all(whole for _, whole in _cards_in_sight(k))
     # a finger's swipe that stops between two rows comes to rest on a row
-    import time
-
     sv = k.find("scroll")
     cx, cy = sv.to_window(*sv.center)
     k.drag((cx, cy - 160 * k.app.s), (cx, cy + 160 * k.app.s), steps=6)
-    end = time.monotonic() + 3
-    while time.monotonic() < end and k.screen()._settle is not None:
-        time.sleep(0.03)
-        k.frames(1)
+    k.wait_until(lambda: k.screen()._settle is None, 3)
     assert all(whole for _, whole in _cards_in_sight(k))
     assert sv.scroll_y < 1                                              # it did move, by a row
 

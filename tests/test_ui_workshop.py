@@ -347,8 +347,6 @@ def test_idle_returns_to_the_board_but_never_leaves_a_running_workshop(kiosk):
 def test_a_broken_method_file_is_named_on_screen_after_the_first_frame(display, data_dir, clock, tmp_path, monkeypatch):
     """Method files are read after the first frame (a restart needs none); a bad one
     is still reported on screen, and the good ones are still offered."""
-    import time
-
     from kiosk_testing import Driver
 
     extra = tmp_path / "more-methods"
@@ -357,10 +355,7 @@ def test_a_broken_method_file_is_named_on_screen_after_the_first_frame(display, 
     monkeypatch.setenv("KIOSK_METHODS", str(extra))
     k = Driver(data_dir, clock=clock, lang="en")
     try:
-        deadline = time.monotonic() + 5
-        while "broken.toml" not in k.app.notice and time.monotonic() < deadline:
-            k.frames(1)
-            time.sleep(0.05)
+        k.wait_until(lambda: "broken.toml" in k.app.notice, 5)
         assert "broken.toml" in k.app.notice and k.app.notice_kind == "error"
         assert "trivselsdialog" in [m.id for m in k.app.methods]
     finally:
