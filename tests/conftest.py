@@ -51,14 +51,58 @@ def method():
     return load_method(ROOT / "methods" / "trivselsdialog.toml")
 
 
+RUNNING = {"id": "s1", "team": "Team A", "status": "running", "created_at": 1.0}
+"""A running session's record as the rules read it: what a rules test starts from."""
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "running_session: the store fixture starts with RUNNING (s1) saved in it")
+    config.addinivalue_line("markers", "refusal(error=...): the Refusal subclass that the refused fixture expects")
+
+
 @pytest.fixture
-def store(tmp_path, clock):
-    """A real store in a fresh folder, on the test clock."""
+def store(request, tmp_path, clock):
+    """A real store in a fresh folder, on the test clock; with the session RUNNING saved in
+    it for a test or module marked ``running_session`` (the store holds its folder's lock,
+    so a test that opens its own store simply does not ask for this one)."""
     from kiosk.store import Store
 
     s = Store(tmp_path / "data", clock=clock)
+    if request.node.get_closest_marker("running_session"):
+        s.save_session(dict(RUNNING))
     yield s
     s.close()
+
+
+@pytest.fixture
+def save_session(store):
+    """``save_session(sid="s1", **fields)``: save a running session's record (RUNNING with
+    these fields) in the test store; its id."""
+
+    def save(sid: str = RUNNING["id"], **fields) -> str:
+        store.save_session({**RUNNING, "id": sid, **fields})
+        return sid
+
+    return save
+
+
+@pytest.fixture
+def refused(request):
+    """``refused(reason, call, *args, **kw)``: the call is refused with that reason key (also
+    its text). The error must be the module's own kind, named by its ``refusal(error=...)``
+    mark (any Refusal without one); it is returned for more checks."""
+    from kiosk.core.refusal import Refusal
+
+    mark = request.node.get_closest_marker("refusal")
+    error = mark.kwargs["error"] if mark else Refusal
+
+    def check(reason: str, call, *args, **kw):
+        with pytest.raises(error) as err:
+            call(*args, **kw)
+        assert err.value.reason == reason == str(err.value)
+        return err.value
+
+    return check
 
 
 @pytest.fixture

@@ -15,6 +15,8 @@ from kiosk.core.session import Session
 from kiosk.core.activities.statuspil import Board
 from kiosk.store import Store, StoreError
 
+pytestmark = pytest.mark.refusal(error=ActionError)
+
 QUESTIONS = [{"id": "forandring", "title": "?"}, {"id": "maal", "title": "?"},
              {"id": "barrierer", "title": "?"}, {"id": "indsatser", "title": "?"},
              {"id": "opfoelgning", "title": "?"}]
@@ -43,12 +45,6 @@ def full_disk(monkeypatch):
     monkeypatch.setattr(os, "replace", full)
 
 
-def refused(reason: str, call, *args, **kw):
-    with pytest.raises(ActionError) as err:
-        call(*args, **kw)
-    assert err.value.reason == reason == str(err.value)
-
-
 # -- what the plan knows from the method ------------------------------------------------------
 
 def test_plan_takes_questions_requirements_and_stages_from_the_method(plan):
@@ -69,7 +65,7 @@ def test_a_method_with_its_own_stages_gives_its_actions_those(store, clock, meth
 
 @pytest.mark.parametrize("stages", [[], ["aftalt"], ["a", "a"], ["a", "A "], ["a", " "], ["a", 3],
                                     ["a", "parkeret"], ["a", "x" * 31]])
-def test_a_bad_stage_list_in_the_method_is_refused(store, clock, method, stages):
+def test_a_bad_stage_list_in_the_method_is_refused(store, clock, method, stages, refused):
     doc = Session.create(method, "Team B", clock.now()).to_dict()
     for step in doc["method"]["steps"]:
         if step["activity"] == "statuspil":
@@ -78,7 +74,7 @@ def test_a_bad_stage_list_in_the_method_is_refused(store, clock, method, stages)
     refused("stages_invalid", ActionPlan, store, doc["id"], clock)
 
 
-def test_an_unknown_session_is_refused(store, clock):
+def test_an_unknown_session_is_refused(store, clock, refused):
     refused("unknown_session", ActionPlan, store, "nope", clock)
 
 
@@ -95,7 +91,7 @@ def test_add_links_the_action_to_its_wall_item_and_stores_it(plan, store, sid, c
     assert plan.for_theme("n7") == [c] and plan.actions() == [a, b, c]
 
 
-def test_add_refuses_a_bad_theme(plan):
+def test_add_refuses_a_bad_theme(plan, refused):
     refused("theme_unknown", plan.add, "x12", "Tema")
     refused("theme_unknown", plan.add, 12, "Tema")
     refused("theme_empty", plan.add, None, "   ")
@@ -104,7 +100,7 @@ def test_add_refuses_a_bad_theme(plan):
     assert plan.add("n1", "").theme_label == ""  # the key alone names the theme
 
 
-def test_a_session_holds_a_bounded_number_of_actions(plan, monkeypatch):
+def test_a_session_holds_a_bounded_number_of_actions(plan, monkeypatch, refused):
     monkeypatch.setattr(actions_mod, "ACTIONS_MAX", 3)
     ids = [plan.add("n1", "t").id for _ in range(3)]
     refused("too_many_actions", plan.add, "n1", "t")
@@ -157,7 +153,7 @@ def test_the_measure_question_is_found_by_its_id_or_its_place():
 
 # -- answers, owner, dates, iglo, trial ---------------------------------------------------------
 
-def test_answer_trims_bounds_and_clears(plan, store, sid):
+def test_answer_trims_bounds_and_clears(plan, store, sid, refused):
     a = plan.add("c1", "t")
     a = plan.answer(a.id, "maal", "  Ro til\nfordybelse  ")
     assert a.answers == {"maal": "Ro til\nfordybelse"}
@@ -170,7 +166,7 @@ def test_answer_trims_bounds_and_clears(plan, store, sid):
     assert store.get(sid, ACTIONS, a.id)["answers"] == {"barrierer": "x" * 500}
 
 
-def test_owner_is_trimmed_and_must_be_there(plan):
+def test_owner_is_trimmed_and_must_be_there(plan, refused):
     a = plan.add("c1", "t")
     assert plan.set_owner(a.id, "  Anne   Sofie ").owner == "Anne Sofie"
     refused("owner_empty", plan.set_owner, a.id, "  \n ")
@@ -179,7 +175,7 @@ def test_owner_is_trimmed_and_must_be_there(plan):
     assert plan.set_owner(a.id, "x" * 60).owner == "x" * 60
 
 
-def test_follow_up_must_be_a_real_day_not_in_the_past(plan, clock):
+def test_follow_up_must_be_a_real_day_not_in_the_past(plan, clock, refused):
     a = plan.add("c1", "t")
     assert plan.set_follow_up(a.id, day(clock, 0)).follow_up == day(clock, 0)  # today is fine
     assert plan.set_follow_up(a.id, day(clock, 14)).follow_up == day(clock, 14)
@@ -191,7 +187,7 @@ def test_follow_up_must_be_a_real_day_not_in_the_past(plan, clock):
     assert plan.set_follow_up(a.id, None).follow_up is None
 
 
-def test_a_date_becomes_past_when_the_clock_moves_on(plan, clock):
+def test_a_date_becomes_past_when_the_clock_moves_on(plan, clock, refused):
     a = plan.add("c1", "t")
     soon = day(clock, 1)
     plan.set_follow_up(a.id, soon)
@@ -199,14 +195,14 @@ def test_a_date_becomes_past_when_the_clock_moves_on(plan, clock):
     refused("date_past", plan.set_follow_up, a.id, soon)
 
 
-def test_iglo_is_one_of_four_levels(plan):
+def test_iglo_is_one_of_four_levels(plan, refused):
     a = plan.add("c1", "t")
     assert plan.set_iglo(a.id, "leadership").iglo == "leadership"
     refused("iglo_unknown", plan.set_iglo, a.id, "ledelse")
     assert plan.set_iglo(a.id, None).iglo is None
 
 
-def test_a_trial_action_carries_a_review_day(plan, clock):
+def test_a_trial_action_carries_a_review_day(plan, clock, refused):
     a = plan.add("c1", "t")
     a = plan.set_trial(a.id, True, day(clock, 21))
     assert a.trial and a.review == day(clock, 21)
@@ -216,7 +212,7 @@ def test_a_trial_action_carries_a_review_day(plan, clock):
     assert not a.trial and a.review is None
 
 
-def test_unknown_actions_are_refused(plan):
+def test_unknown_actions_are_refused(plan, refused):
     a = plan.add("c1", "t")
     for bad in (0, -1, 999, "1", True, None):
         refused("unknown_action", plan.set_owner, bad, "Ole")

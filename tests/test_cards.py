@@ -16,17 +16,8 @@ PARAMS = {
     "jokers": 2,
     "flip_at_minutes": 20,
 }
+pytestmark = pytest.mark.running_session
 SID = "s1"
-
-
-@pytest.fixture
-def store(tmp_path, clock):
-    from kiosk.store import Store
-
-    s = Store(tmp_path / "data", clock=clock)
-    s.save_session({"id": SID, "team": "Team A", "status": "running", "created_at": 1.0})
-    yield s
-    s.close()
 
 
 @pytest.fixture

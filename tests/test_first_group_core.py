@@ -46,11 +46,6 @@ def test_then_what_this_kiosk_ran_then_its_language_then_the_title():
     assert ordered(methods, "da", used) == ordered(list(reversed(methods)), "da", used)  # deterministic
 
 
-def session(store) -> str:
-    store.save_session({"id": "s1", "team": "Team A", "status": "running", "created_at": 1.0})
-    return "s1"
-
-
 def _method(**matrix_params) -> Method:
     return Method(id="m", title="M", language="da", steps=(
         Step(id="skriv", title="Skriv", minutes=5, activity="write",
@@ -64,9 +59,9 @@ def _method(**matrix_params) -> Method:
     ))
 
 
-def test_a_matrix_short_of_its_pick_min_says_how_short(store, clock):
+def test_a_matrix_short_of_its_pick_min_says_how_short(store, clock, save_session):
     method = _method(pick_min=3, pick_max=5)
-    wall = Wall(store, session(store), clock)
+    wall = Wall(store, save_session(), clock)
     keys = [wall.add_note("godt", f"Tema {i}", step="skriv").key for i in range(4)]
     step = method.steps[1]
     assert shortfall(step, wall) == Shortfall("too_few_chosen", have=0, least=3, most=5)
@@ -81,10 +76,10 @@ def test_a_matrix_short_of_its_pick_min_says_how_short(store, clock):
     assert shortfall(method.steps[2], wall) is None                        # talk: none
 
 
-def test_a_write_step_short_of_a_kind_names_the_kind(store, clock):
+def test_a_write_step_short_of_a_kind_names_the_kind(store, clock, save_session):
     method = _method()
     step = method.steps[0]
-    wall = Wall(store, session(store), clock)
+    wall = Wall(store, save_session(), clock)
     assert shortfall(step, wall) == Shortfall("too_few_of_kind", have=0, least=1, kind="godt")
     wall.add_note("godt", "Sammenhold", step="skriv")
     wall.add_note("mindre", "Skrevet i et andet trin", step="andet")       # not this step's

@@ -7,13 +7,7 @@ from datetime import datetime, time
 
 import pytest
 
-from kiosk.clock import FakeClock
 from kiosk.core.idle import IdleError, IdleRule, burn_in_offset, night_dim
-
-
-@pytest.fixture
-def clock():
-    return FakeClock(1_800_000_000.0)
 
 
 def test_returns_to_the_board_after_the_timeout_without_a_touch(clock):

@@ -15,9 +15,8 @@ SID = "s1"
 
 
 @pytest.fixture
-def wall(store, clock):
-    store.save_session({"id": SID, "team": "Team A", "status": "running", "created_at": 1.0})
-    return Wall(store, SID, clock)
+def wall(store, save_session, clock):
+    return Wall(store, save_session(SID), clock)
 
 
 def board(wall, store, centre=None):

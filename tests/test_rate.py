@@ -6,35 +6,15 @@ from __future__ import annotations
 import pytest
 
 from kiosk.core.activities import validate_params, with_defaults
-from kiosk.clock import FakeClock
 from kiosk.core.activities.rate import MARKS_MAX, TABLE, RateError, Rating
-from kiosk.store import Store
 
+pytestmark = [pytest.mark.running_session, pytest.mark.refusal(error=RateError)]
 SID = "s1"
 STATEMENTS = ["Det er klare mål for jobben vi gjør", "Vi har innflytelse på eget arbeid", "Vi deler kunnskap"]
 
 
-@pytest.fixture
-def clock():
-    return FakeClock(1_800_000_000.0)
-
-
-@pytest.fixture
-def store(tmp_path, clock):
-    s = Store(tmp_path / "data", clock=clock)
-    s.save_session({"id": SID, "team": "Team A", "status": "running", "created_at": 1.0})
-    yield s
-    s.close()
-
-
 def rating(store, clock, scale=("grønn", "gul", "rød")):
     return Rating(store, SID, "paastander", STATEMENTS, scale, clock)
-
-
-def refused(reason, fn, *args):
-    with pytest.raises(RateError) as err:
-        fn(*args)
-    assert err.value.reason == reason
 
 
 def test_every_tap_is_one_stored_mark_and_the_tally_shows_the_spread(store, clock):
@@ -55,7 +35,7 @@ def test_every_tap_is_one_stored_mark_and_the_tally_shows_the_spread(store, cloc
     assert {d["step"] for d in store.all(SID, TABLE)} == {"paastander"}
 
 
-def test_undo_takes_back_the_newest_mark_and_take_back_a_chosen_one(store, clock):
+def test_undo_takes_back_the_newest_mark_and_take_back_a_chosen_one(store, clock, refused):
     r = rating(store, clock)
     r.mark(0, 2)
     clock.advance(1)
@@ -75,7 +55,7 @@ def test_take_back_works_after_a_restart(store, clock):
     assert again.take_back(2, 1) == 0 and again.tally()[2] == [0, 0, 0]
 
 
-def test_bad_marks_are_refused_and_nothing_is_stored(store, clock):
+def test_bad_marks_are_refused_and_nothing_is_stored(store, clock, refused):
     r = rating(store, clock)
     refused("unknown_statement", r.mark, 3, 0)
     refused("unknown_statement", r.mark, -1, 0)
@@ -86,7 +66,7 @@ def test_bad_marks_are_refused_and_nothing_is_stored(store, clock):
     refused("no_statements", Rating, store, SID, "x", [], ("a", "b"))
 
 
-def test_a_cell_has_a_ceiling(store, clock):
+def test_a_cell_has_a_ceiling(store, clock, refused):
     r = rating(store, clock, scale=("for lav", "passe", "for høy"))
     for d in [{"step": "paastander", "statement": 0, "value": 1, "at": 0.0}] * MARKS_MAX:
         store.insert(SID, TABLE, d)

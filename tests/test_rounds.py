@@ -8,8 +8,8 @@ import pytest
 from kiosk.core.activities import validate_params, with_defaults
 from kiosk.clock import FakeClock
 from kiosk.core.activities.rounds import TABLE, Rounds, RoundsError, RoundsState, Round
-from kiosk.store import Store
 
+pytestmark = [pytest.mark.running_session, pytest.mark.refusal(error=RoundsError)]
 SID = "s1"
 IGP = [{"name": "Alene", "minutes": 1}, {"name": "Gruppe", "minutes": 3},
        {"name": "Plenum", "minutes": 2, "prompts": ["En fra hvert bord legger fram"]}]
@@ -20,22 +20,8 @@ def clock():
     return FakeClock(1_800_000_000.0)
 
 
-@pytest.fixture
-def store(tmp_path, clock):
-    s = Store(tmp_path / "data", clock=clock)
-    s.save_session({"id": SID, "team": "Team A", "status": "running", "created_at": 1.0})
-    yield s
-    s.close()
-
-
 def rounds(store, clock, spec=IGP):
     return Rounds(store, SID, "igp", spec, clock)
-
-
-def refused(reason, fn, *args):
-    with pytest.raises(RoundsError) as err:
-        fn(*args)
-    assert err.value.reason == reason
 
 
 def test_a_fresh_step_waits_at_the_first_round_with_its_full_time(store, clock):
@@ -84,7 +70,7 @@ def test_restart_reads_the_same_round_and_time(store, clock, tmp_path):
     assert again.current == 1 and again.remaining() == 150 and not again.running
 
 
-def test_pause_keeps_the_time_and_next_previous_move_by_hand(store, clock):
+def test_pause_keeps_the_time_and_next_previous_move_by_hand(store, clock, refused):
     r = rounds(store, clock)
     r.toggle()
     clock.advance(20)
@@ -113,7 +99,7 @@ def test_going_back_to_a_round_that_ran_out_gives_it_its_time_again(store, clock
     assert r.current == 0 and r.remaining() == 60 and r.running
 
 
-def test_adjust_the_current_round(store, clock):
+def test_adjust_the_current_round(store, clock, refused):
     r = rounds(store, clock)
     r.add_minutes(2)
     assert r.remaining() == 180
@@ -139,7 +125,7 @@ def test_undo_walks_back_taps_but_not_what_the_clock_did(store, clock):
     assert rounds(store, clock).remaining() == 60   # the undo is stored too
 
 
-def test_state_value_from_a_changed_method_keeps_what_it_can(clock):
+def test_state_value_from_a_changed_method_keeps_what_it_can(clock, refused):
     spec = [Round("A", 10), Round("B", 10)]
     s = RoundsState.fresh(spec).toggle(0.0)
     d = s.to_dict()

@@ -17,6 +17,8 @@ from kiosk.core.activities.statuspil import (DEFAULT_STAGES, PARKED, Board, next
                                   stages_from)
 from kiosk.store import Store, StoreError
 
+pytestmark = pytest.mark.refusal(error=ActionError)
+
 DAY = 86_400
 
 
@@ -55,12 +57,6 @@ def act(store, clock, sid):
     return new_action(store, clock, sid)
 
 
-def refused(reason: str, call, *args, **kw):
-    with pytest.raises(ActionError) as err:
-        call(*args, **kw)
-    assert err.value.reason == reason
-
-
 def full_disk(monkeypatch):
     def full(*_a, **_k):
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -83,7 +79,7 @@ def test_stage_lists_come_from_the_method_or_the_default(method):
 
 @pytest.mark.parametrize("stages", [[], ["one"], ["a", "a"], ["Aftalt", "aftalt"], ["a", ""],
                                     "aftalt,i mål", ["a", None], ["a", PARKED], [str(i) for i in range(13)]])
-def test_empty_or_duplicate_stage_lists_are_refused(stages):
+def test_empty_or_duplicate_stage_lists_are_refused(stages, refused):
     refused("stages_invalid", stages_from, {"stages": stages})
 
 
@@ -101,7 +97,7 @@ def test_forward_and_back_log_every_move_with_its_time(board, clock, sid, act):
         (clock.now() - 120, 0, 1, "board"), (clock.now() - 60, 1, 2, "workshop"), (clock.now(), 2, 1, "board")]
 
 
-def test_the_last_stage_finishes_and_back_reopens(board, clock, sid, act):
+def test_the_last_stage_finishes_and_back_reopens(board, clock, sid, act, refused):
     a = board.move(sid, act.id, 4, seen_stage=0)
     assert a.finished and a.finished_at == clock.now()
     refused("finished", board.forward, sid, act.id, seen_stage=4)
@@ -109,7 +105,7 @@ def test_the_last_stage_finishes_and_back_reopens(board, clock, sid, act):
     assert a.stage == 3 and not a.finished
 
 
-def test_moves_that_do_nothing_or_go_nowhere_are_refused(board, sid, act):
+def test_moves_that_do_nothing_or_go_nowhere_are_refused(board, sid, act, refused):
     refused("no_move", board.back, sid, act.id, seen_stage=0)
     refused("no_move", board.move, sid, act.id, 0, seen_stage=0)
     for bad in (5, -1, "2", True, None):
@@ -118,7 +114,7 @@ def test_moves_that_do_nothing_or_go_nowhere_are_refused(board, sid, act):
     assert board.action(sid, act.id).history == ()
 
 
-def test_a_stale_tap_is_refused_so_nothing_jumps_two_stages(store, clock, sid, act):
+def test_a_stale_tap_is_refused_so_nothing_jumps_two_stages(store, clock, sid, act, refused):
     left, right = Board(store, clock), Board(store, clock)  # e.g. the screen and a second view
     left.forward(sid, act.id, seen_stage=0)
     refused("moved_meanwhile", right.forward, sid, act.id, seen_stage=0)
@@ -128,7 +124,7 @@ def test_a_stale_tap_is_refused_so_nothing_jumps_two_stages(store, clock, sid, a
     refused("moved_meanwhile", left.forward, sid, act.id, seen_stage=True)  # True is not stage 1
 
 
-def test_unknown_actions_and_sessions_are_refused_without_making_files(board, store, sid, act):
+def test_unknown_actions_and_sessions_are_refused_without_making_files(board, store, sid, act, refused):
     for s, i in ((sid, 99), (sid, 0), ("nope", act.id), ("../x", act.id), (sid, "1")):
         refused("unknown_action", board.forward, s, i, seen_stage=0)
     assert not os.path.exists(os.path.join(store.sessions_dir, "nope.json"))
@@ -156,7 +152,7 @@ def test_the_move_log_is_bounded(board, sid, act, monkeypatch):
 
 # -- parking ------------------------------------------------------------------------------------
 
-def test_park_keeps_the_stage_and_blocks_moves_until_unparked(board, sid, act):
+def test_park_keeps_the_stage_and_blocks_moves_until_unparked(board, sid, act, refused):
     board.forward(sid, act.id, seen_stage=0)
     a = board.park(sid, act.id, seen_stage=1)
     assert a.parked and a.stage == 1 and a.place == PARKED
@@ -182,7 +178,7 @@ def test_parked_actions_sort_last_and_are_never_overdue(board, store, clock, sid
 
 # -- undo ---------------------------------------------------------------------------------------
 
-def test_undo_within_half_a_minute_of_that_actions_last_move(board, store, clock, sid, act):
+def test_undo_within_half_a_minute_of_that_actions_last_move(board, store, clock, sid, act, refused):
     board.forward(sid, act.id, seen_stage=0)
     clock.advance(29)
     assert board.undo_left(board.action(sid, act.id)) == pytest.approx(1)
@@ -199,7 +195,7 @@ def test_undo_within_half_a_minute_of_that_actions_last_move(board, store, clock
     assert board.undo(sid, other.id).stage == 0
 
 
-def test_undo_puts_back_finished_at_and_refuses_after_someone_else_moved(board, clock, sid, act):
+def test_undo_puts_back_finished_at_and_refuses_after_someone_else_moved(board, clock, sid, act, refused):
     board.move(sid, act.id, 3, seen_stage=0)
     clock.advance(40)
     board.forward(sid, act.id, seen_stage=3)
@@ -298,7 +294,7 @@ def test_review_is_due_on_the_review_day(board, store, clock, sid):
     assert board.open_actions()[0].review_due
 
 
-def test_continue_ends_the_reviews(board, store, clock, sid):
+def test_continue_ends_the_reviews(board, store, clock, sid, refused):
     t = trial(store, clock, sid)
     clock.advance(7 * DAY)
     a = board.set_verdict(sid, t.id, "continue", seen_stage=0)
@@ -316,7 +312,7 @@ def test_adjust_keeps_it_open_and_moves_the_review_on(board, store, clock, sid):
     assert board.review_due(board.action(sid, t.id))
 
 
-def test_drop_finishes_it_into_the_archive_and_undo_brings_it_back(board, store, clock, sid):
+def test_drop_finishes_it_into_the_archive_and_undo_brings_it_back(board, store, clock, sid, refused):
     t = trial(store, clock, sid)
     board.forward(sid, t.id, seen_stage=0)
     a = board.set_verdict(sid, t.id, "drop", seen_stage=1)
@@ -329,7 +325,7 @@ def test_drop_finishes_it_into_the_archive_and_undo_brings_it_back(board, store,
     assert [r.action.id for r in board.open_actions()] == [t.id]
 
 
-def test_bad_verdicts_are_refused(board, store, clock, sid, act):
+def test_bad_verdicts_are_refused(board, store, clock, sid, act, refused):
     refused("not_trial", board.set_verdict, sid, act.id, "drop", seen_stage=0)
     t = trial(store, clock, sid)
     refused("verdict_unknown", board.set_verdict, sid, t.id, "maybe", seen_stage=0)
@@ -354,7 +350,7 @@ def test_next_meetings_are_stored_per_session_and_shown_soonest_first(board, sto
     assert board.next_meetings() == [] and next_meeting(store, a) is None
 
 
-def test_next_meeting_input_is_checked(store, clock, sid):
+def test_next_meeting_input_is_checked(store, clock, sid, refused):
     for bad, reason in ((day(clock, -1), "date_past"), ("in two weeks", "date_invalid"),
                         ("2026-02-30", "date_invalid")):
         refused(reason, set_next_meeting, store, sid, bad)

@@ -9,20 +9,7 @@ import threading
 
 import pytest
 
-from kiosk.clock import FakeClock
 from kiosk.store import Store, StoreError, migrations
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
-def store(tmp_path, clock):
-    s = Store(tmp_path / "data", clock=clock)
-    yield s
-    s.close()
 
 
 def reopen(store: Store, **kw) -> Store:

@@ -7,17 +7,8 @@ import pytest
 from kiosk.core.activities.timeline import Timeline, span, this_year
 from kiosk.core.wall import Wall, WallError
 
+pytestmark = pytest.mark.running_session
 SID = "s1"
-
-
-@pytest.fixture
-def store(tmp_path, clock):
-    from kiosk.store import Store
-
-    s = Store(tmp_path / "data", clock=clock)
-    s.save_session({"id": SID, "team": "Team A", "status": "running", "created_at": 1.0})
-    yield s
-    s.close()
 
 
 @pytest.fixture

@@ -12,36 +12,18 @@ from kiosk.core.activities.vote import VOTES, Rank, VoteError, VoteRound, rankin
 from kiosk.core.wall import Wall, WallError
 from kiosk.store import Store, StoreError
 
+pytestmark = [pytest.mark.running_session, pytest.mark.refusal(error=VoteError)]
 SID = "s1"
 BALLOT = ["n1", "n2", "c1"]
-
-
-@pytest.fixture
-def data(tmp_path):
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def store(data):
-    s = Store(data, clock=FakeClock())
-    s.save_session({"id": SID, "team": "Team A", "status": "running", "created_at": 1.0})
-    yield s
-    s.close()
 
 
 def dots(store, budget=2, cap=1, items=BALLOT):
     return VoteRound(store, SID, "afstemning", budget, cap, "dots", items=items)
 
 
-def refused(reason, fn, *args):
-    with pytest.raises(VoteError) as err:
-        fn(*args)
-    assert err.value.reason == reason
-
-
 # -- dots -----------------------------------------------------------------------------------
 
-def test_a_voter_gets_the_budget_and_cannot_exceed_it(store):
+def test_a_voter_gets_the_budget_and_cannot_exceed_it(store, refused):
     vote = dots(store, budget=2, cap=2)
     refused("no_voter", vote.cast, "n1")
     assert vote.next_voter() == 1 and vote.remaining() == 2
@@ -59,7 +41,7 @@ def test_a_voter_gets_the_budget_and_cannot_exceed_it(store):
     assert vote.totals() == {"n1": 2, "n2": 0, "c1": 0}
 
 
-def test_the_per_item_cap(store):
+def test_the_per_item_cap(store, refused):
     vote = dots(store, budget=3, cap=1)
     vote.next_voter()
     vote.cast("n1")
@@ -77,7 +59,7 @@ def test_next_voter_ends_the_one_before(store):
     assert vote.points("n1", voter=1) == 1
 
 
-def test_votes_are_records_and_a_restart_resumes_the_same_voter(store, data):
+def test_votes_are_records_and_a_restart_resumes_the_same_voter(store, data_dir):
     vote = dots(store, budget=2)
     vote.next_voter()
     vote.cast("n1")
@@ -87,7 +69,7 @@ def test_votes_are_records_and_a_restart_resumes_the_same_voter(store, data):
     assert [(d["round"], d["voter"], d["item"], d["points"]) for d in store.all(SID, VOTES)] == [
         ("afstemning", 1, "n1", 1), ("afstemning", 2, "c1", 1)]
     store.close()
-    with Store(data) as again:
+    with Store(data_dir) as again:
         resumed = dots(again)
         assert resumed.current == 2 and resumed.remaining() == 1
         assert resumed.totals() == {"n1": 1, "n2": 0, "c1": 1}
@@ -125,7 +107,7 @@ def test_a_round_from_the_method_params_over_the_wall(store):
 
 # -- hands ----------------------------------------------------------------------------------
 
-def test_hand_counts(store):
+def test_hand_counts(store, refused):
     vote = VoteRound(store, SID, "prioriter", 1, mode="hands", items=BALLOT)
     vote.set_hand_count("n2", 7)
     vote.set_hand_count("n2", 5)  # a recount replaces
@@ -165,7 +147,7 @@ def test_winners_extend_through_a_tie_up_to_the_maximum():
     assert [r.key for r in winners(ranks, 4, 4)] == ["a", "b", "c"]
 
 
-def test_undo_walks_back_dots_voters_and_hand_counts_in_order(store):
+def test_undo_walks_back_dots_voters_and_hand_counts_in_order(store, refused):
     vote = dots(store, budget=2, cap=2)
     assert not vote.can_undo
     refused("nothing_to_undo", vote.undo)

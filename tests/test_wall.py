@@ -13,6 +13,7 @@ from kiosk.core.wall import (NOTES, PARKING, Cluster, Note, Wall, WallError, cha
                              sort_columns)
 from kiosk.store import Store, StoreError
 
+pytestmark = [pytest.mark.running_session, pytest.mark.refusal(error=WallError)]
 SID = "s1"
 COLUMNS = ["bevare", "forandre", PARKING]
 
@@ -20,19 +21,6 @@ COLUMNS = ["bevare", "forandre", PARKING]
 @pytest.fixture
 def clock():
     return FakeClock(1000.0)
-
-
-@pytest.fixture
-def data(tmp_path):
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def store(data, clock):
-    s = Store(data, clock=clock)
-    s.save_session({"id": SID, "team": "Team A", "status": "running", "created_at": 1.0})
-    yield s
-    s.close()
 
 
 @pytest.fixture
@@ -57,12 +45,6 @@ def reopen():
     yield again
     for s in opened:
         s.close()
-
-
-def refused(reason: str, fn, *args, **kw) -> None:
-    with pytest.raises(WallError) as err:
-        fn(*args, **kw)
-    assert err.value.reason == reason == str(err.value)
 
 
 def snapshot(wall: Wall):
@@ -90,7 +72,7 @@ def test_add_note_trims_stores_and_keys(wall, store, clock):
     assert Note.from_dict(n.to_dict()) == n
 
 
-def test_empty_and_overlong_notes_are_refused_and_nothing_is_written(wall, store):
+def test_empty_and_overlong_notes_are_refused_and_nothing_is_written(wall, store, refused):
     refused("note_empty", wall.add_note, "godt", "   \n ", step="s")
     refused("note_empty", wall.add_note, "godt", None, step="s")
     refused("note_long", wall.add_note, "godt", "x" * 121, step="s", max_length=120)
@@ -100,7 +82,7 @@ def test_empty_and_overlong_notes_are_refused_and_nothing_is_written(wall, store
     assert chars_left("  abc  ", 10) == 7 and chars_left("x" * 12, 10) == -2
 
 
-def test_edit_text_and_delete(wall):
+def test_edit_text_and_delete(wall, refused):
     n, = write(wall, "first")
     assert wall.edit_text(n.id, " second ").text == "second"
     refused("note_long", wall.edit_text, n.id, "x" * 141)
@@ -122,7 +104,7 @@ def test_prepared_pink_notes_and_counts(wall):
 
 # -- present -----------------------------------------------------------------------------
 
-def test_a_turn_pairs_one_of_each_kind_and_skips_held_notes(wall):
+def test_a_turn_pairs_one_of_each_kind_and_skips_held_notes(wall, refused):
     g1, g2, g3 = write(wall, "g1", "g2", "g3")
     m1, m2 = write(wall, "m1", "m2", kind="mindre-godt")
     wall.hold(g1.id)
@@ -146,7 +128,7 @@ def test_a_turn_fills_up_when_one_kind_has_run_out(wall):
     assert [n.text for n in wall.reveal_next_turn(1, kinds=["trio"])] == ["t1"]
 
 
-def test_reveal_all_is_shuffled_and_leaves_held_notes_hidden(wall):
+def test_reveal_all_is_shuffled_and_leaves_held_notes_hidden(wall, refused):
     notes = [wall.add_note("godt", f"note {i}", step="s", face_down=True) for i in range(12)]
     wall.hold(notes[3].id)
     turned = wall.reveal_all(random.Random(7))
@@ -165,7 +147,7 @@ def test_reveal_all_is_shuffled_and_leaves_held_notes_hidden(wall):
 
 # -- group -------------------------------------------------------------------------------
 
-def test_note_onto_note_makes_a_cluster_where_the_target_was(wall):
+def test_note_onto_note_makes_a_cluster_where_the_target_was(wall, refused):
     a, b, c = write(wall, "a", "b", "c")
     wall.move(a.key, 0.2, 0.3)
     wall.move(b.key, 1.7, -1)  # clamped to the wall
@@ -182,7 +164,7 @@ def test_note_onto_note_makes_a_cluster_where_the_target_was(wall):
     assert len(wall.cluster_notes(cl.id)) == 3 and len(wall.items()) == 1
 
 
-def test_dropping_onto_itself_is_refused(wall, store):
+def test_dropping_onto_itself_is_refused(wall, store, refused):
     a, b = write(wall, "a", "b")
     refused("same_item", wall.group, a.key, a.key)
     cl = wall.group(a.key, b.key)
@@ -195,7 +177,7 @@ def test_dropping_onto_itself_is_refused(wall, store):
     refused("unknown_item", wall.group, "x1", a.key)
 
 
-def test_cluster_onto_cluster_merges_and_the_emptied_one_goes(wall):
+def test_cluster_onto_cluster_merges_and_the_emptied_one_goes(wall, refused):
     a, b, c, d = write(wall, "a", "b", "c", "d")
     one = wall.group(a.key, b.key)
     two = wall.group(c.key, d.key)
@@ -220,7 +202,7 @@ def test_a_cluster_dropped_on_a_plain_note_takes_it_in_and_its_place(wall):
     assert len(wall.cluster_notes(cl.id)) == 3
 
 
-def test_ungroup_and_a_cluster_of_one_dissolves_keeping_its_facets(wall):
+def test_ungroup_and_a_cluster_of_one_dissolves_keeping_its_facets(wall, refused):
     a, b, c = write(wall, "a", "b", "c")
     cl = wall.group(a.key, b.key)
     wall.group(c.key, cl.key)
@@ -242,7 +224,7 @@ def test_ungroup_and_a_cluster_of_one_dissolves_keeping_its_facets(wall):
     assert {i.key for i in wall.items()} == {a.key, b.key, c.key}
 
 
-def test_moving_a_note_to_another_cluster_dissolves_the_one_it_leaves(wall):
+def test_moving_a_note_to_another_cluster_dissolves_the_one_it_leaves(wall, refused):
     a, b, c, d = write(wall, "a", "b", "c", "d")
     one = wall.group(a.key, b.key)
     two = wall.group(c.key, d.key)
@@ -263,7 +245,7 @@ def test_deleting_a_note_from_a_pair_dissolves_the_pair(wall):
 
 # -- sort, matrix, choose ---------------------------------------------------------------
 
-def test_sort_into_columns_and_parking(wall):
+def test_sort_into_columns_and_parking(wall, refused):
     a, b = write(wall, "a", "b")
     cols = sort_columns({"columns": [{"id": "bevare", "title": "B"}, {"id": "forandre", "title": "F"}],
                          "parking_lot": "P-plads"})
@@ -282,7 +264,7 @@ def test_sort_into_columns_and_parking(wall):
     assert wall.sort(cl.key, "forandre", columns=cols).column == "forandre"
 
 
-def test_matrix_place_clamps_unplace_and_refuses_nonsense(wall):
+def test_matrix_place_clamps_unplace_and_refuses_nonsense(wall, refused):
     a, b = write(wall, "a", "b")
     assert wall.place(a.key, 1.2, 0.75).matrix == (1.0, 0.75)
     assert wall.placed() == [wall.item(a.key)]
@@ -291,7 +273,7 @@ def test_matrix_place_clamps_unplace_and_refuses_nonsense(wall):
     assert wall.unplace(a.key).matrix is None and wall.placed() == []
 
 
-def test_choose_respects_pick_max(wall):
+def test_choose_respects_pick_max(wall, refused):
     items = write(wall, "a", "b", "c", "d")
     for n in items[:3]:
         wall.choose(n.key, pick_max=3)
@@ -353,7 +335,7 @@ def test_undo_stack_is_bounded(wall):
     assert wall.item(n.key).pos == (0.09, 0.0)
 
 
-def test_a_refusal_is_not_an_undo_step(wall):
+def test_a_refusal_is_not_an_undo_step(wall, refused):
     a, = write(wall, "a")
     refused("same_item", wall.group, a.key, a.key)
     wall.move(a.key, 0.5, 0.5)

@@ -19,13 +19,6 @@ def method():
     return load_method(os.path.join(ROOT, "methods", "trivselsdialog.toml"))
 
 
-@pytest.fixture
-def store(tmp_path):
-    s = Store(tmp_path / "data")
-    yield s
-    s.close()
-
-
 def test_start_stores_the_session_and_marks_it_active(store, method):
     clock = FakeClock(1000)
     ws = Workshop.start(store, clock, method, "Team A")
