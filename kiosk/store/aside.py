@@ -33,13 +33,7 @@ def set_aside_session(store, session_id: str, now: float) -> Optional[str]:
     except StoreError:
         return None
     with store._lock:
-        store._check_open()
-        if store._batches.get(sid):
-            raise StoreError("invalid", "", f"Session {sid!r} cannot be set aside inside its own batch.")
-        db = store._sessions.pop(sid, None)
-        if db is not None:
-            db.close()
-        path = store._session_path(sid)
+        path = store._let_go(sid, "set aside")
         extras = sorted(glob.glob(glob.escape(path) + ".*"))
         files = [p for p in extras if os.path.lexists(p)] + ([path] if os.path.lexists(path) else [])
         folder = None

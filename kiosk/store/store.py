@@ -493,6 +493,17 @@ class Store:
                     entries[sid] = entry
             return sorted(entries.values(), key=_newest_first, reverse=True)
 
+    def _let_go(self, sid: str, doing: str) -> str:
+        """Close a session's open file before its files are moved or removed (under the
+        lock; refused inside the session's own batch); its main file's path."""
+        self._check_open()
+        if self._batches.get(sid):
+            raise StoreError("invalid", "", f"Session {sid!r} cannot be {doing} inside its own batch.")
+        db = self._sessions.pop(sid, None)
+        if db is not None:
+            db.close()
+        return self._session_path(sid)
+
     def delete_session(self, session_id: str) -> None:
         """Remove a session's file, its backups and its index entry. Idempotent.
 
@@ -501,13 +512,7 @@ class Store:
         """
         sid = self._check_id(session_id)
         with self._lock:
-            self._check_open()
-            if self._batches.get(sid):
-                raise StoreError("invalid", "", f"Session {sid!r} cannot be deleted inside its own batch.")
-            db = self._sessions.pop(sid, None)
-            if db is not None:
-                db.close()
-            path = self._session_path(sid)
+            path = self._let_go(sid, "deleted")
             try:
                 for extra in sorted(glob.glob(glob.escape(path) + ".*")):
                     os.unlink(extra)
