@@ -584,6 +584,11 @@ class Store:
             raw = _copy(_raw(db, name))
             return [{**doc, "doc_id": int(i)} for i, doc in sorted(raw.items(), key=lambda kv: int(kv[0]))]
 
+    def first(self, session_id: str, table: str, field: str, value: Any) -> Optional[dict]:
+        """The first document of a session's table whose ``field`` is ``value`` (None: none);
+        for the tables that keep one record per key (a step's rounds, a meta value)."""
+        return next((d for d in self.all(session_id, table) if d.get(field) == value), None)
+
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         """Hold writers off while several reads must agree: an export reads a session's

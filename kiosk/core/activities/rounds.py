@@ -197,10 +197,7 @@ class Left:
 
 
 def _stored_doc(store, session_id: str, step_id: str) -> Optional[dict]:
-    for d in store.all(session_id, TABLE):
-        if d.get("step") == step_id:
-            return d
-    return None
+    return store.first(session_id, TABLE, "step", step_id)
 
 
 def leave_step(store, session_id: str, step, now: float) -> Optional[Left]:

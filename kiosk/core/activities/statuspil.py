@@ -93,10 +93,7 @@ class Meeting:
 # -- the next meeting, session-level ---------------------------------------------------------
 
 def _meta_doc(store, session_id: str, key: str) -> Optional[dict]:
-    for doc in store.all(session_id, META):
-        if doc.get("key") == key:
-            return doc
-    return None
+    return store.first(session_id, META, "key", key)
 
 
 def next_meeting(store, session_id: str) -> Optional[str]:
