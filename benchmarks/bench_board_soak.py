@@ -66,11 +66,11 @@ def cache_sizes() -> dict:
 
     sizes = {f"Cache {name}": len(objs) for name, objs in Cache._objects.items()}
     try:
-        from kiosk.ui.board_screen import StageArrow
+        from kiosk.ui.widgets.stage_arrow import StageArrow
         sizes["StageArrow._textures"] = len(StageArrow._textures)
     except ImportError:
         pass
-    from kiosk.ui import board
+    from kiosk.ui.widgets import board
     sizes["board._fitted"] = len(board._fitted)
     return sizes
 

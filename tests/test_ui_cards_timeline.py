@@ -428,10 +428,10 @@ def test_cards_keep_their_look_in_later_steps(display):
     """A drawn card, a joker and a point look the same in the sort and action steps as
     on the cards screen: the look comes from the activity that made them."""
     from kiosk.core.loader import load_method
-    from kiosk.ui.activities.cards import STYLES
-    from kiosk.ui.activities.notes import kind_styles
+    from kiosk.ui.activities.base import kind_styles
+    from kiosk.ui.activities.cards import CardsView
 
     method = load_method(Path(__file__).resolve().parents[1] / "methods" / "perspektivsamtale.toml")
     styles = kind_styles(method)
-    for kind, style in STYLES.items():
+    for kind, style in CardsView.STYLES.items():
         assert styles[kind].mark == style.mark and styles[kind].colour == style.colour

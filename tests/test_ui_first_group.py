@@ -43,7 +43,7 @@ def drawn_text(board, key: str) -> str:
     """The text the board really draws on a card: its text fitted to the card's body as
     ``draw_card`` fits it (whole lines, '…' where it is cut)."""
     from kiosk.ui import theme
-    from kiosk.ui.board import BADGE_H, MARK_W, PAD
+    from kiosk.ui.widgets.board import BADGE_H, MARK_W, PAD
     from kiosk.ui.text import fit_text
 
     card, scale = board.cards[key], board.card_scale(key)

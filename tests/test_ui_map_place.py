@@ -9,8 +9,8 @@ import math
 import pytest
 
 from kiosk.core.activities import map as maps
-from kiosk.ui.board import PAD
-from kiosk.ui.activities.sort import LINE_H, card_height
+from kiosk.ui.widgets.board import PAD
+from kiosk.ui.widgets.cards import LINE_H, card_height
 
 from tests.test_ui_map_drag import STORY
 from tests.test_ui_signup_map import go_to, start, type_and_save

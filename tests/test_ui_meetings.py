@@ -37,7 +37,7 @@ TODAY = date.fromtimestamp(1_800_000_000.0)  # the test clock's day (conftest's 
 
 
 def one_month(day: date) -> date:
-    from kiosk.ui.activities.actions import add_months
+    from kiosk.ui.widgets.date_picker import add_months
 
     return add_months(day, 1)
 

@@ -24,7 +24,7 @@ def test_note_text_is_28px_at_1080p_and_a_line_is_what_the_layouts_reserve(kiosk
     from kivy.core.text import Label as CoreLabel
 
     from kiosk.ui import theme
-    from kiosk.ui.activities.sort import LINE_H
+    from kiosk.ui.widgets.cards import LINE_H
 
     assert theme.NOTE >= 28 and theme.BODY >= 28
     three = CoreLabel(text="Åg\nÅg\nÅg", font_size=theme.NOTE)
@@ -113,7 +113,7 @@ def test_a_full_matrix_tray_ends_in_a_more_card_and_stays_inside_its_box(kiosk):
 
 def test_face_up_notes_waiting_to_be_presented_get_cards_big_enough_to_read(kiosk):
     from kiosk.ui import theme
-    from kiosk.ui.board import MARK_W, PAD
+    from kiosk.ui.widgets.board import MARK_W, PAD
     from kiosk.ui.text import fit_text
 
     k = kiosk

@@ -36,7 +36,7 @@ def start(k, method_id, team="Lageret"):
 
 
 def go_to(k, step_id):
-    from kiosk.ui.app import FAILED
+    from kiosk.ui.act import FAILED
 
     ws = k.app.workshop
     assert k.app.act(ws.go_to, ws.session.method.step_index(step_id), undo=ws) is not FAILED

@@ -28,7 +28,7 @@ def start_workshop(k, team="A"):
 
 
 def go_to(k, step_id):
-    from kiosk.ui.app import FAILED
+    from kiosk.ui.act import FAILED
 
     ws = k.app.workshop
     assert k.app.act(ws.go_to, ws.session.method.step_index(step_id), undo=ws) is not FAILED

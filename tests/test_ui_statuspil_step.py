@@ -35,12 +35,10 @@ def start_with_actions(k, themes, owners=("Mette", "Jonas", "Aisha")):
 
 
 def stage_centre(k, arrow, stage: int):
-    """The window point of a stage's chevron body, found by the view's own hit test."""
-    from kiosk.ui.activities.statuspil import stage_at
-
+    """The window point of a stage's chevron body, found by the arrow's own hit test."""
     for i in range(1, 400):
         x = arrow.width * i / 400
-        if stage_at(arrow, x) == stage and stage_at(arrow, x + arrow.width / 40) == stage:
+        if arrow.stage_at(x) == stage and arrow.stage_at(x + arrow.width / 40) == stage:
             return arrow.to_window(arrow.x + x + arrow.width / 80, arrow.center_y)
     raise AssertionError(f"no stage {stage} on the arrow")
 

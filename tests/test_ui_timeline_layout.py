@@ -231,7 +231,7 @@ def drawn_text(k, v, key: str) -> str:
     """What a lane card shows: the board's own fitting for that card, checked to be what
     the board drew."""
     from kiosk.ui import theme
-    from kiosk.ui.board import PAD
+    from kiosk.ui.widgets.board import PAD
     from kiosk.ui.text import fit_text
 
     board = v.ids.board

@@ -18,7 +18,7 @@ from kiosk.core.workshop import Waiting, Workshop, session_contents, waiting_ses
 from kiosk.store import StoreError
 from kiosk.i18n import LANGUAGES, tr
 from kiosk.ui import messages, theme
-from kiosk.ui.app import FAILED
+from kiosk.ui.act import FAILED
 from kiosk.ui.widgets import KButton
 
 log = logging.getLogger("kiosk")

@@ -31,7 +31,6 @@ from kivy.uix.screenmanager import NoTransition
 from kiosk import health, i18n, logfile, sdnotify
 from kiosk.clock import SystemClock
 from kiosk.core.idle import IdleRule
-from kiosk.core.refusal import Refusal
 from kiosk.core.wall import Wall
 from kiosk.core.settings import Settings
 from kiosk.core.workshop import ACTIVE_KEY, Workshop
@@ -39,13 +38,12 @@ from kiosk.paths import methods_dirs
 from kiosk.store import Store, StoreError
 from kiosk.store.aside import set_aside_session
 from kiosk.ui import messages, theme, widgets  # noqa: F401  (widgets: registers KButton)
+from kiosk.ui.act import FAILED, Intents
 
 log = logging.getLogger("kiosk")
 IDLE_SECONDS = Settings().idle_minutes * 60
 """Untouched this long with no workshop running, the kiosk goes back to the statuspil board
 (the default; an admin sets it in Settings)."""
-FAILED = object()
-"""What ``act`` returns when an intent was refused or could not be stored."""
 METHODS_WAIT = 3.0
 """Longest the screen waits for the method files (they take ~20 ms; a stalled network
 folder could take for ever): after this the picker opens empty and fills in later."""
@@ -232,8 +230,8 @@ class KioskApp(App):
         self.allow_quit = False
         self.title = "Dialog kiosk"
         self._wall: Wall | None = None
-        self._undoers: list = []
-        """The controllers (workshop, wall) in the order they made undoable changes."""
+        self.intents = Intents(self)
+        """Runs the screens' intents and keeps the Undo button's order (``app.act``)."""
 
     # -- life cycle ------------------------------------------------------------
 
@@ -429,7 +427,7 @@ class KioskApp(App):
             return False
         if not self._resume():
             return False
-        self._undoers = []
+        self.intents.forget()
         self._wall = None
         if self.workshop is None:  # its file says it is no longer running
             self.say(i18n.tr("That session is not running any more; nothing to reopen."))
@@ -636,7 +634,7 @@ class KioskApp(App):
         named = getattr(under, "banner_edge", None)
         if named in ("top", "bottom"):
             return named
-        keyboard = getattr(sys.modules.get("kiosk.ui.keyboard"), "OnScreenKeyboard", None)
+        keyboard = getattr(sys.modules.get("kiosk.ui.widgets.keyboard"), "OnScreenKeyboard", None)
         if layer is not None or (screen is not None and keyboard is not None and any(
                 isinstance(w, keyboard) and w.opacity > 0 and w.height > 0 for w in screen.walk())):
             order = ("top", "bottom")
@@ -667,44 +665,17 @@ class KioskApp(App):
         self.confirm_view.open()
 
     def act(self, intent, *args, undo=None, **kw):
-        """Run an intent; on refusal or a failed write, explain on screen and change nothing.
-
-        ``undo``: the controller whose ``undo()`` takes this change back, so the one
-        Undo button walks back timer and wall changes in the order they were made.
-        """
-        try:
-            result = intent(*args, **kw)
-        except StoreError as e:
-            self._failed_writes = getattr(self, "_failed_writes", 0) + 1
-            if self._failed_writes <= 3 or self._failed_writes % 100 == 0:  # a full disk: not a line per tap
-                log.error("store refused a write (%d so far): %s", self._failed_writes, e)
-            self.say(messages.store_error(e), "error")
-            return FAILED
-        except Refusal as e:  # every rule's refusal, a new activity's too: said on screen, nothing changed
-            self.say(messages.refusal(e.reason), "error")
-            return FAILED
-        if getattr(self, "_failed_writes", 0):
-            log.warning("the store writes again, after %d refused writes", self._failed_writes)
-            self._failed_writes = 0
-        if undo is not None:
-            self._undoers.append(undo)
-            del self._undoers[:-200]
-        if self.notice_kind == "error" and self.notice:
-            self.dismiss_notice()  # the next thing that works clears an old refusal
-        self.revision += 1
-        return result
+        """Run an intent through ``kiosk.ui.act``: a refusal or a failed write is said on
+        screen and returns ``FAILED``; ``undo`` is the controller that can take it back."""
+        return self.intents.act(intent, *args, undo=undo, **kw)
 
     @property
     def can_undo(self) -> bool:
-        return any(u.can_undo for u in self._undoers)
+        return self.intents.can_undo
 
     def undo(self):
         """Take back the newest change that can still be taken back."""
-        while self._undoers:
-            who = self._undoers.pop()
-            if who.can_undo:
-                self.act(who.undo)
-                return
+        self.intents.undo()
 
     def wall(self) -> Wall | None:
         """The running session's wall (one Wall object per session, kept while it runs)."""
@@ -725,7 +696,7 @@ class KioskApp(App):
         if ws is FAILED:
             return False
         self.workshop = ws
-        self._undoers = []
+        self.intents.forget()
         self.dismiss_notice()
         self.show("workshop")
         return True
@@ -749,7 +720,7 @@ class KioskApp(App):
             return False
         self.workshop = None
         self._wall = None
-        self._undoers = []
+        self.intents.forget()
         self.show(self.idle_screen())
         return True
 
@@ -760,7 +731,7 @@ class KioskApp(App):
             return False
         self.workshop = ws
         self._wall = None
-        self._undoers = []
+        self.intents.forget()
         self.dismiss_notice()
         self.show("workshop")
         return True
@@ -769,7 +740,7 @@ class KioskApp(App):
         if self.workshop is not None and self.act(self.workshop.finish) is not FAILED:
             self.workshop = None
             self._wall = None
-            self._undoers = []
+            self.intents.forget()
             self.show(self.idle_screen())
 
     def save_settings(self, new: Settings) -> bool:

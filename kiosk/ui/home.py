@@ -40,7 +40,7 @@ def meeting_day(iso: str | None, today_: date) -> str:
     """'Tuesday 12 January 2027 (today)' for a button, or the words for no date."""
     if not iso:
         return tr("date not set")
-    from kiosk.ui.activities.actions import long_day  # the date picker's words for a day
+    from kiosk.ui.widgets.date_picker import long_day  # the date picker's words for a day
 
     try:
         day = date.fromisoformat(iso)

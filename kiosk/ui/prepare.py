@@ -22,10 +22,11 @@ from kiosk.core.workshop import Workshop, not_started, prepared_kinds
 from kiosk.i18n import tr
 from kiosk.store import StoreError
 from kiosk.ui import messages
-from kiosk.ui.app import FAILED
-from kiosk.ui.activities.notes import grid, kind_styles, note_card
-from kiosk.ui.board import NoteBoard  # noqa: F401  (kv)
-from kiosk.ui.composer import Composer
+from kiosk.ui.act import FAILED
+from kiosk.ui.activities.base import kind_styles
+from kiosk.ui.widgets.cards import note_card, note_grid
+from kiosk.ui.widgets.board import NoteBoard  # noqa: F401  (kv)
+from kiosk.ui.widgets.composer import Composer
 from kiosk.ui.widgets import KButton, sym
 
 CARD = (300, 170)
@@ -138,7 +139,7 @@ class PrepareScreen(Screen):
         notes = self.notes()
         board = self.ids.board
         s = self.app.s
-        rects = grid(len(notes), board.width, board.height, CARD[0] * s, CARD[1] * s, 16 * s)
+        rects = note_grid(len(notes), (0, 0, board.width, board.height), s, card=CARD, gap=16)
         board.scale = s
         board.set_cards([note_card(n, self.styles, r, draggable=False) for n, r in zip(notes, rects)])
         self.empty = not notes

@@ -20,7 +20,7 @@ from kiosk.core.session import TEAM_MAX
 from kiosk.core.workshop import Workshop, prepared_kinds
 from kiosk.i18n import tr
 from kiosk.store import StoreError
-from kiosk.ui import keyboard  # noqa: F401  (registers the keyboard's kv rules)
+from kiosk.ui.widgets import keyboard  # noqa: F401  (registers the keyboard's kv rules)
 from kiosk.ui.picker import duration
 from kiosk.ui.widgets import sym
 
@@ -64,7 +64,7 @@ class TeamScreen(Screen):
             app.say(tr("The team's name and the times from before are back."))
         kinds = prepared_kinds(method)
         if kinds:
-            from kiosk.ui.activities.notes import COLOURS
+            from kiosk.ui.widgets.cards import COLOURS
 
             kind = kinds[0][1]
             self.prepare_text = sym("♦") + "  " + escape_markup(
@@ -161,7 +161,7 @@ class TeamScreen(Screen):
         """Make the session without starting it and open the prepare screen for its notes
         (a running workshop, an empty name: refused with a message, nothing made)."""
         app = App.get_running_app()
-        from kiosk.ui.app import FAILED
+        from kiosk.ui.act import FAILED
 
         session = app.act(Workshop.prepare, app.store, app.clock, self.planned_method(), self.ids.name.text,
                           app.lang)

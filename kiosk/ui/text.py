@@ -10,6 +10,15 @@ from kivy.core.text import Label as CoreLabel
 
 _fitted: dict[tuple, str] = {}
 
+THEME_SHORT = 70
+"""Characters of a theme label quoted in a question before it is cut with '…'."""
+
+
+def short(text: str, limit: int = THEME_SHORT) -> str:
+    """One line of at most ``limit`` characters, cut with '…' (a theme quoted in a question)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
 
 def _height(text: str, width: float, size: float, bold: bool = False) -> float:
     """The height Kivy lays the text out in at this width (measured, nothing rendered)."""

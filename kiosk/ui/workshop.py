@@ -189,19 +189,16 @@ class WorkshopScreen(Screen):
             area = self.ids.activity
             area.clear_widgets()
             view = view_for(s.step, ws)
-            self.wide = getattr(view, "wide", False)
+            self.wide = view.wide
             area.add_widget(view)
             self.build_agenda(phases, phase_no)
-        elif self.ids.activity.children:
-            # the same step after a change (a wall action, an undo): the tool redraws from the core
-            view = self.ids.activity.children[0]
-            if hasattr(view, "refresh"):
-                view.refresh()
+        elif self.view is not None:
+            self.view.refresh()  # the same step after a change (a wall action, an undo): it redraws from the core
         self.ids.prev.disabled = s.is_first or s.meeting_starts_here
         self.ids.next.disabled = s.is_last
         self.next_text = tr("End meeting {n}").format(n=s.meeting) if s.meeting_ends_here else ""
         self.ids.undo.disabled = not App.get_running_app().can_undo
-        self.tick()
+        self.draw_timer()
 
     def build_agenda(self, phases, current: int):
         strip = self.ids.agenda
@@ -220,10 +217,25 @@ class WorkshopScreen(Screen):
             strip.add_widget(AgendaItem(state=state, minutes=f"{int(round(p.minutes))} min",
                                         title=f"{i - first + 1}. {p.title}"))
 
+    @property
+    def view(self):
+        """The step's ``ActivityView`` on screen (None before the first step is drawn)."""
+        children = self.ids.activity.children
+        return children[0] if children else None
+
     def tick(self):
+        """The app's clock tick (five times a second): the timer, then the step's view."""
+        now = self.draw_timer()
+        view = self.view
+        if now is not None and view is not None:
+            view.tick(now)
+
+    def draw_timer(self):
+        """The countdown, its words and the planned end, from the timer's facts; returns
+        the steady clock's now (None with no workshop)."""
         ws = self.workshop
         if ws is None:
-            return
+            return None
         app = App.get_running_app()
         ws.keep_time()  # a jump of the wall clock: noticed, logged, ignored by the timers
         doubt = ws.take_clock_doubt()
@@ -257,6 +269,7 @@ class WorkshopScreen(Screen):
             if app.settings.chime:
                 sound.chime()
         self._last_remaining = remaining
+        return now
 
     # -- intents -----------------------------------------------------------------
 
@@ -301,7 +314,7 @@ class WorkshopScreen(Screen):
     def ask_next_meeting(self):
         """End of a meeting: the day of the next one, picked with the fingers; Save ends
         the meeting (a day that has passed is refused in the picker, which stays open)."""
-        from kiosk.ui.activities.actions import DatePicker  # its kv comes with it
+        from kiosk.ui.widgets.date_picker import DatePicker  # its kv comes with it
 
         app = App.get_running_app()
         s = self.workshop.session

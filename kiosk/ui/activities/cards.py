@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kivy.clock import Clock
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
@@ -28,23 +27,17 @@ from kiosk.core.activities.cards import CARD_KIND, JOKER_KIND, POINT_KIND, Cards
 from kiosk.core.wall import NOTE_MAX
 from kiosk.i18n import N_, tr
 from kiosk.ui import theme
-from kiosk.ui.activities.notes import COLOURS, Style, WallView, grid
-from kiosk.ui.app import FAILED
-from kiosk.ui.board import Card, NoteBoard  # noqa: F401  (NoteBoard: kv)
+from kiosk.ui.activities.base import WallView
+from kiosk.ui.act import FAILED
+from kiosk.ui.widgets.board import Card, NoteBoard  # noqa: F401  (NoteBoard: kv)
 from kiosk.ui.text import fit_text
-from kiosk.ui.composer import Composer
-from kiosk.ui.activities.sort import fit_grid
+from kiosk.ui.widgets.composer import Composer
+from kiosk.ui.widgets.cards import COLOURS, Style, fit_grid, note_grid, style_of
 from kiosk.ui.widgets import KButton, sym
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
 CARD_COLOUR = (0.97, 0.97, 0.94, 1)
-STYLES = {
-    CARD_KIND: Style(CARD_COLOUR, "▲", N_("Statement card")),
-    JOKER_KIND: Style(COLOURS["orange"], "●", N_("Joker")),
-    POINT_KIND: Style(theme.NOTE_YELLOW, "!", N_("Attention point")),
-}
-"""The looks of the step's notes: white statement cards, orange jokers, yellow post-its."""
 
 
 class DeckPile(ButtonBehavior, Widget):
@@ -73,6 +66,13 @@ class BigCard(Widget):
 
 
 class CardsView(WallView):
+    STYLES = {
+        CARD_KIND: Style(CARD_COLOUR, "▲", N_("Statement card")),
+        JOKER_KIND: Style(COLOURS["orange"], "●", N_("Joker")),
+        POINT_KIND: Style(theme.NOTE_YELLOW, "!", N_("Attention point")),
+    }
+    """The looks of the step's notes: white statement cards, orange jokers, yellow post-its."""
+
     hint = StringProperty("")
     turn_text = StringProperty("")
     people_text = StringProperty("")
@@ -94,11 +94,6 @@ class CardsView(WallView):
         self.ids.drawn.bind(size=lambda *_: self.refresh())
         self.ids.big.bind(size=lambda *_: self.refresh())
         self.ids.points.bind(on_tap=lambda _b, key: self.edit_point(key), size=lambda *_: self.refresh())
-        self._tick = Clock.schedule_interval(lambda dt: self.tick(), 0.2)
-
-    def on_parent(self, _w, parent):
-        if parent is None and getattr(self, "_tick", None) is not None:
-            self._tick.cancel()
 
     # -- the clock ---------------------------------------------------------------------
 
@@ -106,8 +101,8 @@ class CardsView(WallView):
         ws = self.app.workshop
         return self.cards.remaining_seconds(ws.session) if ws is not None else 0.0
 
-    def tick(self):
-        """The flip comes from the step's timer: look every few frames whether it is due."""
+    def tick(self, now: float):
+        """The flip comes from the step's timer: look at each tick whether it is due."""
         if self.get_root_window() is None or self.app.workshop is None:
             return
         if self.cards.flipped(self.remaining()) != self.flipped:
@@ -177,11 +172,11 @@ class CardsView(WallView):
         points = c.points()
         board = self.ids.points
         board.scale = s
-        rects = grid(len(points), board.width, board.height, board.width, 100 * s, 10 * s)
+        rects = note_grid(len(points), (0, 0, board.width, board.height), s, card=(board.width / s, 100), gap=10)
         board.set_cards([self._note_card(n, r) for n, r in zip(points, rects)])
 
     def _note_card(self, note, rect, **kw) -> Card:
-        style = self.styles.get(note.kind, Style(theme.NOTE_YELLOW, "", note.kind))
+        style = style_of(self.styles, note.kind)
         return Card(key=note.key, text=note.text, rect=rect, colour=style.colour, mark=style.mark,
                     draggable=False, **kw)
 
@@ -235,7 +230,7 @@ class CardsView(WallView):
     def joker(self):
         self.composer = Composer(on_save=lambda text: self._act(self.cards.joker, text) is not FAILED,
                                  title=tr("Joker: the statement you miss"), limit=NOTE_MAX,
-                                 colour=STYLES[JOKER_KIND].colour)
+                                 colour=self.STYLES[JOKER_KIND].colour)
         self.composer.open()
 
     def add_point(self):

@@ -17,11 +17,11 @@ from kivy.properties import StringProperty
 from kiosk.core.wall import NAME_MAX, Cluster
 from kiosk.i18n import tr
 from kiosk.ui import theme
-from kiosk.ui.activities.notes import CARD_H, CARD_W, CLUSTER, WallView, note_card
-from kiosk.ui.activities.sort import LINE_H
-from kiosk.ui.app import FAILED
-from kiosk.ui.board import PAD, Card, NoteBoard  # noqa: F401  (kv)
-from kiosk.ui.composer import Composer
+from kiosk.ui.activities.base import WallView
+from kiosk.ui.widgets.cards import CARD_H, CARD_W, CLUSTER, LINE_H, note_card
+from kiosk.ui.act import FAILED
+from kiosk.ui.widgets.board import PAD, Card, NoteBoard  # noqa: F401  (kv)
+from kiosk.ui.widgets.composer import Composer
 from kiosk.ui.text import _height, fit_text
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

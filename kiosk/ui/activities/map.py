@@ -45,11 +45,11 @@ from kiosk.core.activities.map import CENTRE_MAX, MapBoard
 from kiosk.core.wall import Note, WallError
 from kiosk.i18n import tr
 from kiosk.ui import theme
-from kiosk.ui.activities.notes import WallView
-from kiosk.ui.activities.sort import card_height, grid_cards, item_card
-from kiosk.ui.app import FAILED
-from kiosk.ui.board import Card, NoteBoard  # noqa: F401  (kv)
-from kiosk.ui.composer import Composer
+from kiosk.ui.activities.base import WallView
+from kiosk.ui.widgets.cards import card_height, grid_cards, item_card
+from kiosk.ui.act import FAILED
+from kiosk.ui.widgets.board import Card, NoteBoard  # noqa: F401  (kv)
+from kiosk.ui.widgets.composer import Composer
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 

@@ -25,9 +25,9 @@ from kiosk.core.activities.matrix import ACT_HERE, QUADRANTS, pick_problem
 from kiosk.core.wall import PARKING, WallError, clamp
 from kiosk.i18n import tr
 from kiosk.ui import messages, theme
-from kiosk.ui.activities.notes import WallView
-from kiosk.ui.activities.sort import card_height, grid_cards, item_card
-from kiosk.ui.board import NoteBoard  # noqa: F401  (kv)
+from kiosk.ui.activities.base import WallView
+from kiosk.ui.widgets.cards import card_height, grid_cards, item_card
+from kiosk.ui.widgets.board import NoteBoard  # noqa: F401  (kv)
 from kiosk.ui.widgets import sym
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -21,8 +21,9 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.i18n import tr
 from kiosk.ui import theme
-from kiosk.ui.activities.notes import CARD_H, CARD_W, WallView, grid, note_card
-from kiosk.ui.board import NoteBoard  # noqa: F401  (kv)
+from kiosk.ui.activities.base import WallView
+from kiosk.ui.widgets.cards import CARD_H, CARD_W, note_card, note_grid
+from kiosk.ui.widgets.board import NoteBoard  # noqa: F401  (kv)
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
@@ -57,14 +58,14 @@ class PresentView(WallView):
         shown, waiting = self.shown_notes(), self.waiting_notes()
         board = self.ids.shown
         board.scale = s
-        rects = grid(len(shown), board.width, board.height, CARD_W * s, CARD_H * s, 12 * s)
+        rects = note_grid(len(shown), (0, 0, board.width, board.height), s)
         board.set_cards([note_card(n, self.styles, r, draggable=False) for n, r in zip(shown, rects)])
         tray = self.ids.waiting
         tray.scale = s
         # face down, a small card says enough; a face-up one (the trio's prepared notes)
         # is read before it is shown, so it gets a card of the wall's size
         w, h = (120, 90) if all(n.face_down for n in waiting) else (CARD_W, CARD_H)
-        rects = grid(len(waiting), tray.width, tray.height, w * s, h * s, 10 * s)
+        rects = note_grid(len(waiting), (0, 0, tray.width, tray.height), s, card=(w, h), gap=10)
         tray.set_cards([note_card(n, self.styles, r, draggable=False,
                                   badge=tr("held") if n.held else "", selected=n.held)
                         for n, r in zip(waiting, rects)])

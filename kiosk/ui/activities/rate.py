@@ -17,17 +17,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kivy.app import App
 from kivy.lang import Builder
-from kivy.properties import (BooleanProperty, ColorProperty, NumericProperty, ObjectProperty,
-                             StringProperty)
+from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
 from kiosk.core.activities.rate import TRAFFIC_SHAPES, TRAFFIC_WORDS, Rating, most_of, spread_of
 from kiosk.i18n import N_, tr
 from kiosk.ui import theme
+from kiosk.ui.activities.base import ActivityView
 from kiosk.ui.widgets import KButton, sym
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
@@ -86,9 +84,7 @@ class StatementRow(BoxLayout):
     summary = StringProperty("")
 
 
-class RateView(BoxLayout):
-    step = ObjectProperty(None)
-    workshop = ObjectProperty(None, allownone=True)
+class RateView(ActivityView):
     wide = True
 
     page = NumericProperty(0)
@@ -104,7 +100,6 @@ class RateView(BoxLayout):
 
     def __init__(self, **kw):
         super().__init__(**kw)
-        self.app = App.get_running_app()
         self.rating = Rating.for_step(self.app.store, self.workshop.session.id, self.step, self.app.clock)
         self.looks = scale_looks(self.rating.scale)
         self.rows: dict[int, StatementRow] = {}

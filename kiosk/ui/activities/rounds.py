@@ -15,11 +15,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kivy.app import App
-from kivy.clock import Clock
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
-from kivy.uix.boxlayout import BoxLayout
+from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.label import Label
 from kivy.utils import escape_markup
 
@@ -28,6 +25,7 @@ from kiosk.core.timer import format_clock
 from kiosk.i18n import tr
 from kiosk.store import StoreError
 from kiosk.ui import messages, sound, theme
+from kiosk.ui.activities.base import ActivityView
 from kiosk.ui.widgets import sym
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
@@ -42,9 +40,7 @@ def _minutes(m: float) -> str:
     return f"{m:g} min"
 
 
-class RoundsView(BoxLayout):
-    step = ObjectProperty(None)
-    workshop = ObjectProperty(None, allownone=True)
+class RoundsView(ActivityView):
     wide = True
 
     counter = StringProperty("")
@@ -61,27 +57,17 @@ class RoundsView(BoxLayout):
 
     def __init__(self, **kw):
         super().__init__(**kw)
-        self.app = App.get_running_app()
         self.rounds = Rounds.for_step(self.app.store, self.workshop.session.id, self.step, self.app.clock)
         self._rows: list[RoundRow] = []
         self._shown_round = None
-        self._event = None
         self._store_failed = False
-        self.bind(parent=self._on_parent)
         self._build_rows()
         self.refresh()
 
     # -- the clock ---------------------------------------------------------------------
 
-    def _on_parent(self, *_):
-        if self.parent is not None and self._event is None:
-            self._event = Clock.schedule_interval(lambda dt: self.tick(), 0)
-        elif self.parent is None and self._event is not None:
-            self._event.cancel()
-            self._event = None
-
-    def tick(self):
-        """Each frame: store a round that ran out, chime when one ends, redraw the time."""
+    def tick(self, now: float):
+        """The app's tick: store a round that ran out, chime when one ends, redraw the time."""
         ws = self.app.workshop
         if self.app.store is None or ws is None or ws.session.step.id != self.step.id:
             return  # the group left this step: its rounds are paused, nothing to hand over

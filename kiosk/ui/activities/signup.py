@@ -34,11 +34,11 @@ from kiosk.core.activities.signup import PERSON_MAX, Signup, theme_items
 from kiosk.core.wall import Cluster, WallError
 from kiosk.i18n import tr
 from kiosk.ui import messages, theme
-from kiosk.ui.activities.notes import CLUSTER, Style, WallView
-from kiosk.ui.activities.sort import card_height, item_text, more_card
-from kiosk.ui.app import FAILED
-from kiosk.ui.board import Card, NoteBoard  # noqa: F401  (kv)
-from kiosk.ui.composer import Composer
+from kiosk.ui.activities.base import WallView
+from kiosk.ui.widgets.cards import CLUSTER, card_height, item_text, more_card, style_of
+from kiosk.ui.act import FAILED
+from kiosk.ui.widgets.board import Card, NoteBoard  # noqa: F401  (kv)
+from kiosk.ui.widgets.composer import Composer
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
@@ -265,7 +265,7 @@ class SignupView(WallView):
         if isinstance(item, Cluster):
             colour, mark = CLUSTER, ""
         else:
-            style = self.styles.get(item.kind, Style(theme.NOTE_YELLOW, "", item.kind))
+            style = style_of(self.styles, item.kind)
             colour, mark = style.colour, style.mark
         return Card(key=col.key, text=item_text(self.wall, item), rect=rect, colour=colour, mark=mark,
                     badge=count, draggable=False)

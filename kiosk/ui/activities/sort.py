@@ -8,194 +8,32 @@ fixed widths (the tray two shares, every column one), so no drop target moves
 while a finger is on its way to it; each zone lays its cards out in a grid, as
 large as fits (a full one fans its cards, each first line in sight).
 
-The small helpers at the top (how an item looks as a card, text that fits a card,
-a grid that fits a box) are shared with the vote and matrix views.
+How an item looks as a card and the grid a zone lays them out in are the shared
+card layout (``kiosk.ui.widgets.cards``).
 """
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Optional
 
 from kivy.clock import Clock
-from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Line, RoundedRectangle
 from kivy.lang import Builder
 from kivy.properties import StringProperty
 from kivy.uix.label import Label
 
-from kiosk.core.wall import PARKING, Cluster, WallError, sort_columns
+from kiosk.core.wall import PARKING, WallError, sort_columns
 from kiosk.i18n import tr
 from kiosk.ui import theme
-from kiosk.ui.activities.notes import CLUSTER, Style, WallView
-from kiosk.ui.board import MORE, Card, NoteBoard  # noqa: F401  (kv)
+from kiosk.ui.activities.base import WallView
+from kiosk.ui.widgets.board import NoteBoard  # noqa: F401  (kv)
+from kiosk.ui.widgets.cards import Rect, grid_cards, heading_size, heading_text
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
-Rect = tuple[float, float, float, float]
-
-# -- shared by sort, vote and matrix: a wall item as a card -------------------------------
-
-from kiosk.ui.board import BADGE_H, PAD  # noqa: E402  (the board's card geometry)
-from kiosk.ui.text import _width as text_width, fit_text  # noqa: E402
-
-LINE_H = 35
-"""Height of one line of card text (Roboto at theme.NOTE = 28 px, with Å on the line), at 1080p."""
-
-MIN_CARD_W = 210
-MAX_CARD_W = 360
 ZONE_PAD = 10
 ZONE_GAP = 10
-LINES = (4, 3, 2)
-"""How many lines of text a card may hold, most first: never fewer than two."""
-
-
-def card_height(lines: int, badge: bool = False) -> float:
-    """A card's height at 1080p for this many lines (and the badge line)."""
-    return 2 * PAD + lines * LINE_H + (BADGE_H if badge else 0)
-
-
-def item_text(wall, item) -> str:
-    """What a card says: a note's text; a cluster's name (or first note) and its size."""
-    if isinstance(item, Cluster):
-        return f"{wall.label(item.key)} ({len(wall.cluster_notes(item.id))})"
-    return item.text
-
-
-def cluster_text(wall, item, rect: Rect, scale: float, badge: str = "", text_h: Optional[float] = None) -> str:
-    """A cluster's name cut to fit its card with its size kept at the end ('Fællesskab
-    og… (4)'): cut as a whole, the count went first and nobody could tell a group's size."""
-    size = theme.NOTE * scale
-    body_w = rect[2] - 2 * PAD * scale
-    body_h = rect[3] - 2 * PAD * scale - (BADGE_H * scale if badge else 0)
-    if text_h is not None:
-        body_h = min(body_h, text_h)
-    whole = item_text(wall, item)
-    if fit_text(whole, body_w, body_h, size) == whole:
-        return whole
-    suffix = f" ({len(wall.cluster_notes(item.id))})"
-    return fit_text(wall.label(item.key), max(1.0, body_w - text_width(suffix, size)), body_h, size) + suffix
-
-
-def item_card(wall, item, styles: dict[str, Style], rect: Rect, scale: float, *,
-              badge: str = "", selected: bool = False, draggable: bool = True,
-              text_h: Optional[float] = None) -> Card:
-    """A note or cluster as a card: the kind's colour and mark, the text cut to fit."""
-    if isinstance(item, Cluster):
-        colour, mark, face_down = CLUSTER, "", False
-        text = cluster_text(wall, item, rect, scale, badge, text_h)
-    else:
-        style = styles.get(item.kind, Style(theme.NOTE_YELLOW, "", item.kind))
-        colour, mark, face_down = style.colour, style.mark, item.face_down
-        text = item.text
-    return Card(key=item.key, text=text, rect=rect, colour=colour, mark=mark,
-                face_down=face_down, badge=badge, selected=selected, draggable=draggable, text_h=text_h)
-
-
-def fit_grid(n: int, box: Rect, scale: float, badge: bool = False, gap: float = 10
-             ) -> tuple[list[Rect], Optional[float]]:
-    """n card rects in rows from the top left of ``box``: the biggest cards that fit.
-
-    The size is the largest card area among two to four lines of text and widths
-    from MIN_CARD_W to MAX_CARD_W; the cards then widen to fill the box. When even
-    the smallest does not fit, the rows overlap like a fanned stack (each card's
-    first line still shows) rather than the text shrinking below what can be read
-    from across the room. Returns (rects, text height left in sight on a covered
-    card, or None when nothing overlaps).
-    """
-    bx, by, bw, bh = box
-    gap *= scale
-    best = None
-    for lines in LINES:
-        h = card_height(lines, badge) * scale
-        rows = max(1, int((bh + gap) // (h + gap)))
-        for width in range(MAX_CARD_W, MIN_CARD_W - 1, -10):
-            w = width * scale
-            cols = max(1, int((bw + gap) // (w + gap)))
-            if cols * rows >= n:
-                if best is None or w * h > best[0] * best[1]:
-                    best = (w, h, cols)
-                break
-    if best is None:
-        w, h = MIN_CARD_W * scale, card_height(LINES[-1], badge) * scale
-        cols = max(1, int((bw + gap) // (w + gap)))
-    else:
-        w, h, cols = best
-    cols = max(1, min(cols, n))
-    w = min(max(w, (bw - (cols - 1) * gap) / cols), MAX_CARD_W * scale, bw)  # fill the box's width
-    h = min(h, bh)
-    rows = max(1, math.ceil(n / cols))
-    if rows * (h + gap) - gap < bh:  # room to spare below: taller cards, more of each text
-        h = max(h, min(card_height(LINES[0], badge) * scale, (bh + gap) / rows - gap))
-    step, covered = h + gap, None
-    if rows > 1 and rows * step - gap > bh:
-        least = (PAD + LINE_H + 2) * scale  # a first line in sight
-        rows = min(rows, max(1, 1 + int((bh - h) // least)))  # the rest: a "more" card (grid_cards)
-        step = (bh - h) / (rows - 1) if rows > 1 else h
-        lines = max(1, int((step - PAD * scale) // (LINE_H * scale)))
-        covered = lines * LINE_H * scale
-    left = bx + (bw - (cols * (w + gap) - gap)) / 2
-    top = by + bh
-    rects = []
-    for i in range(min(n, rows * cols)):
-        r, c = divmod(i, cols)
-        rects.append((left + c * (w + gap), top - h - r * step, w, h))
-    return rects, covered
-
-
-def overflow(items: list, rects: list) -> tuple[list, int]:
-    """The items that get a place in the grid, and how many wait behind the "more" card
-    in its last place (0: all shown)."""
-    if len(rects) >= len(items):
-        return list(items), 0
-    shown = list(items[:max(0, len(rects) - 1)])
-    return shown, len(items) - len(shown)
-
-
-def more_card(rect: Rect, n: int, where: str = "") -> Card:
-    """'+5 more': the notes a full grid cannot show come up as the others are moved.
-    It can be neither dragged nor tapped (the board ignores its key)."""
-    return Card(key=MORE + where, text=tr("+{n} more").format(n=n), rect=rect, colour=theme.MUTED,
-                draggable=False)
-
-
-def grid_cards(wall, items, styles, box: Rect, scale: float, badge=None, **card) -> list[Card]:
-    """Cards for ``items`` in a fitted grid; a card half hidden by the next row shows
-    only the whole lines that stay in sight, and a grid too full for a first line each
-    ends in a "more" card. ``badge`` and the other Card fields may be functions of the item."""
-    rects, covered = fit_grid(len(items), box, scale, badge is not None)
-    if badge is not None:
-        card["badge"] = badge
-    shown, more = overflow(items, rects)
-    n = len(rects)
-    cols = len({r[0] for r in rects}) or 1
-    out = []
-    for i, (item, rect) in enumerate(zip(shown, rects)):
-        hidden = covered is not None and i + cols < n
-        out.append(item_card(wall, item, styles, rect, scale, text_h=covered if hidden else None,
-                             **{k: (v(item) if callable(v) else v) for k, v in card.items()}))
-    if more:
-        out.append(more_card(rects[-1], more, f"{box[0]:.0f}"))
-    return out
-
-
-def heading_size(text: str, width: float, scale: float, big: float = 38, least: float = 30) -> float:
-    """The font size for a zone heading: big, smaller in a narrow zone, never below ``least``."""
-    label = CoreLabel(text=text, font_size=big * scale, bold=True)
-    label.refresh()
-    wide = (label.texture.width or 1) * 1.04  # a little slack: the Label must not shorten it
-    return max(least * scale, min(big * scale, big * scale * width / wide))
-
-
-def heading_text(title: str, n: int, width: float, scale: float) -> str:
-    """'Bevare  (4)' on one line, or the count on a line of its own in a narrow zone."""
-    one = f"{title}  ({n})"
-    if heading_size(one, width, scale, least=0) >= 30 * scale:
-        return one
-    return f"{title}\n({n})"
-
-
 TRAY_SHARE = 2
 """The tray of themes not sorted yet is as wide as two columns: it holds them all at the start."""
 

@@ -3,7 +3,7 @@ each action's starting stage (one tap on a stage of its arrow + confirm).
 
 This is the trivselsdialog's step "present the statuspil": before the group leaves
 the wall, every action the action step made appears as an arrow of stages — drawn
-by the board's own ``StageArrow`` (imported from ``kiosk.ui.board_screen``, so the
+by the board's own ``StageArrow`` (the shared widget ``kiosk.ui.widgets.stage_arrow``, so the
 step and the idle board look the same) — with its theme and owner. A finger on a
 stage of an arrow asks "Start “…” at “sat i gang”?"; yes moves the action there
 through the board's core (``Board.move(..., by="workshop")``, logged in its history
@@ -21,7 +21,6 @@ import math
 from pathlib import Path
 from typing import Optional
 
-from kivy.app import App
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
@@ -31,32 +30,16 @@ from kiosk.core.activities.actions import Action, ActionError, ActionPlan, stage
 from kiosk.core.activities.statuspil import Board
 from kiosk.i18n import tr
 from kiosk.ui import messages, theme
-from kiosk.ui.board_screen import StageArrow, short
+from kiosk.ui.activities.base import ActivityView
+from kiosk.ui.text import short
 from kiosk.ui.widgets import sym
+from kiosk.ui.widgets.stage_arrow import StageArrow
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
 ROW_HEIGHT = 112
 """A row at 1080p: the arrow's chevrons are finger targets (≥ 80 px high)."""
 ROW_GAP = 12
-
-
-def stage_at(arrow: StageArrow, x: float) -> Optional[int]:
-    """The stage index under ``x`` (the arrow's own coordinates), from the same widths
-    and overlaps the arrow is drawn with; None outside."""
-    n = len(arrow.stages)
-    if n == 0 or not 0 <= x <= arrow.width:
-        return None
-    app = App.get_running_app()
-    s = app.s if app is not None else 1.0
-    tip, gap = min(arrow.height * 0.32, 26 * s), 5 * s  # as StageArrow._redraw draws them
-    left = 0.0
-    for i, w in enumerate(arrow.widths(arrow.width, tip, gap, s)):
-        right = left + w - tip + gap
-        if x < right - gap / 2 + tip / 2 or i == n - 1:
-            return i
-        left = right
-    return n - 1
 
 
 class TapArrow(StageArrow):
@@ -68,7 +51,7 @@ class TapArrow(StageArrow):
         if self.disabled or not self.collide_point(*touch.pos):
             return False
         touch.grab(self)
-        touch.ud[self] = stage_at(self, touch.x - self.x)
+        touch.ud[self] = self.stage_at(touch.x - self.x)
         return True
 
     def on_touch_up(self, touch):
@@ -76,7 +59,7 @@ class TapArrow(StageArrow):
             return False
         touch.ungrab(self)
         if self.collide_point(*touch.pos):
-            down, up = touch.ud.get(self), stage_at(self, touch.x - self.x)
+            down, up = touch.ud.get(self), self.stage_at(touch.x - self.x)
             if down is not None and down == up and self.row is not None:
                 self.row.tapped(up)
         return True
@@ -141,9 +124,7 @@ class StageUndo:
         return self.board.undo(sid, aid, seen_stage=place)
 
 
-class StatuspilView(BoxLayout):
-    step = ObjectProperty(None)
-    workshop = ObjectProperty(None, allownone=True)
+class StatuspilView(ActivityView):
     wide = True
     """The arrows need the width: the timer column narrows."""
     prompts_text = StringProperty("")
@@ -157,8 +138,7 @@ class StatuspilView(BoxLayout):
 
     def __init__(self, **kw):
         super().__init__(**kw)
-        app = App.get_running_app()
-        self.app = app
+        app = self.app
         self.board = Board(app.store, app.clock)
         self.undoer = StageUndo(self.board)
         self.rows: list[StageRow] = []

@@ -5,18 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from kivy.lang import Builder
-from kivy.properties import ObjectProperty, StringProperty
-from kivy.uix.boxlayout import BoxLayout
+from kivy.properties import StringProperty
 from kivy.utils import escape_markup
 
+from kiosk.ui.activities.base import ActivityView
 from kiosk.ui.widgets import sym
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
 
-class TalkView(BoxLayout):
-    step = ObjectProperty(None)
-    workshop = ObjectProperty(None, allownone=True)
+class TalkView(ActivityView):
     prompts_text = StringProperty("")
     rules_text = StringProperty("")
 

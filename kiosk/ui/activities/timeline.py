@@ -36,12 +36,12 @@ from kivy.utils import escape_markup
 from kiosk.core.activities.timeline import Timeline
 from kiosk.i18n import tr
 from kiosk.ui import messages, theme
-from kiosk.ui.activities.notes import Style, WallView
-from kiosk.ui.activities.sort import LINE_H, fit_grid, heading_size, more_card, overflow
-from kiosk.ui.app import FAILED
-from kiosk.ui.board import MARK_W, PAD, Card, NoteBoard  # noqa: F401  (kv)
+from kiosk.ui.activities.base import WallView
+from kiosk.ui.widgets.cards import LINE_H, fit_grid, heading_size, more_card, overflow, style_of
+from kiosk.ui.act import FAILED
+from kiosk.ui.widgets.board import MARK_W, PAD, Card, NoteBoard  # noqa: F401  (kv)
 from kiosk.ui.text import hyphenate
-from kiosk.ui.composer import Composer
+from kiosk.ui.widgets.composer import Composer
 from kiosk.ui.widgets import KButton
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
@@ -310,7 +310,7 @@ class TimelineView(WallView):
         self.ids.period.text = tr("Cancel the period") if self.pending is not None else tr("+ Period heading")
 
     def _card(self, note, rect, narrow: bool, text_h=None) -> Card:
-        style = self.styles.get(note.kind, Style(theme.NOTE_YELLOW, "", note.kind))
+        style = style_of(self.styles, note.kind)
         return Card(key=note.key, text=note.text, rect=rect, colour=style.colour,
                     mark="" if narrow else style.mark, text_h=text_h)
 
@@ -415,7 +415,7 @@ class TimelineView(WallView):
             cols = len({r[0] for r in rects}) or 1
             shown, more = overflow(notes, rects)
             board.set_cards([Card(key=n.key, text=n.text, rect=r, draggable=False,
-                                  colour=self.styles.get(n.kind, Style(theme.NOTE_YELLOW, "", "")).colour,
+                                  colour=style_of(self.styles, n.kind).colour,
                                   text_h=covered if covered is not None and j + cols < len(rects) else None)
                              for j, (n, r) in enumerate(zip(shown, rects))]
                             + ([more_card(rects[-1], more)] if more else []))

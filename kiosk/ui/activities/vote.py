@@ -26,9 +26,9 @@ from kiosk.core.activities.vote import VoteError, VoteRound
 from kiosk.core.wall import Note, WallError
 from kiosk.i18n import tr
 from kiosk.ui import messages
-from kiosk.ui.activities.notes import WallView
-from kiosk.ui.activities.sort import grid_cards
-from kiosk.ui.board import NoteBoard  # noqa: F401  (kv)
+from kiosk.ui.activities.base import WallView
+from kiosk.ui.widgets.cards import grid_cards
+from kiosk.ui.widgets.board import NoteBoard  # noqa: F401  (kv)
 from kiosk.ui.widgets import sym
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

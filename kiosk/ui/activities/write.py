@@ -15,10 +15,11 @@ from kivy.properties import StringProperty
 
 from kiosk.core.wall import NOTE_MAX
 from kiosk.i18n import tr
-from kiosk.ui.app import FAILED
-from kiosk.ui.activities.notes import CARD_H, CARD_W, WallView, grid, note_card
-from kiosk.ui.board import NoteBoard  # noqa: F401  (kv)
-from kiosk.ui.composer import Composer
+from kiosk.ui.act import FAILED
+from kiosk.ui.activities.base import WallView
+from kiosk.ui.widgets.cards import note_card, note_grid
+from kiosk.ui.widgets.board import NoteBoard  # noqa: F401  (kv)
+from kiosk.ui.widgets.composer import Composer
 from kiosk.ui.widgets import KButton, sym
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
@@ -51,7 +52,7 @@ class WriteView(WallView):
         notes = self.notes()
         board = self.ids.board
         s = self.app.s
-        rects = grid(len(notes), board.width, board.height, CARD_W * s, CARD_H * s, 12 * s)
+        rects = note_grid(len(notes), (0, 0, board.width, board.height), s)
         board.scale = s
         board.set_cards([note_card(n, self.styles, r, draggable=False) for n, r in zip(notes, rects)])
         counts = {}

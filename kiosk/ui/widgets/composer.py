@@ -16,7 +16,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.modalview import ModalView
 
-from kiosk.ui import keyboard  # noqa: F401  (the keyboard's kv rules)
+from kiosk.ui.widgets import keyboard  # noqa: F401  (the keyboard's kv rules)
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 

@@ -1,0 +1,103 @@
+"""What the workshop screen may ask of an activity's widget: the written contract.
+
+Every ``View`` in ``kiosk/ui/activities/`` subclasses ``ActivityView``. The workshop
+screen builds one for the current step (``kiosk.ui.activities.view_for``) and then
+only uses what is declared here:
+
+* ``step`` and ``workshop``: given when it is built (the method's step, the
+  running ``kiosk.core.workshop.Workshop``); ``app`` is the running app.
+* ``wide``: the view needs the room (the wall): the timer column narrows.
+* ``refresh()``: redraw from the core. Called after every committed change
+  (``app.act``), an undo included, while the step stays on screen.
+* ``tick(now)``: called by the app's one clock tick (five times a second) while the
+  view is on screen; ``now`` is the step timer's steady clock. A view that counts
+  time (rounds, the cards' flip) looks here; it never starts a Clock of its own.
+* ``STYLES``: the looks (``kiosk.ui.widgets.cards.Style``) of the note kinds the
+  activity makes itself (a cards step's statement cards, jokers and points), so
+  they look the same in every later step (``kind_styles``).
+
+``WallView`` is the base of the views that work on the wall of notes: they need the
+room, and the looks of every kind (``styles``).
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from kivy.app import App
+from kivy.properties import ObjectProperty
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.i18n import tr
+from kiosk.ui import theme
+from kiosk.ui.widgets.cards import COLOURS, MARKS, Style
+
+
+class ActivityView(BoxLayout):
+    """One step's tool on the workshop screen (see the module's contract)."""
+
+    step = ObjectProperty(None)
+    workshop = ObjectProperty(None, allownone=True)
+    wide = False
+    """True: the view needs the room, the timer column narrows."""
+    STYLES: Mapping[str, Style] = {}
+    """The looks of the note kinds this activity makes itself (titles marked with ``N_``)."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.app = App.get_running_app()
+
+    def refresh(self) -> None:
+        """Redraw from the core after a change; a view that draws only its step's fixed text has nothing to do."""
+
+    def tick(self, now: float) -> None:
+        """The app's clock tick while the view is on screen; most views have nothing to count."""
+
+
+class WallView(ActivityView):
+    """The base of every activity that works on the wall: it needs the room, and the notes' looks."""
+
+    wide = True
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.styles = kind_styles(self.workshop.session.method)
+
+    @property
+    def wall(self):
+        return self.app.wall()
+
+
+def kind_styles(method) -> dict[str, Style]:
+    """kind id → its look, from every write step of the method and the activities that
+    make notes of their own.
+
+    A write step's first kind is marked '+', the second '−' (works well / works less
+    well), a prepared kind '♦', so the kind reads without colour.
+    """
+    out: dict[str, Style] = {}
+    plain = 0
+    for step in method.steps:
+        if step.activity != "write":
+            continue
+        for kind in step.params.get("kinds", []):
+            if kind["id"] in out:
+                continue
+            if kind.get("prepared"):
+                mark = "♦"  # ★ marks the matrix's act-here corner
+            else:
+                mark = MARKS[min(plain, len(MARKS) - 1)]
+                plain += 1
+            out[kind["id"]] = Style(COLOURS.get(kind.get("colour"), theme.NOTE_YELLOW), mark, kind["title"])
+    return {**_made_by_activities(method), **out}
+
+
+def _made_by_activities(method) -> dict[str, Style]:
+    """The looks of notes an activity makes itself, from its view's ``STYLES``."""
+    from kiosk.ui.activities import view_class
+
+    out: dict[str, Style] = {}
+    for activity in dict.fromkeys(s.activity for s in method.steps if s.activity != "write"):
+        for kind, style in view_class(activity).STYLES.items():
+            out.setdefault(kind, Style(style.colour, style.mark, tr(style.title)))
+    return out
