@@ -19,7 +19,7 @@ from kiosk.core.export import document, markdown
 from kiosk.core.activities.timeline import PERIODS
 from kiosk.core.wall import PARKING
 from tests.walk import end_workshop, next_step, pick, wall_of
-from tests.test_ui_cards_timeline import compose, wait_for
+from tests.test_ui_cards_timeline import compose
 
 pytestmark = [pytest.mark.window, pytest.mark.walk]
 
@@ -117,7 +117,7 @@ def test_perspektivsamtale_start_to_finish(kiosk):
     compose(k, v.composer, "Overlevering svigter")
     k.advance(40 * 60)                           # 20 minutes left: the rest turn face up
     table = v.ids.table
-    assert wait_for(k, lambda: v.flipped and table.height > 150 and table.cards)
+    assert k.wait_until(lambda: v.flipped and table.height > 150 and table.cards, 3.0)
     picked = sorted(table.cards)[0]
     k.tap_card(table, picked)                    # person 5 picks one
     wall = wall_of(k, sid)
