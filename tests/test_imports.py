@@ -172,3 +172,38 @@ def test_a_wrong_import_in_a_function_would_be_caught(tmp_path, monkeypatch, lay
     fake.write_text(f"def later():\n    import {forbidden[0]}.x\n", encoding="utf-8")
     monkeypatch.setitem(MODULES, f"{layer}.sneaky", fake)
     assert offenders(layer, forbidden) == [f"{layer}.sneaky line 2 imports {forbidden[0]}.x"]
+
+
+def _screen_modules() -> dict[str, str]:
+    """kiosk.ui.app's SCREENS (screen name → module in kiosk.ui), read from the source."""
+    tree = ast.parse(MODULES["kiosk.ui.app"].read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "SCREENS" for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise AssertionError("kiosk.ui.app has no SCREENS")
+
+
+def test_no_screen_imports_another_screen():
+    """What two screens share lives in kiosk.ui.widgets, kiosk.ui.text or the core, so a
+    screen is never another's library (the picker was the plan's and the team's)."""
+    screens = {f"kiosk.ui.{m}" for m in _screen_modules().values()}
+    assert len(screens) >= 9
+    found = [f"{m} line {line} imports {target}"
+             for m in sorted(screens) for target, line in imports(m)
+             if target in screens and target != m]
+    assert found == []
+
+
+def test_every_screen_keeps_the_screen_contract():
+    """Each screen class subclasses kiosk.ui.screen.KioskScreen, whose tick() the app
+    calls without asking whether the screen has one."""
+    plain = []
+    for module in sorted({f"kiosk.ui.{m}" for m in _screen_modules().values()}):
+        tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef) and node.name.endswith("Screen"):
+                if [ast.unparse(b) for b in node.bases] != ["KioskScreen"]:
+                    plain.append(f"{module}.{node.name}")
+    assert plain == []
+    app = MODULES["kiosk.ui.app"].read_text(encoding="utf-8")
+    assert 'hasattr(current, "tick")' not in app

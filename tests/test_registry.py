@@ -41,9 +41,10 @@ def test_every_activity_has_its_view_and_kv_beside_it():
 
 def _raised_reasons() -> dict[str, set[str]]:
     """Reason → files, for every ``raise SomeError("reason")`` in the rules a tap on
-    the wall reaches: the activities, the wall, the session and the workshop."""
+    the wall reaches: the activities, the wall, the session, the workshop and the plan."""
     core = ROOT / "kiosk" / "core"
-    files = [*(core / "activities").glob("*.py"), core / "wall.py", core / "session.py", core / "workshop.py"]
+    files = [*(core / "activities").glob("*.py"), core / "wall.py", core / "session.py", core / "workshop.py",
+             core / "plan.py"]
     found: dict[str, set[str]] = {}
     for path in files:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -97,6 +98,34 @@ def test_the_loader_and_the_plan_hooks_come_from_the_spec():
     write = activities.get("write")
     assert list(write.note_kinds({"kinds": [{"id": "good"}, {"id": "bad"}]})) == ["good", "bad"]
     assert activities.get("present").kind_params == ("kinds", "pair_by")
+
+
+
+def test_the_note_kinds_of_a_method_come_from_the_registry():
+    """One function (the activity's note_kinds hook and its kinds table) answers what
+    kinds of note a method's steps make, for the screens and the export alike; a
+    stored step of an unknown activity or with damaged params is passed over."""
+    from kiosk.core.method import Step
+
+    good = {"id": "good", "title": "Works well", "colour": "yellow", "prepared": False}
+    trio = {"id": "trio", "title": "The trio's", "colour": "pink", "prepared": True}
+    steps = [Step(id="w", title="Write", activity="write", minutes=10, params={"kinds": [good, trio]}),
+             Step(id="p", title="Present", activity="present", minutes=10, params={"kinds": ["good"]}),
+             Step(id="w2", title="Again", activity="write", minutes=5, params={"kinds": [{**good, "title": "Again"}]})]
+    assert [(s.id, k["title"]) for s, k in activities.declared_kinds(steps)] == [
+        ("w", "Works well"), ("w", "The trio's"), ("w2", "Again")]
+    stored = [{"activity": "write", "params": {"kinds": [good]}}, {"activity": "gone_since", "params": {}},
+              {"activity": "write", "params": {"kinds": 7}}, {"activity": "write"}]
+    assert activities.declared_kinds(stored) == [(stored[0], good)]
+
+
+def test_the_screens_ask_the_spec_what_a_step_presents_and_how_it_is_planned():
+    assert list(activities.get("present").presents({"kinds": ["trio"]})) == ["trio"]
+    assert list(activities.get("group").presents({"kinds": ["trio"]})) == []
+    note = activities.get("rounds").plan_note
+    assert note({"rounds": [{"minutes": 4.5}, {"minutes": 5.0}, {"minutes": 0.5}]}, lambda m: m) == \
+        "Rounds: 4½ · 5 · ½ min"
+    assert activities.get("write").plan_note is None
 
 
 @pytest.fixture

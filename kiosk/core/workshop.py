@@ -37,6 +37,7 @@ from typing import Callable, Optional
 
 from kiosk.store import StoreError
 
+from .activities import declared_kinds
 from .activities.actions import ACTIONS
 from .method import Method, Step
 from kiosk.clock import JUMP_TOLERANCE
@@ -95,13 +96,10 @@ def prepared_kinds(method: Method) -> list[tuple[Step, dict]]:
     step, in the method's order; a kind named by two write steps counts once."""
     out: list[tuple[Step, dict]] = []
     seen: set[str] = set()
-    for step in method.steps:
-        if step.activity != "write":
-            continue
-        for kind in step.params.get("kinds", []):
-            if kind.get("prepared") and kind["id"] not in seen:
-                seen.add(kind["id"])
-                out.append((step, kind))
+    for step, kind in declared_kinds(method.steps):
+        if kind.get("prepared") and kind["id"] not in seen:
+            seen.add(kind["id"])
+            out.append((step, kind))
     return out
 
 

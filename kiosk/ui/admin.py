@@ -8,7 +8,6 @@ import logging
 from kivy.app import App
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.screenmanager import Screen
 
 from kiosk.core.activities.actions import today
 from kiosk.core import pin as pin_rule
@@ -19,6 +18,8 @@ from kiosk.store import StoreError
 from kiosk.i18n import LANGUAGES, tr
 from kiosk.ui import messages, theme
 from kiosk.ui.act import FAILED
+from kiosk.ui.screen import KioskScreen
+from kiosk.ui.text import meeting_day
 from kiosk.ui.widgets import KButton
 
 log = logging.getLogger("kiosk")
@@ -28,7 +29,7 @@ class PinKey(KButton):
     key = StringProperty("")
 
 
-class PinScreen(Screen):
+class PinScreen(KioskScreen):
     entered = StringProperty("")
     message = StringProperty("")
     mode = StringProperty("check")
@@ -207,7 +208,7 @@ class DamagedRow(BoxLayout):
     under = StringProperty("")
 
 
-class SettingsScreen(Screen):
+class SettingsScreen(KioskScreen):
     waiting_title = StringProperty("")
 
     def on_pre_enter(self, *args):
@@ -234,8 +235,6 @@ class SettingsScreen(Screen):
                 n=len(waiting) - shown)
         else:
             self.waiting_title = tr("Waiting sessions")
-        from kiosk.ui.home import meeting_day
-
         day = today(app.clock)
         for i, w in enumerate(waiting[:shown]):
             if w.started:

@@ -760,8 +760,8 @@ class KioskApp(App):
         if self.workshop is not None:  # on any screen: a clock jump absorbed, the heartbeat kept
             self.workshop.keep_time()
         current = self.sm.current_screen if self.root else None
-        if current is not None and hasattr(current, "tick"):
-            current.tick()
+        if current is not None:
+            current.tick()  # every screen keeps kiosk.ui.screen's contract
         idle = self.idle_screen()
         if current is not None and self.idle.should_return(self.sm.current == idle, self.workshop is not None):
             self.show(idle)

@@ -41,7 +41,6 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
-from kivy.uix.screenmanager import Screen
 from kivy.utils import escape_markup
 
 from kiosk.core.activities.actions import ActionError, ActionPlan, agreed_questions, parse_date
@@ -52,6 +51,7 @@ from kiosk.store import StoreError
 from kiosk.i18n import tr
 from kiosk.ui import memory, theme
 from kiosk.ui.act import FAILED
+from kiosk.ui.screen import KioskScreen
 from kiosk.ui.text import short
 from kiosk.ui.widgets import KButton, sym
 from kiosk.ui.widgets.stage_arrow import StageArrow  # noqa: F401  (kv)
@@ -307,7 +307,7 @@ class DimOverlay(Label):
 
 # -- the screen --------------------------------------------------------------------------
 
-class BoardScreen(Screen):
+class BoardScreen(KioskScreen):
     clock_text = StringProperty("")
     date_text = StringProperty("")
     meetings_text = StringProperty("")

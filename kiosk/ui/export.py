@@ -32,11 +32,11 @@ from kivy.clock import Clock
 from kivy.graphics import Color, Rectangle
 from kivy.graphics.texture import Texture
 from kivy.properties import BooleanProperty, NumericProperty, OptionProperty, StringProperty
-from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 
 from kiosk.core.tokens import VALID
 from kiosk.i18n import tr
+from kiosk.ui.screen import KioskScreen
 from kiosk.web import offline
 from kiosk.web.lan import ServerConfig
 from kiosk.web.server import ExportServer, ExportServerError
@@ -125,7 +125,7 @@ class QRView(Widget):
         self.module_px = px
 
 
-class ExportScreen(Screen):
+class ExportScreen(KioskScreen):
     mode = OptionProperty("link", options=["link", "closed", "error", "preparing", "offline"])
     what_text = StringProperty("")
     """Which export: the team and method, or the board."""

@@ -17,12 +17,10 @@ again until the workshop starts.
 from __future__ import annotations
 
 import time
-from datetime import date
 
 from kivy.app import App
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.screenmanager import Screen
 from kivy.utils import escape_markup
 
 from kiosk.core.activities.actions import today
@@ -30,32 +28,15 @@ from kiosk.core.workshop import Waiting, waiting_sessions
 from kiosk.i18n import tr
 from kiosk.store import StoreError
 from kiosk.ui import theme
+from kiosk.ui.screen import KioskScreen
+from kiosk.ui.text import meeting_day
 from kiosk.ui.widgets import KButton, sym
 
 WAITING_SHOWN = 4
 """Continue buttons at most (the soonest meetings); more sessions waiting at once is rare."""
 
 
-def meeting_day(iso: str | None, today_: date) -> str:
-    """'Tuesday 12 January 2027 (today)' for a button, or the words for no date."""
-    if not iso:
-        return tr("date not set")
-    from kiosk.ui.widgets.date_picker import long_day  # the date picker's words for a day
-
-    try:
-        day = date.fromisoformat(iso)
-    except ValueError:
-        return tr("date not set")
-    text = long_day(day)
-    n = (day - today_).days
-    if n == 0:
-        return f"{text} ({tr('today')})"
-    if n < 0:
-        return f"{text} ({tr('passed')})"
-    return text
-
-
-class HomeScreen(Screen):
+class HomeScreen(KioskScreen):
     clock_text = StringProperty("")
     date_text = StringProperty("")
     fatal = StringProperty("")

@@ -20,7 +20,11 @@ _REFUSALS = {
     "first_step": N_("This is the first step."),
     "last_step": N_("This is the last step. Tap “End workshop” in the menu to finish."),
     "no_such_step": N_("That step does not exist in this method."),
-    "minutes_range": N_("A step lasts between 1 and 600 minutes."),
+    # a step's length, in the session and on the plan screen (kiosk.core.plan)
+    "minutes_range": N_("That is as short or as long as this step can be."),
+    "not_optional": N_("The guide does not let this step be left out."),
+    "step_needed": N_("A later step needs this one, so it cannot be left out."),
+    "step_off": N_("This step is left out. Include it first to change its time."),
     # two meetings on one session
     "meeting_end": N_("This is the last step of this meeting. Tap “End meeting” to set the next date."),
     "meeting_start": N_("This is the first step of this meeting; the last meeting is over."),
@@ -41,7 +45,7 @@ _REFUSALS = {
     "already_started": N_("This workshop has started: add post-its in its writing step."),
     "has_notes": N_("It has post-its already, so it stays. Delete them first to discard it."),
 }
-"""The refusals of the session, the workshop and the settings. The wall's are
+"""The refusals of the session, the plan, the workshop and the settings. The wall's are
 ``kiosk.core.wall.REFUSALS``; each activity's are in its ``Activity.refusals``."""
 
 

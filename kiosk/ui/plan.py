@@ -15,33 +15,19 @@ from kivy.app import App
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
-from kivy.uix.screenmanager import Screen
 from kivy.utils import escape_markup
 
+from kiosk.core import activities
 from kiosk.core.plan import Plan, PlanError
-from kiosk.i18n import N_, tr
-from kiosk.ui.picker import FingerScroll, duration, page, paging  # noqa: F401  (FingerScroll: plan.kv)
+from kiosk.i18n import tr
+from kiosk.ui import messages
+from kiosk.ui.screen import KioskScreen
+from kiosk.ui.text import duration
+from kiosk.ui.widgets.scroll import FingerScroll, page, paging  # noqa: F401  (FingerScroll: plan.kv)
 from kiosk.ui.widgets import sym
-
-_REFUSALS = {
-    "not_optional": N_("The guide does not let this step be left out."),
-    "step_needed": N_("A later step needs this one, so it cannot be left out."),
-    "step_off": N_("This step is left out. Include it first to change its time."),
-    "minutes_range": N_("That is as short or as long as this step can be."),
-}
-
 
 def minutes_text(m: float) -> str:
     return tr("{m} min").format(m=f"{m:g}")
-
-
-def rounds_text(step) -> str:
-    """'Rounds: 6 · 7 · 7 min', fitted to a new length to the half minute: '4½ · 5 · 5 min'."""
-    def half(m: float) -> str:
-        whole = int(m)
-        return (str(whole) if whole else "") + "½" if m - whole >= 0.5 else str(whole)
-    times = " · ".join(half(float(r["minutes"])) for r in step.params.get("rounds", ()))
-    return tr("Rounds: {times}").format(times=times + " min")
 
 
 class PhaseHeader(Label):
@@ -67,7 +53,7 @@ class StepRow(BoxLayout):
     indent = BooleanProperty(False)
 
 
-class PlanScreen(Screen):
+class PlanScreen(KioskScreen):
     plan = ObjectProperty(None, allownone=True)
     title_text = StringProperty("")
     total_label = StringProperty("")
@@ -147,8 +133,9 @@ class PlanScreen(Screen):
                 notes.append(sym("✎") + " " + escape_markup(tr("The guide: {time}").format(time=minutes_text(step.minutes))))
             elif on and step.optional:
                 notes.append(tr("Optional"))
-            if on and step.activity == "rounds":  # the rounds shrink and grow with the step
-                notes.append(escape_markup(rounds_text(plan.planned_step(sid))))
+            plan_note = activities.get(step.activity).plan_note
+            if on and plan_note is not None:  # e.g. the rounds, which shrink and grow with the step
+                notes.append(escape_markup(plan_note(plan.planned_step(sid).params, tr)))
             row.note = "  ·  ".join(notes)  # a step left out: struck through, its switch says so
         for header, (no, phase) in self.headers:
             header.text = (f"[b]{no}. {escape_markup(phase.title)}[/b]   "
@@ -188,7 +175,7 @@ class PlanScreen(Screen):
         try:
             self.plan = change(self.plan)
         except PlanError as e:
-            App.get_running_app().say(tr(_REFUSALS.get(str(e), N_("That cannot be done here."))), "error")
+            App.get_running_app().say(messages.refusal(e.reason), "error")
 
     def change(self, step_id: str, delta: float):
         self._try(lambda p: p.change(step_id, delta))

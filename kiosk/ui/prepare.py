@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from kivy.app import App
 from kivy.properties import BooleanProperty, StringProperty
-from kivy.uix.screenmanager import Screen
 
+from kiosk.core import activities
 from kiosk.core.session import Session
 from kiosk.core.wall import NOTE_MAX, Wall
 from kiosk.core.workshop import Workshop, not_started, prepared_kinds
@@ -24,6 +24,7 @@ from kiosk.store import StoreError
 from kiosk.ui import messages
 from kiosk.ui.act import FAILED
 from kiosk.ui.activities.base import kind_styles
+from kiosk.ui.screen import KioskScreen
 from kiosk.ui.widgets.cards import note_card, note_grid
 from kiosk.ui.widgets.board import NoteBoard  # noqa: F401  (kv)
 from kiosk.ui.widgets.composer import Composer
@@ -34,14 +35,15 @@ CARD = (300, 170)
 
 
 def presented_in(method, kind_id: str):
-    """The present step that presents this kind on its own (the trio's turn), or None."""
+    """The step that presents this kind on its own (the trio's turn: its activity's
+    ``presents``), or None."""
     for step in method.steps:
-        if step.activity == "present" and kind_id in (step.params.get("kinds") or []):
+        if kind_id in activities.get(step.activity).presents(step.params):
             return step
     return None
 
 
-class PrepareScreen(Screen):
+class PrepareScreen(KioskScreen):
     heading = StringProperty("")
     subtitle = StringProperty("")
     summary = StringProperty("")

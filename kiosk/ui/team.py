@@ -12,7 +12,6 @@ import time
 
 from kivy.app import App
 from kivy.properties import ListProperty, ObjectProperty, StringProperty
-from kivy.uix.screenmanager import Screen
 from kivy.utils import escape_markup
 
 from kiosk.core.plan import Plan, draft_for
@@ -20,8 +19,9 @@ from kiosk.core.session import TEAM_MAX
 from kiosk.core.workshop import Workshop, prepared_kinds
 from kiosk.i18n import tr
 from kiosk.store import StoreError
+from kiosk.ui.screen import KioskScreen
+from kiosk.ui.text import duration
 from kiosk.ui.widgets import keyboard  # noqa: F401  (registers the keyboard's kv rules)
-from kiosk.ui.picker import duration
 from kiosk.ui.widgets import sym
 
 log = logging.getLogger("kiosk")
@@ -35,7 +35,7 @@ def plan_summary(plan: Plan, now: float) -> str:
     return f"{head}{total} · " + tr("ends about {time}").format(time=end)
 
 
-class TeamScreen(Screen):
+class TeamScreen(KioskScreen):
     _quiet = False
     method = ObjectProperty(None, allownone=True)
     plan = ObjectProperty(None, allownone=True)

@@ -1,4 +1,5 @@
-"""Text fitted to a box: whole lines, long words hyphenated, '…' where it is cut.
+"""Text fitted to a box (whole lines, long words hyphenated, '…' where it is cut), and
+the app's words for a length of time and a meeting's day, which several screens show.
 
 Apart from the board (no Fbo, no graphics) so that a screen that only fits a title,
 the workshop's agenda, does not pay for the wall's imports in the first frame.
@@ -6,12 +7,43 @@ the workshop's agenda, does not pay for the wall's imports in the first frame.
 
 from __future__ import annotations
 
+from datetime import date
+
 from kivy.core.text import Label as CoreLabel
+
+from kiosk.i18n import tr
 
 _fitted: dict[tuple, str] = {}
 
 THEME_SHORT = 70
 """Characters of a theme label quoted in a question before it is cut with '…'."""
+
+
+def duration(minutes: float) -> str:
+    """'2 h 30 min', '2 h' or '45 min' (a method's length, a plan's total)."""
+    h, m = divmod(int(round(minutes)), 60)
+    if h and m:
+        return tr("{h} h {m} min").format(h=h, m=m)
+    return tr("{h} h").format(h=h) if h else tr("{m} min").format(m=m)
+
+
+def meeting_day(iso: str | None, today_: date) -> str:
+    """'Tuesday 12 January 2027 (today)' for a button, or the words for no date."""
+    if not iso:
+        return tr("date not set")
+    from kiosk.ui.widgets.date_picker import long_day  # the date picker's words for a day
+
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return tr("date not set")
+    text = long_day(day)
+    n = (day - today_).days
+    if n == 0:
+        return f"{text} ({tr('today')})"
+    if n < 0:
+        return f"{text} ({tr('passed')})"
+    return text
 
 
 def short(text: str, limit: int = THEME_SHORT) -> str:

@@ -18,15 +18,16 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.label import Label
-from kivy.uix.screenmanager import Screen
 from kivy.utils import escape_markup
 
+from kiosk.core.activities import declared_kinds
 from kiosk.core.activities.actions import next_meeting_suggestion, today
 from kiosk.core.minimum import shortfall
 from kiosk.core.timer import format_big, format_clock
 from kiosk.i18n import N_, tr
 from kiosk.ui import sound
 from kiosk.ui.activities import view_for
+from kiosk.ui.screen import KioskScreen
 from kiosk.ui.widgets import RenderAfterLayout, layout_pending, sym
 
 
@@ -79,8 +80,8 @@ def shortfall_text(short, method) -> str:
             need = str(short.least)
         return tr("Only {n} of {need} chosen. Go on anyway?").format(n=short.have, need=need)
     if short.code == "too_few_of_kind":
-        title = next((k["title"] for s in method.steps if s.activity == "write"
-                      for k in s.params.get("kinds", []) if k["id"] == short.kind), short.kind)
+        title = next((k.get("title") or k["id"] for _, k in declared_kinds(method.steps)
+                      if k["id"] == short.kind), short.kind)
         return tr("“{kind}”: {n} post-its written, at least {least} asked for. Go on anyway?").format(
             kind=title, n=short.have, least=short.least)
     return tr("{n} post-its written, at least {least} asked for. Go on anyway?").format(
@@ -133,7 +134,7 @@ class AgendaItem(RenderAfterLayout, Label):
         self.text = (sym(mark.strip()) + " " if mark else "") + f"{body}\n{self.minutes}"
 
 
-class WorkshopScreen(Screen):
+class WorkshopScreen(KioskScreen):
     timer_text = StringProperty("00:00")
     big_text = StringProperty("0")
     """On wall steps: whole minutes (seconds in the last one), big enough in the narrow column."""

@@ -64,7 +64,13 @@ class Activity:
     makes_notes: Callable[[dict], bool] = _no
     """Puts notes on the wall that later steps can work on."""
     note_kinds: Callable[[dict], Iterable[str]] = _no_kinds
-    """The note kinds its notes have, which later steps' ``kind_params`` may name."""
+    """The note kinds its notes have, which later steps' ``kind_params`` may name. What a
+    kind is called and looks like (title, colour, prepared) is its entry of that id in
+    the step's ``kinds`` table, where the activity has one (write's); ``declared_kinds``
+    reads both for everyone."""
+    presents: Callable[[dict], Iterable[str]] = _no_kinds
+    """The note kinds a step of it turns up for the room by itself (present's ``kinds``):
+    the prepare screen names that step beside the kinds prepared for it."""
     kind_params: tuple[str, ...] = ()
     """Its parameters that name note kinds; each must be a kind an earlier step makes."""
     shortest: Optional[Callable[[dict], float]] = None
@@ -76,6 +82,10 @@ class Activity:
     shortfall: Optional[Callable[[dict, Any, str], Any]] = None
     """``shortfall(params, wall, step_id)``: what the step is short of before the group
     leaves it (a ``kiosk.core.minimum.Shortfall``), or None; absent: it has no minimum."""
+    plan_note: Optional[Callable[[dict, Callable[[str], str]], str]] = None
+    """``plan_note(params, t)``: a line the plan screen shows under a step of it, read
+    from the params as planned (after ``fit``), in ``t``'s language: the rounds' times
+    ('Rounds: 4½ · 5 · 5 min'); absent: none."""
     refusals: Mapping[str, str] = field(default_factory=dict)
     """Refusal reason → the message the screen shows (English, marked with ``N_``)."""
     collect: Optional[Callable[..., Mapping[str, Any]]] = None
@@ -207,3 +217,33 @@ def needs_notes(activity: str, params: dict) -> bool:
 def makes_notes(activity: str, params: dict) -> bool:
     """Does this step put notes on the wall that later steps can work on?"""
     return get(activity).makes_notes(params)
+
+
+def _step_parts(step: Any) -> tuple[Any, Any]:
+    """(activity, params) of a method's step: a ``kiosk.core.method.Step``, or a stored
+    method's step as a plain dict (the export reads those)."""
+    if isinstance(step, Mapping):
+        return step.get("activity"), step.get("params")
+    return getattr(step, "activity", None), getattr(step, "params", None)
+
+
+def declared_kinds(steps: Iterable[Any]) -> list[tuple[Any, Mapping]]:
+    """Every note kind the steps make, as ``(step, kind table)`` in the method's order:
+    the ids its activity's ``note_kinds`` names, each with its entry in the step's
+    ``kinds`` table ({id, title, colour, prepared}: write's) or just ``{"id": ...}``.
+
+    A kind that two steps make is there twice; a caller keeps the first, or the first
+    prepared, as it needs. Steps of an unknown activity, and params a stored session
+    holds damaged, are passed over: the export of an old session still works."""
+    out: list[tuple[Any, Mapping]] = []
+    for step in steps:
+        activity, params = _step_parts(step)
+        if not isinstance(params, Mapping):
+            continue
+        try:
+            made = [str(k) for k in get(activity).note_kinds(params)]
+        except (KeyError, TypeError, AttributeError):
+            continue
+        tables = {str(k["id"]): k for k in params.get("kinds") or () if isinstance(k, Mapping) and k.get("id")}
+        out += [(step, tables.get(kind, {"id": kind})) for kind in made if kind]
+    return out

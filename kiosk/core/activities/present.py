@@ -43,5 +43,6 @@ ACTIVITY = Activity(
     extra=_extra,
     needs_notes=prepared_off,
     kind_params=("kinds", "pair_by"),
+    presents=lambda p: p.get("kinds") or (),
     order=40,
 )

@@ -444,6 +444,16 @@ def _fit(p: dict, guide: float, minutes: float) -> dict:
     return {**p, "rounds": scaled}
 
 
+def plan_note(p: dict, t) -> str:
+    """'Rounds: 6 · 7 · 7 min' under the step on the plan screen, the rounds fitted to a
+    new length to the half minute: '4½ · 5 · 5 min'."""
+    def half(m: float) -> str:
+        whole = int(m)
+        return (str(whole) if whole else "") + "½" if m - whole >= 0.5 else str(whole)
+    times = " · ".join(half(float(r["minutes"])) for r in p.get("rounds", ()))
+    return t(N_("Rounds: {times}")).format(times=times + " min")
+
+
 ACTIVITY = Activity(
     "rounds",
     params=(
@@ -457,6 +467,7 @@ ACTIVITY = Activity(
     extra=_fits_step,
     shortest=_shortest,
     fit=_fit,
+    plan_note=plan_note,
     refusals={
         "no_rounds": N_("This step has no rounds."),
         "no_such_round": N_("That round is not part of this step."),

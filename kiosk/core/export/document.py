@@ -138,11 +138,9 @@ def _session_document(store, session: dict, clock, lang: Optional[str]) -> dict:
 
     # what the method calls things
     kinds: dict[str, dict] = {}
-    for step in steps_of(method, "write"):
-        for k in (step.get("params") or {}).get("kinds", []) or []:
-            if isinstance(k, dict) and k.get("id"):
-                kinds.setdefault(str(k["id"]), {"id": str(k["id"]), "title": str(k.get("title") or k["id"]),
-                                                "colour": str(k.get("colour") or "")})
+    for _, k in activities.declared_kinds(s for s in method.get("steps", []) if isinstance(s, dict)):
+        kinds.setdefault(str(k["id"]), {"id": str(k["id"]), "title": str(k.get("title") or k["id"]),
+                                        "colour": str(k.get("colour") or "")})
     sort_params = first_params(method, "sort")
     columns = [{"id": str(c.get("id")), "title": str(c.get("title") or c.get("id"))}
                for c in sort_params.get("columns", []) or [] if isinstance(c, dict) and c.get("id")]

@@ -28,6 +28,7 @@ from kivy.app import App
 from kivy.properties import ObjectProperty
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.core.activities import declared_kinds
 from kiosk.i18n import tr
 from kiosk.ui import theme
 from kiosk.ui.widgets.cards import COLOURS, MARKS, Style
@@ -77,18 +78,16 @@ def kind_styles(method) -> dict[str, Style]:
     """
     out: dict[str, Style] = {}
     plain = 0
-    for step in method.steps:
-        if step.activity != "write":
+    for _, kind in declared_kinds(method.steps):
+        if kind["id"] in out:
             continue
-        for kind in step.params.get("kinds", []):
-            if kind["id"] in out:
-                continue
-            if kind.get("prepared"):
-                mark = "♦"  # ★ marks the matrix's act-here corner
-            else:
-                mark = MARKS[min(plain, len(MARKS) - 1)]
-                plain += 1
-            out[kind["id"]] = Style(COLOURS.get(kind.get("colour"), theme.NOTE_YELLOW), mark, kind["title"])
+        if kind.get("prepared"):
+            mark = "♦"  # ★ marks the matrix's act-here corner
+        else:
+            mark = MARKS[min(plain, len(MARKS) - 1)]
+            plain += 1
+        out[kind["id"]] = Style(COLOURS.get(kind.get("colour"), theme.NOTE_YELLOW), mark,
+                                kind.get("title") or kind["id"])
     return {**_made_by_activities(method), **out}
 
 
@@ -97,7 +96,7 @@ def _made_by_activities(method) -> dict[str, Style]:
     from kiosk.ui.activities import view_class
 
     out: dict[str, Style] = {}
-    for activity in dict.fromkeys(s.activity for s in method.steps if s.activity != "write"):
+    for activity in dict.fromkeys(s.activity for s in method.steps):
         for kind, style in view_class(activity).STYLES.items():
             out.setdefault(kind, Style(style.colour, style.mark, tr(style.title)))
     return out

@@ -46,7 +46,7 @@ from kiosk.core.wall import Note, WallError
 from kiosk.i18n import tr
 from kiosk.ui import theme
 from kiosk.ui.activities.base import WallView
-from kiosk.ui.widgets.cards import card_height, grid_cards, item_card
+from kiosk.ui.widgets.cards import card_height, grid_cards, inside, item_card
 from kiosk.ui.act import FAILED
 from kiosk.ui.widgets.board import Card, NoteBoard  # noqa: F401  (kv)
 from kiosk.ui.widgets.composer import Composer
@@ -177,11 +177,6 @@ class MapView(WallView):
                 py = ccy + (hy if dy >= 0 else -hy)
         x, y, mw, mh = self.map_rect
         return (min(1.0, max(0.0, (px - x) / mw)), min(1.0, max(0.0, (py - y) / mh)))
-
-    @staticmethod
-    def _inside(rect, x: float, y: float) -> bool:
-        rx, ry, rw, rh = rect
-        return rx <= x <= rx + rw and ry <= y <= ry + rh
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -339,9 +334,9 @@ class MapView(WallView):
                 self.selected = ""
                 self._act(self.board.toggle_link, key, target)  # dropped onto another: link them
                 return
-        if self._inside(self.panel_rect, x, y):
+        if inside(self.panel_rect, x, y):
             self._act(self.board.place, key, *self.board_to_spot(x, y))
-        elif self._inside(self.tray_rect, x, y) and item.map_at is not None:
+        elif inside(self.tray_rect, x, y) and item.map_at is not None:
             if self.selected == key:
                 self.selected = ""
             self._act(self.board.unplace, key)
@@ -364,13 +359,17 @@ class MapView(WallView):
                                  colour=style.colour if style else theme.NOTE_YELLOW)
         self.composer.open()
 
-    def edit_selected(self):
-        wall = self.wall
+    def _selected_note(self) -> Optional[Note]:
+        """The selected attention point (a written note, not a theme), or None."""
         try:
-            note = wall.item(self.selected)
+            note = self.wall.item(self.selected)
         except WallError:
-            return
-        if not isinstance(note, Note):
+            return None
+        return note if isinstance(note, Note) else None
+
+    def edit_selected(self):
+        note = self._selected_note()
+        if note is None:
             return
         board = self.board
         self.composer = Composer(
@@ -381,12 +380,8 @@ class MapView(WallView):
         self.composer.open()
 
     def delete_selected(self):
-        wall = self.wall
-        try:
-            note = wall.item(self.selected)
-        except WallError:
-            return
-        if not isinstance(note, Note):
+        note = self._selected_note()
+        if note is None:
             return
         board = self.board
 

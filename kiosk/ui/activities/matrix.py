@@ -26,7 +26,7 @@ from kiosk.core.wall import PARKING, WallError, clamp
 from kiosk.i18n import tr
 from kiosk.ui import messages, theme
 from kiosk.ui.activities.base import WallView
-from kiosk.ui.widgets.cards import card_height, grid_cards, item_card
+from kiosk.ui.widgets.cards import card_height, grid_cards, inside, item_card
 from kiosk.ui.widgets.board import NoteBoard  # noqa: F401  (kv)
 from kiosk.ui.widgets import sym
 
@@ -125,13 +125,6 @@ class MatrixView(WallView):
         """A point on the board as (influence, importance) in 0..1."""
         px, py, pw, ph = self.plane
         return clamp((x - px) / pw), clamp((y - py) / ph)
-
-    @staticmethod
-    def _inside(rect, x, y) -> bool:
-        if rect is None:
-            return False
-        rx, ry, rw, rh = rect
-        return rx <= x <= rx + rw and ry <= y <= ry + rh
 
     # -- drawing -----------------------------------------------------------------------
 
@@ -264,11 +257,11 @@ class MatrixView(WallView):
         item = self._live(key)
         if item is None:
             return
-        if self._inside(self.plane, x, y):
+        if inside(self.plane, x, y):
             self.app.act(wall.place, key, *self.spot_of(x, y), undo=wall)
-        elif self._inside(self.park, x, y):
+        elif inside(self.park, x, y):
             self.app.act(wall.sort, key, PARKING, columns=[PARKING], undo=wall)
-        elif self._inside(self.tray, x, y) and item.matrix is not None:
+        elif inside(self.tray, x, y) and item.matrix is not None:
             self.app.act(wall.unplace, key, undo=wall)
         # anywhere else (the axes' margins, the gap): the board has put it back
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 
+from kiosk.core.activities import declared_kinds
 from kiosk.i18n import tr
 from kiosk.ui import theme
 from kiosk.ui.activities.base import WallView
@@ -80,8 +81,7 @@ class PresentView(WallView):
         (prepared post-its are put up before the workshop, so going back does not help)."""
         method = self.workshop.session.method
         kinds = list(self.kinds or [])
-        prepared = {k["id"] for s in method.steps if s.activity == "write"
-                    for k in s.params.get("kinds", []) if k.get("prepared")}
+        prepared = {k["id"] for _, k in declared_kinds(method.steps) if k.get("prepared")}
         names = " / ".join(f"“{self.styles[k].title}”" if k in self.styles else f"“{k}”" for k in kinds)
         if self.step.params.get("from_prepared") or (kinds and set(kinds) <= prepared):
             why = tr("No post-its of the kind {kinds} were prepared for this workshop.").format(kinds=names) if names \

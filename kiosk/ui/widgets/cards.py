@@ -53,6 +53,14 @@ class Style:
     title: str
 
 
+def inside(rect: Optional[Rect], x: float, y: float) -> bool:
+    """Whether a point (a dropped card's centre) is in a rect (x, y, w, h); no rect: no."""
+    if rect is None:
+        return False
+    rx, ry, rw, rh = rect
+    return rx <= x <= rx + rw and ry <= y <= ry + rh
+
+
 def style_of(styles: dict[str, Style], kind: str) -> Style:
     """A kind's look; a kind nobody described is a plain yellow note."""
     style = styles.get(kind)
