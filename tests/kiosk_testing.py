@@ -188,11 +188,9 @@ class Driver:
         from kivy.app import App
 
         app = self.app
-        app.dispatch("on_stop")
+        app.dispatch("on_stop")  # the app cancels its own clock and guards its screens' callbacks
         for child in list(self.window.children):
             self.window.remove_widget(child)
-        if app.root is not None and hasattr(app, "_tick_event"):
-            app._tick_event.cancel()
         App._running_app = None
         self.frames(1)
 

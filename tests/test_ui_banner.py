@@ -386,8 +386,6 @@ def test_the_timer_digits_never_reach_the_title_or_the_caption(kiosk, size):
                     assert caption.texture_size[1] <= caption.height + 1
                 assert timer.font_size >= 200 * s
             k.app.dismiss_notice()
-    k.app.end_workshop()  # after the window is back at 1080p: a wall step is not resized without its workshop
-    k.frames(3)           # the board lays out while the app still runs
 
 
 # -- screenshots (run as a script) ---------------------------------------------------------------

@@ -177,5 +177,3 @@ def test_a_prepare_tap_taken_back_then_no_prepare_while_a_workshop_runs_nor_with
     assert "A workshop is running" in app.notice and app.sm.current == "team"
     assert [e["id"] for e in app.store.list_sessions()] == [running]
     assert app.store.get_state(ACTIVE_KEY) == running
-    app.dismiss_notice()
-    k.frames(2)

@@ -247,6 +247,7 @@ class KioskApp(App):
         self._rescale(Window, *Window.size)
         root = Root()
         root.ids.sm.transition = NoTransition()
+        root.ids.sm.bind(current=self._focus_follows_screen)
         self.banner = root.ids["banner"] = Banner(s=self.s)  # on the window from on_start (see Banner)
         self.bind(s=self.banner.setter("s"))
         self._tick_event = Clock.schedule_interval(self._tick, 0.2)
@@ -527,6 +528,23 @@ class KioskApp(App):
     def show(self, name: str):
         self.screen(name)
         self.sm.current = name
+
+    def _focus_follows_screen(self, sm, current):
+        """A text field on a screen that is left lets go of the physical keyboard, so keys
+        typed later never go into a field nobody sees; the screen shown gives focus to
+        its own field on entering (the team name does). A pop-up over the new screen keeps
+        its field."""
+        from kivy.uix.behaviors import FocusBehavior
+        from kivy.uix.screenmanager import Screen
+
+        for field in list(FocusBehavior._keyboards.values()):
+            if field is None or not field.focus:
+                continue
+            holder = field.parent
+            while holder is not None and not isinstance(holder, Screen):
+                holder = holder.parent
+            if holder is not None and holder.name != current:
+                field.focus = False
 
     def idle_screen(self) -> str:
         """The statuspil board between workshops; home when the data cannot be opened."""

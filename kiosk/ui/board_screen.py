@@ -53,6 +53,7 @@ from kiosk.ui import memory, theme
 from kiosk.ui.act import FAILED
 from kiosk.ui.screen import KioskScreen
 from kiosk.ui.text import short
+from kiosk.ui.later import running_app
 from kiosk.ui.widgets import KButton, sym
 from kiosk.ui.widgets.stage_arrow import StageArrow  # noqa: F401  (kv)
 
@@ -389,6 +390,8 @@ class BoardScreen(KioskScreen):
 
     def _layout_rows(self, *_):
         """Make the pool as many rows as fit the body (only on a size change)."""
+        if running_app() is None:  # the window's last layout pass, after the app stopped
+            return
         s = App.get_running_app().s
         body = self.ids.rows
         avail = self.ids.body.height

@@ -37,6 +37,7 @@ from kivy.uix.widget import Widget
 from kiosk.core.tokens import VALID
 from kiosk.i18n import tr
 from kiosk.ui.screen import KioskScreen
+from kiosk.ui.later import guarded
 from kiosk.web import offline
 from kiosk.web.lan import ServerConfig
 from kiosk.web.server import ExportServer, ExportServerError
@@ -273,7 +274,7 @@ class ExportScreen(KioskScreen):
         except Exception as exc:  # shown on the screen; the kiosk carries on
             log.exception("offline export codes could not be made")
             result = ([], [], exc)
-        Clock.schedule_once(lambda dt: self._offline_ready(generation, *result))
+        Clock.schedule_once(guarded(lambda dt: self._offline_ready(generation, *result)))
 
     def _offline_ready(self, generation, codes, matrices, error):
         if generation != self._generation or self.mode != "preparing":

@@ -23,6 +23,7 @@ from kiosk.i18n import LANGUAGES, tr
 from kiosk.store import StoreError
 from kiosk.ui.screen import KioskScreen
 from kiosk.ui.text import duration
+from kiosk.ui.later import guarded
 from kiosk.ui.widgets import KButton
 from kiosk.ui.widgets.scroll import FingerScroll, paging, row_offset, show_row  # noqa: F401  (FingerScroll: picker.kv)
 
@@ -62,7 +63,7 @@ class PickerScreen(KioskScreen):
         super().__init__(**kw)
         app = App.get_running_app()
         app.bind(lang=self._redraw, s=self._redraw)
-        self._even = Clock.create_trigger(self.even_out)
+        self._even = Clock.create_trigger(guarded(self.even_out))  # not after the app stopped
         self._settle = None
         self.ids.scroll.bind(height=lambda *_: self._even(), on_scroll_stop=lambda *_: self.snap_soon())
 
@@ -154,7 +155,7 @@ class PickerScreen(KioskScreen):
         """After a finger lets go, snap once the glide has all but stopped."""
         if self._settle is not None:
             self._settle.cancel()
-        self._settle = Clock.schedule_interval(self._settle_check, 0.05)
+        self._settle = Clock.schedule_interval(guarded(self._settle_check, self), 0.05)
 
     def _settle_check(self, dt):
         scroll = self.ids.scroll

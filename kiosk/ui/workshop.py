@@ -28,6 +28,7 @@ from kiosk.i18n import N_, tr
 from kiosk.ui import sound
 from kiosk.ui.activities import view_for
 from kiosk.ui.screen import KioskScreen
+from kiosk.ui.later import guarded, let_go
 from kiosk.ui.widgets import RenderAfterLayout, layout_pending, sym
 
 
@@ -105,7 +106,7 @@ class AgendaItem(RenderAfterLayout, Label):
         # once, when the strip's layout is done (in the same frame): measuring text at
         # every intermediate size cost the first frame tens of milliseconds
         if not hasattr(self, "_fit_trigger"):
-            self._fit_trigger = Clock.create_trigger(self._fit_when_laid_out, -1)
+            self._fit_trigger = Clock.create_trigger(guarded(self._fit_when_laid_out), -1)
             self._fit_waits = 0
         self._fit_trigger()
 
@@ -158,7 +159,17 @@ class WorkshopScreen(KioskScreen):
         self._shown = None  # (session id, step index) the activity view was built for
         self._last_remaining = None
         app = App.get_running_app()
-        app.bind(revision=lambda *_: self.refresh(), lang=lambda *_: self.refresh(force=True))
+        app.bind(revision=lambda *_: self.refresh(), lang=lambda *_: self.refresh(force=True),
+                 workshop=self._workshop_changed)
+
+    def _workshop_changed(self, app, workshop):
+        """The workshop ended (or another began): its step's view goes at once, so no
+        layout pass, resize or clock redraws a step whose workshop is gone."""
+        if self._shown is not None and (workshop is None or workshop.session.id != self._shown[0]):
+            for view in list(self.ids.activity.children):
+                self.ids.activity.remove_widget(view)
+                let_go(view)
+            self._shown = None
 
     @property
     def workshop(self):
@@ -188,7 +199,9 @@ class WorkshopScreen(KioskScreen):
             self._shown = key
             self._last_remaining = None
             area = self.ids.activity
-            area.clear_widgets()
+            for old in list(area.children):
+                area.remove_widget(old)
+                let_go(old)  # it draws no more: its step is gone
             view = view_for(s.step, ws)
             self.wide = view.wide
             area.add_widget(view)

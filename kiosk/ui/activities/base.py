@@ -22,6 +22,7 @@ room, and the looks of every kind (``styles``).
 
 from __future__ import annotations
 
+from functools import wraps
 from typing import Mapping
 
 from kivy.app import App
@@ -31,7 +32,18 @@ from kivy.uix.boxlayout import BoxLayout
 from kiosk.core.activities import declared_kinds
 from kiosk.i18n import tr
 from kiosk.ui import theme
+from kiosk.ui.later import running_app
 from kiosk.ui.widgets.cards import COLOURS, MARKS, Style
+
+
+def _while_shown(refresh):
+    @wraps(refresh)
+    def run(self, *args, **kw):
+        if self.gone or running_app() is None:
+            return None
+        return refresh(self, *args, **kw)
+
+    return run
 
 
 class ActivityView(BoxLayout):
@@ -44,9 +56,21 @@ class ActivityView(BoxLayout):
     STYLES: Mapping[str, Style] = {}
     """The looks of the note kinds this activity makes itself (titles marked with ``N_``)."""
 
+    gone = False
+    """Set when the workshop screen takes the view off for good (``kiosk.ui.later.let_go``):
+    its kv rules still follow ``app.s`` and its size bindings still fire, but it no longer
+    draws, since the step and the workshop it was made for may be gone."""
+
     def __init__(self, **kw):
         super().__init__(**kw)
         self.app = App.get_running_app()
+
+    def __init_subclass__(cls, **kw):
+        """Every view's own ``refresh`` (called by its size bindings, the screen, the
+        clock) does nothing once the view is gone or the app has stopped."""
+        super().__init_subclass__(**kw)
+        if "refresh" in cls.__dict__:
+            cls.refresh = _while_shown(cls.__dict__["refresh"])
 
     def refresh(self) -> None:
         """Redraw from the core after a change; a view that draws only its step's fixed text has nothing to do."""

@@ -27,6 +27,7 @@ from kiosk.core.wall import PARKING, WallError, sort_columns
 from kiosk.i18n import tr
 from kiosk.ui import theme
 from kiosk.ui.activities.base import WallView
+from kiosk.ui.later import guarded
 from kiosk.ui.widgets.board import NoteBoard  # noqa: F401  (kv)
 from kiosk.ui.widgets.cards import Rect, grid_cards, heading_size, heading_text
 
@@ -188,7 +189,7 @@ class SortView(WallView):
     def on_touch_up(self, touch):
         handled = super().on_touch_up(touch)
         if self._hot is not None:  # the board lets go of the card after this pass: look then
-            Clock.schedule_once(lambda dt: self._cool(), 0)
+            Clock.schedule_once(guarded(lambda dt: self._cool(), self), 0)
         return handled
 
     def _cool(self):
