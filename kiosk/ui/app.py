@@ -801,7 +801,8 @@ class KioskApp(App):
         modals = [m for m in Window.children if isinstance(m, ModalView)]  # a picker, a confirm
         for w in [x for top in (screen, *modals) for x in top.walk()]:
             for name, widget in getattr(w, "ids", {}).items():
-                if widget.get_root_window() is not None and not widget.disabled:
+                if widget.get_root_window() is not None and not widget.disabled \
+                        and widget.width > 0 and widget.height > 0:  # a folded-away overlay is no target
                     x, y = widget.to_window(*widget.center)
                     centres[name] = [round(x), round(height - y)]
         ws = self.workshop
