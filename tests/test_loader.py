@@ -224,9 +224,9 @@ def test_unknown_names_are_reported_at_every_level(tmp_path):
     text = HEAD.format(extra='titel = "typo"') + step("talk", "talk", extra='promts = ["hi"]') + "[extra]\n"
     assert problems_of(write(tmp_path, text)) == [
         ("extra", "a known top-level table (method, steps)"),
-        ("method.titel", "a known method field (id, title, language, summary, source, group_size, meetings, when)"),
+        ("method.titel", "a known method field (id, title, language, summary, source, group_size, meetings, when, table_size, decided_by, facilitator)"),
         ("steps[0] (id 'talk').promts",
-         "a known step field (id, title, minutes, activity, phase, meeting, prompts, rules, params, optional)"),
+         "a known step field (id, title, minutes, activity, phase, meeting, prompts, rules, params, optional, groups, record, recall, facilitator)"),
     ]
 
 
@@ -445,3 +445,32 @@ def test_a_lens_names_kinds_an_earlier_write_step_made(tmp_path, activity, extra
     text = HEAD.format(extra="") + WRITE + step("s", activity, extra=extra)
     assert problems_of(write(tmp_path, text)) == [
         ("steps[1] (id 's').params.kinds[0]", 'a note kind of an earlier write step (idea) (got "ideas")')]
+
+
+def test_table_groups_minutes_decisions_and_facilitator_notes_load_and_survive_a_snapshot(tmp_path):
+    text = (HEAD.format(extra='table_size = [4, 6]\ndecided_by = "ansvarsgruppe"\n'
+                              '[method.facilitator]\nprepare = ["Book the room"]\n')
+            + step("welcome", "talk", extra='record = "What do we expect?"\n'
+                                            '[steps.facilitator]\npurpose = "Set the tone"\ntips = ["Smile"]')
+            + step("write", "write", extra='groups = true\nparams = { kinds = [{ id = "idea", title = "Idea", colour = "yellow" }] }')
+            + step("end", "talk", extra='recall = ["welcome"]'))
+    m = load_method(write(tmp_path, text))
+    assert (m.table_size, m.decided_by, m.facilitator) == ((4, 6), "ansvarsgruppe", {"prepare": ["Book the room"]})
+    welcome, written, end = m.steps
+    assert (welcome.record, welcome.facilitator["purpose"], written.groups, end.recall) == (
+        "What do we expect?", "Set the tone", True, ("welcome",))
+    again = type(m).from_dict(m.to_dict())
+    assert again == m and again.steps[1].groups and again.table_size == (4, 6)
+
+
+def test_a_group_size_of_0_an_unknown_body_and_a_recall_of_nothing_are_refused(tmp_path):
+    text = (HEAD.format(extra='table_size = 0\ndecided_by = "board"\n[method.facilitator]\nplan = ["x"]\n')
+            + step("welcome", "talk") + step("end", "talk", extra='recall = ["welcome", "later"]'))
+    problems = dict(problems_of(write(tmp_path, text)))
+    assert problems["method.table_size"].startswith("an integer from 1 to 12, or a list [least, most]")
+    assert problems["method.decided_by"].startswith("one of: workshop, ansvarsgruppe, trio, med, amo, leader")
+    assert "a known facilitator field (roles, prepare" in problems["method.facilitator.plan"]
+    assert "the id of an earlier step with a record" in problems["steps[1] (id 'end').recall[0]"]
+    assert "the id of an earlier step with a record" in problems["steps[1] (id 'end').recall[1]"]
+    assert problems_of(write(tmp_path, HEAD.format(extra="table_size = [6, 4]") + step("a", "talk"))) == [
+        ("method.table_size", "an integer from 1 to 12, or a list [least, most] of such (got [6, 4]: the least first)")]

@@ -37,9 +37,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kiosk.core import activities
-from kiosk.core.method import Method, Step
-from kiosk.core.params import (SLUG, SLUG_MAX, Bool, Choice, Int, Num, Param, Slug, Table, Text, Texts, check_table,
-                               got, is_int, join, missing)
+from kiosk.core.method import DECIDERS, TABLE_MAX, Method, Step
+from kiosk.core.params import (SLUG, SLUG_MAX, Bool, Choice, Fields, Int, Num, Param, Range, Slug, Table, Text, Texts,
+                               check_table, got, is_int, join, missing)
 
 MAX_BYTES = 256 * 1024
 """A method file is a few pages of text (the longest shipped one is 11 KB); anything
@@ -67,6 +67,20 @@ MINUTES_MAX = 600
 LANGUAGES = ("da", "nb", "en")
 WHEN_MAX = 160
 """A when-to-use line is one line on a picker card, read from across the room."""
+NOTE_LINE_MAX = 400
+"""A facilitator's note is read up close, but it is still a note, not a chapter."""
+
+_LINES = Texts(min_items=0, item=Text(max_len=NOTE_LINE_MAX))
+METHOD_FACILITATOR = (
+    Param("roles", _LINES), Param("prepare", _LINES), Param("materials", _LINES),
+    Param("room", _LINES), Param("safety", _LINES),
+)
+"""``[method.facilitator]``: what the process owner prepares (never shown to the group)."""
+STEP_FACILITATOR = (
+    Param("purpose", Text(max_len=NOTE_LINE_MAX)), Param("say", _LINES),
+    Param("tips", _LINES), Param("pitfalls", _LINES),
+)
+"""``[steps.facilitator]``: why the step exists, what to say, tips and pitfalls."""
 
 
 @dataclass(frozen=True)
@@ -132,6 +146,11 @@ METHOD_FIELDS = (
     Param("group_size", Text(max_len=40)),
     Param("meetings", Int(1)),
     Param("when", When()),
+    # the size of a table group, e.g. [4, 6]; the count-off splits the room by it
+    Param("table_size", Range(1, TABLE_MAX)),
+    # who decides the actions: the workshop itself, or a body they are proposed to
+    Param("decided_by", Choice(DECIDERS)),
+    Param("facilitator", Fields(METHOD_FACILITATOR, "facilitator")),
 )
 
 STEP_FIELDS = (
@@ -145,6 +164,13 @@ STEP_FIELDS = (
     Param("rules", Texts(min_items=0, item=Text(max_len=PROMPT_MAX))),
     Param("params", Table("a table of the activity's parameters")),
     Param("optional", Bool()),
+    # the step runs in table groups: one lane per group on the wall
+    Param("groups", Bool()),
+    # the step asks for minutes under this heading (the referent types the key points)
+    Param("record", Text(max_len=100)),
+    # earlier steps whose minutes this step shows again (the round-off returns to the expectations)
+    Param("recall", Texts(unique=True, item=Slug())),
+    Param("facilitator", Fields(STEP_FACILITATOR, "facilitator")),
 )
 
 _TOML_AT = re.compile(r"^(.*) \(at line (\d+), column (\d+)\)$", re.S)
@@ -365,6 +391,7 @@ def _check(doc: dict) -> list[tuple[str, str]]:
         return out + [("steps", got(what, steps))]
 
     ids: dict[str, int] = {}
+    recorded: dict[str, bool] = {}  # earlier step ids -> does it ask for minutes (record)?
     kinds: dict[str, None] = {}    # note kinds made by earlier steps (write's kinds), in order
     notes_made = False             # has an earlier step put notes on the wall?
     last_meeting = 1
@@ -406,6 +433,14 @@ def _check(doc: dict) -> list[tuple[str, str]]:
         else:
             prev_phase = None
 
+        if "recall" not in bad:
+            for j, r in enumerate(step.get("recall", ())):
+                if not recorded.get(r):
+                    out.append((f"{pre}.recall[{j}]", got(
+                        f"the id of an earlier step with a record ({_listing(k for k, v in recorded.items() if v)})", r)))
+        if "id" not in bad:
+            recorded.setdefault(sid, bool(step.get("record")) and "record" not in bad)
+
         activity = step.get("activity")
         params = step.get("params", {})
         if "activity" in bad or "params" in bad:
@@ -446,7 +481,9 @@ def _build(doc: dict, path: str) -> Method:
             phase=s.get("phase", ""), meeting=s.get("meeting", 1),
             prompts=tuple(s.get("prompts", ())), rules=tuple(s.get("rules", ())),
             params=activities.with_defaults(s["activity"], s.get("params", {})),
-            optional=s.get("optional", False),
+            optional=s.get("optional", False), groups=s.get("groups", False),
+            record=s.get("record", ""), recall=tuple(s.get("recall", ())),
+            facilitator=dict(s.get("facilitator", {})),
         )
         for s in doc["steps"]
     )
@@ -454,7 +491,16 @@ def _build(doc: dict, path: str) -> Method:
         id=head["id"], title=head["title"], language=head["language"], steps=steps,
         summary=head["summary"], source=head["source"], group_size=head.get("group_size", ""),
         meetings=head.get("meetings", 1), when=dict(head.get("when", {})), path=path,
+        table_size=_size_pair(head.get("table_size")), decided_by=head.get("decided_by", DECIDERS[0]),
+        facilitator=dict(head.get("facilitator", {})),
     )
+
+
+def _size_pair(value: Any) -> tuple[int, ...]:
+    """``table_size`` as (least, most); () when the method names none."""
+    if value is None:
+        return ()
+    return tuple(value) if isinstance(value, list) else (value, value)
 
 
 def load_method(path: str | os.PathLike) -> Method:

@@ -12,6 +12,13 @@ from typing import Any
 
 from .record import Record
 
+DECIDERS = ("workshop", "ansvarsgruppe", "trio", "med", "amo", "leader")
+"""Who decides a method's actions: the workshop itself (they are agreed at once), or the
+body they are proposed to (the responsible group, the TRIO, the MED committee, the work
+environment organisation, the leader), which decides later at the kiosk."""
+TABLE_MAX = 12
+"""The largest table group a method may name; a guide's groups are 2–8."""
+
 
 @dataclass(frozen=True)
 class Step(Record):
@@ -33,6 +40,14 @@ class Step(Record):
     params: dict[str, Any] = field(default_factory=dict)
     """The activity's parameters (columns, budget, axes …), validated against its ``Activity.params``."""
     optional: bool = False
+    groups: bool = False
+    """It runs in table groups: each group's notes, clusters, votes and sort stay in its lane."""
+    record: str = ""
+    """It asks for minutes under this heading (the referent types the step's key points)."""
+    recall: tuple[str, ...] = ()
+    """Earlier steps whose minutes it shows again (the round-off returns to the expectations)."""
+    facilitator: dict[str, Any] = field(default_factory=dict)
+    """Facilitator-only notes: purpose, say, tips, pitfalls. Never shown to the group or exported."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,12 @@ class Method:
     """One line per UI language ('da', 'nb', 'en') on when to use the method (the picker)."""
     path: str = field(default="", compare=False)
     """The file it came from ('' for a snapshot); not part of what the method is."""
+    table_size: tuple[int, ...] = ()
+    """(least, most) people in a table group; () when the method does not split the room."""
+    decided_by: str = DECIDERS[0]
+    """Who decides its actions (``DECIDERS``): 'workshop' agrees them at once."""
+    facilitator: dict[str, Any] = field(default_factory=dict)
+    """What the process owner prepares (roles, prepare, materials, room, safety); never exported."""
 
     @property
     def minutes(self) -> float:
@@ -98,6 +119,8 @@ class Method:
             "summary": self.summary, "source": self.source, "group_size": self.group_size,
             "meetings": self.meetings, "when": dict(self.when),
             "steps": [s.to_dict() for s in self.steps],
+            "table_size": list(self.table_size), "decided_by": self.decided_by,
+            "facilitator": dict(self.facilitator),
         }
 
     @classmethod
@@ -108,7 +131,19 @@ class Method:
             summary=d.get("summary", ""), source=d.get("source", ""),
             group_size=d.get("group_size", ""), meetings=int(d.get("meetings", 1)),
             when=_when(d.get("when")), path=path,
+            table_size=_pair(d.get("table_size")),
+            decided_by=d.get("decided_by") if d.get("decided_by") in DECIDERS else DECIDERS[0],
+            facilitator=d.get("facilitator") if isinstance(d.get("facilitator"), dict) else {},
         )
+
+
+def _pair(value) -> tuple[int, ...]:
+    """A stored table size: two whole numbers from 1 up, least first; else none."""
+    if (isinstance(value, list) and len(value) == 2 and all(isinstance(x, int) and not isinstance(x, bool)
+                                                            and 1 <= x <= TABLE_MAX for x in value)
+            and value[0] <= value[1]):
+        return (value[0], value[1])
+    return ()
 
 
 def _when(value) -> dict[str, str]:

@@ -229,6 +229,43 @@ class Table:
         return [] if isinstance(v, dict) else [("", got(self.what, v))]
 
 
+@dataclass(frozen=True)
+class Fields:
+    """One table with known ``fields`` (a step's ``[steps.facilitator]``)."""
+
+    fields: tuple
+    label: str
+
+    @property
+    def what(self) -> str:
+        return f"a {self.label} table ({', '.join(p.name for p in self.fields)})"
+
+    def __call__(self, v: Any) -> list[Issue]:
+        if not isinstance(v, dict):
+            return [("", got(self.what, v))]
+        return check_table(self.fields, v, f"{self.label} field")
+
+
+@dataclass(frozen=True)
+class Range:
+    """A size as ``n`` or ``[least, most]``, each from ``lo`` to ``hi`` (a table group's size)."""
+
+    lo: int
+    hi: int
+
+    @property
+    def what(self) -> str:
+        return f"an integer from {self.lo} to {self.hi}, or a list [least, most] of such"
+
+    def __call__(self, v: Any) -> list[Issue]:
+        pair = v if isinstance(v, list) else [v, v]
+        if not (len(pair) == 2 and all(is_int(x) and self.lo <= x <= self.hi for x in pair)):
+            return [("", got(self.what, v))]
+        if pair[0] > pair[1]:
+            return [("", f"{self.what} (got [{pair[0]}, {pair[1]}]: the least first)")]
+        return []
+
+
 # -- the spec types ---------------------------------------------------------------------
 
 @dataclass(frozen=True)
