@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core import activities, wall
+from kiosk.core import activities, people, wall
 from kiosk.core.activities import Activity
 from kiosk.core.params import Int, Param
 
@@ -64,6 +64,8 @@ def _homes() -> dict[str, list[str]]:
         homes.setdefault(key, []).append("kiosk.ui.messages")
     for key in wall.REFUSALS:
         homes.setdefault(key, []).append("kiosk.core.wall")
+    for key in people.REFUSALS:
+        homes.setdefault(key, []).append("kiosk.core.people")
     for spec in activities.all_activities():
         for key in spec.refusals:
             homes.setdefault(key, []).append(f"activity {spec.name}")

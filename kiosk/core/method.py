@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .record import Record
+from .record import Record, once
 
 DECIDERS = ("workshop", "ansvarsgruppe", "trio", "med", "amo", "leader")
 """Who decides a method's actions: the workshop itself (they are agreed at once), or the
@@ -40,13 +40,13 @@ class Step(Record):
     params: dict[str, Any] = field(default_factory=dict)
     """The activity's parameters (columns, budget, axes …), validated against its ``Activity.params``."""
     optional: bool = False
-    groups: bool = False
+    groups: bool = field(default=False, metadata=once())
     """It runs in table groups: each group's notes, clusters, votes and sort stay in its lane."""
-    record: str = ""
+    record: str = field(default="", metadata=once())
     """It asks for minutes under this heading (the referent types the step's key points)."""
-    recall: tuple[str, ...] = ()
+    recall: tuple[str, ...] = field(default=(), metadata=once())
     """Earlier steps whose minutes it shows again (the round-off returns to the expectations)."""
-    facilitator: dict[str, Any] = field(default_factory=dict)
+    facilitator: dict[str, Any] = field(default_factory=dict, metadata=once())
     """Facilitator-only notes: purpose, say, tips, pitfalls. Never shown to the group or exported."""
 
 

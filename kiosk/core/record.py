@@ -29,12 +29,22 @@ from typing import Any, Callable, ClassVar, Mapping, Optional, TypeVar
 R = TypeVar("R")
 
 READER = "record.reader"
+OMIT = "record.omit"
 DOC_ID = "doc_id"
 
 
 def reader(fn: Callable[[Any], Any]) -> dict:
     """Field metadata: read this field's stored value with ``fn`` instead of by its type."""
     return {READER: fn}
+
+
+def once(fn: Optional[Callable[[Any], Any]] = None) -> dict:
+    """Field metadata for a facet added later and set only when a record is made (a
+    note's author and table group, a step's table-group flag): left out of the stored
+    document while it has its default, so what older versions wrote stays byte for byte
+    the same. Not for a facet that can change back to its default: ``store.update``
+    merges, so an absent key would keep the old value."""
+    return {OMIT: True, **(reader(fn) if fn else {})}
 
 
 def as_is(value: Any) -> Any:
@@ -102,7 +112,8 @@ def _reader(tp: Any) -> Callable[[Any], Any]:
 
 @lru_cache(maxsize=None)
 def _plan(cls: type, id_field: Optional[str]) -> tuple:
-    """Per field, worked out once per class: (name, writer, reader, required)."""
+    """Per field, worked out once per class: (name, writer, reader, required, omit), where
+    ``omit`` is the default a ``once`` field is left out at (``_KEEP``: always written)."""
     hints = typing.get_type_hints(cls)
     out = []
     for f in dataclasses.fields(cls):
@@ -110,8 +121,14 @@ def _plan(cls: type, id_field: Optional[str]) -> tuple:
             continue
         required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
         read = f.metadata.get(READER) or _reader(hints[f.name])
-        out.append((f.name, _writer(hints[f.name]), read, required))
+        omit = _KEEP
+        if f.metadata.get(OMIT):
+            omit = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+        out.append((f.name, _writer(hints[f.name]), read, required, omit))
     return tuple(out)
+
+
+_KEEP = object()
 
 
 def to_record(obj: Any, *, id_field: Optional[str] = None, keep_id: bool = True) -> dict:
@@ -120,8 +137,10 @@ def to_record(obj: Any, *, id_field: Optional[str] = None, keep_id: bool = True)
     out: dict[str, Any] = {}
     if id_field is not None and keep_id:
         out[DOC_ID] = getattr(obj, id_field)
-    for name, write, _, _ in _plan(type(obj), id_field):
+    for name, write, _, _, omit in _plan(type(obj), id_field):
         value = getattr(obj, name)
+        if omit is not _KEEP and value == omit:
+            continue
         out[name] = value if write is None else write(value)
     return out
 
@@ -132,7 +151,7 @@ def from_record(cls: type[R], d: Mapping, *, id_field: Optional[str] = None) -> 
     kwargs: dict[str, Any] = {}
     if id_field is not None:
         kwargs[id_field] = int(d[DOC_ID])
-    for name, _, read, required in _plan(cls, id_field):
+    for name, _, read, required, _ in _plan(cls, id_field):
         if name in d:
             kwargs[name] = read(d[name])
         elif required:

@@ -24,7 +24,7 @@ from typing import Any, Iterable, Optional, Union
 
 from kiosk.i18n import N_
 
-from .record import Record, as_is, reader, text_or_none
+from .record import Record, as_is, once, reader, text_or_none
 from .refusal import Refusal
 from .undo import Undoable, UndoLog
 
@@ -49,6 +49,11 @@ class WallError(Refusal):
 
 
 # -- values --------------------------------------------------------------------------------
+
+def whole_or_none(value: Any) -> Optional[int]:
+    """A stored participant or group number; anything else reads as unknown (None)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
 
 def _keys(value: Any) -> tuple[str, ...]:
     """Stored item keys (map links); anything unreadable is left out, never a crash."""
@@ -96,6 +101,12 @@ class Note(Record):
     signup: Optional[str] = field(default=None, metadata=reader(text_or_none))
     """A sign-up (kiosk.core.activities.signup): this note is a person's name on the theme with this item key.
     Such notes are names, not topics: ``notes()`` and ``items()`` leave them out (see ``signups``)."""
+    author: Optional[int] = field(default=None, metadata=once(whole_or_none))
+    """The participant who wrote it (``kiosk.core.people``), when known. Never shown on the wall
+    or in an export: it only lets that person present their own notes."""
+    group: Optional[int] = field(default=None, metadata=once(whole_or_none))
+    """The table group it belongs to (1, 2, …), when it was made in a table-group step:
+    that group's lane. None: the whole room's."""
 
     @property
     def key(self) -> str:
@@ -118,6 +129,8 @@ class Cluster(Record):
     deleted: bool = False
     map_at: Optional[Point] = None
     links: tuple[str, ...] = field(default=(), metadata=reader(_keys))
+    group: Optional[int] = field(default=None, metadata=once(whole_or_none))
+    """The table group whose lane it is in (its notes' group)."""
 
     @property
     def key(self) -> str:
@@ -359,38 +372,47 @@ class Wall(Undoable):
 
     def add_note(self, kind: str, text: str, *, step: str, face_down: bool = False,
                  max_length: int = NOTE_MAX, kinds: Optional[Iterable[str]] = None,
-                 card: Optional[str] = None, year: Optional[int] = None) -> Note:
+                 card: Optional[str] = None, year: Optional[int] = None,
+                 author: Optional[int] = None, group: Optional[int] = None) -> Note:
         """A new post-it; ``kinds`` (the step's kind ids), if given, must hold ``kind``.
-        ``card`` and ``year`` are the cards and timeline steps' facets (checked there)."""
+        ``card`` and ``year`` are the cards and timeline steps' facets (checked there);
+        ``author`` and ``group`` who wrote it and in which table group (checked by
+        ``kiosk.core.activities.write.add_note`` against the session's people)."""
         if not isinstance(kind, str) or not kind or (kinds is not None and kind not in list(kinds)):
             raise WallError("unknown_kind")
+        for number in (author, group):
+            if number is not None and whole_or_none(number) is None:
+                raise WallError("bad_number")
         text = clean_text(text, max_length)
         now = float(self.clock.now())
         return self._change(lambda c: c.insert_note(
             kind=kind, text=text, step=step, created_at=now, face_down=bool(face_down),
-            card=card, year=year))
+            card=card, year=year, author=author, group=group))
 
-    def seed(self, step: str, texts: Iterable[str], *, kind: str = SEEDED) -> list[Note]:
+    def seed(self, step: str, texts: Iterable[str], *, kind: str = SEEDED,
+             group: Optional[int] = None) -> list[Note]:
         """A step's own items on the wall (a sort step's puzzle pieces, e.g. NED's 16
         factors), put there the first time the step opens and never again: a piece the
         group deleted stays deleted. Part of the method, not of what the group did, so
-        there is nothing to undo."""
-        have = [n for _, n in sorted(self._notes.items()) if n.step == step and n.kind == kind]
+        there is nothing to undo. In a table-group step each ``group`` gets its own set
+        (each NED table sorts its own puzzle)."""
+        have = [n for _, n in sorted(self._notes.items())
+                if n.step == step and n.kind == kind and n.group == group]
         if have:
             return [n for n in have if not n.deleted]
         texts = [clean_text(t) for t in texts]
         now = float(self.clock.now())
 
         def build(c: _Change) -> list[Note]:
-            out = [c.insert_note(kind=kind, text=t, step=step, created_at=now) for t in texts]
+            out = [c.insert_note(kind=kind, text=t, step=step, created_at=now, group=group) for t in texts]
             c.before = []
             return out
 
         return self._change(build)
 
-    def seeded(self, step: str, *, kind: str = SEEDED) -> list[Note]:
-        """The live items a step seeded, in the method's order."""
-        return [n for n in self.notes(kinds=[kind]) if n.step == step]
+    def seeded(self, step: str, *, kind: str = SEEDED, group: Any = ...) -> list[Note]:
+        """The live items a step seeded, in the method's order (``group=``: one lane's)."""
+        return [n for n in self.notes(kinds=[kind], group=group) if n.step == step]
 
     def set_year(self, note_id: int, year: Optional[int]) -> Note:
         """Put a note on a year of the timeline (None takes it off); the timeline step
@@ -512,6 +534,8 @@ class Wall(Undoable):
             raise WallError("same_item")  # a stack dropped onto one of its own notes
         if isinstance(dragged, Note) and isinstance(target, Cluster) and dragged.cluster == target.id:
             return target  # already there: a drop back onto its own stack changes nothing
+        if dragged.group != target.group:
+            raise WallError("other_group")  # each table group stacks its own notes
 
         def build(c: _Change) -> Cluster:
             if isinstance(target, Cluster):
@@ -523,7 +547,7 @@ class Wall(Undoable):
                 movers = [target]
             else:
                 cluster = c.insert_cluster(pos=target.pos, column=target.column,
-                                           matrix=target.matrix, chosen=target.chosen)
+                                           matrix=target.matrix, chosen=target.chosen, group=target.group)
                 movers = [target, dragged]
             merging = isinstance(dragged, Cluster) and dragged.id != cluster.id
             for n in movers:  # a merge empties the dropped stack on purpose: no dissolving
@@ -601,12 +625,13 @@ class Wall(Undoable):
 
     # -- reading ---------------------------------------------------------------------------
 
-    def notes(self, *, kinds: Optional[Iterable[str]] = None) -> list[Note]:
+    def notes(self, *, kinds: Optional[Iterable[str]] = None, group: Any = ...) -> list[Note]:
         """Live notes, oldest first (sign-ups, which are names and not topics, are left out:
-        see ``signups``)."""
+        see ``signups``); ``group=`` only one table group's lane (None: the room's own)."""
         wanted = None if kinds is None else set(kinds)
         return [n for _, n in sorted(self._notes.items())
-                if not n.deleted and n.signup is None and (wanted is None or n.kind in wanted)]
+                if not n.deleted and n.signup is None and (wanted is None or n.kind in wanted)
+                and (group is ... or n.group == group)]
 
     def signups(self) -> list[Note]:
         """Live sign-up notes (a person's name on a theme), oldest first."""
@@ -618,11 +643,13 @@ class Wall(Undoable):
     def cluster_notes(self, cluster_id: int) -> list[Note]:
         return [n for n in self.notes() if n.cluster == cluster_id]
 
-    def items(self, *, column: Any = ..., kinds: Optional[Iterable[str]] = None) -> list[Item]:
+    def items(self, *, column: Any = ..., kinds: Optional[Iterable[str]] = None,
+              group: Any = ...) -> list[Item]:
         """Clusters and the notes in no cluster, in writing order (a cluster where its
         oldest note was); ``column=`` keeps only those in that column (None: unsorted);
         ``kinds=`` only notes of those kinds and the clusters that hold one (a step's lens,
-        e.g. NED's vote on the actions, not on the puzzle pieces)."""
+        e.g. NED's vote on the actions, not on the puzzle pieces); ``group=`` only one table
+        group's lane (None: the room's own)."""
         wanted = None if kinds is None else set(kinds)
         first: dict[int, int] = {}
         hit: set[int] = set()
@@ -637,7 +664,8 @@ class Wall(Undoable):
                     hit.add(n.cluster)
         out += [(first.get(c.id, 0), c) for c in self.clusters() if wanted is None or c.id in hit]
         out.sort(key=lambda pair: (pair[0], isinstance(pair[1], Note)))
-        return [i for _, i in out if column is ... or i.column == column]
+        return [i for _, i in out if (column is ... or i.column == column)
+                and (group is ... or i.group == group)]
 
     def chosen(self) -> list[Item]:
         return [i for i in self.items() if i.chosen]
@@ -686,6 +714,8 @@ REFUSALS = {
     "not_in_cluster": N_("That post-it is not in a group."),
     "bad_turn": N_("A turn shows at least one post-it."),
     "bad_year": N_("Put it on one of the years of the timeline."),
+    "bad_number": N_("That participant or table is not part of this workshop."),
+    "other_group": N_("Each table group stacks its own post-its. Drop it on one from the same table."),
 }
 """The wall's refusal reasons → the message the screen shows; every lens on the wall
 (write, present, group, sort, vote, matrix …) shares them, so they live here and not

@@ -80,6 +80,13 @@ def shortfall_text(short, method) -> str:
         else:
             need = str(short.least)
         return tr("Only {n} of {need} chosen. Go on anyway?").format(n=short.have, need=need)
+    if short.code == "people_short":
+        lacking = short.least - short.have
+        if short.kind:
+            title = next((k.get("title") or k["id"] for _, k in declared_kinds(method.steps)
+                          if k["id"] == short.kind), short.kind)
+            return tr("{n} people still lack a “{kind}” post-it. Go on anyway?").format(n=lacking, kind=title)
+        return tr("{n} people still lack post-its. Go on anyway?").format(n=lacking)
     if short.code == "too_few_of_kind":
         title = next((k.get("title") or k["id"] for _, k in declared_kinds(method.steps)
                       if k["id"] == short.kind), short.kind)

@@ -8,11 +8,13 @@ their text until a present step turns them up. Later steps may name its kinds.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 from kiosk.core.minimum import Shortfall
 from kiosk.core.params import COLOURS, ID_TITLE, Bool, Choice, Int, Issue, Param, Tables
-from kiosk.core.wall import NOTE_MAX
+from kiosk.core.people import live_people
+from kiosk.core.wall import NOTE_MAX, Note, WallError
+from kiosk.i18n import N_
 
 from . import Activity
 
@@ -33,11 +35,72 @@ def _extra(p: dict, minutes: float | None) -> list[Issue]:
     return out
 
 
+def writable(params: dict) -> list[str]:
+    """The kind ids people write at this step (not the prepared ones)."""
+    return [k["id"] for k in params.get("kinds", []) if not k.get("prepared")]
+
+
+def add_note(wall, people, step, kind: str, text: str, *, author: Optional[int] = None,
+             group: Optional[int] = None) -> Note:
+    """A post-it written at a write step, by ``author`` (a participant's id, or None:
+    anonymous) at table ``group``.
+
+    The step's kinds, length and face-down rule apply; a known author may not pass the
+    method's ``max_per_person`` ('too_many_for_person'). In a table-group step a note
+    goes to its writer's table unless a table is given. An author who is no longer on
+    the list ('unknown_person') or a table there is not ('unknown_table') is refused."""
+    params = step.params or {}
+    if author is not None:
+        if people is None or not people.known(author):
+            raise WallError("unknown_person")
+        most = params.get("max_per_person")
+        mine = [n for n in wall.notes() if n.step == step.id and n.author == author]
+        if most is not None and len(mine) >= most:
+            raise WallError("too_many_for_person")
+        if group is None and step.groups:
+            group = people.table_of(author)
+    if group is not None and (people is None or not isinstance(group, int) or isinstance(group, bool)
+                              or not 1 <= group <= people.tables):
+        raise WallError("unknown_table")
+    return wall.add_note(kind, text, step=step.id, face_down=params.get("face_down", False),
+                         max_length=params.get("max_length", NOTE_MAX), kinds=writable(params),
+                         author=author, group=group if step.groups else None)
+
+
+def short_people(params: dict, wall, people: list[Any], step_id: str) -> dict[str, int]:
+    """How many people still lack what the method asks of each of them: per writable kind
+    (``min_per_kind``), and under "" in all (``min_per_person``). Counts only: the wall
+    never shows who. Empty when the step asks nothing or nobody is on the list."""
+    per_kind = int(params.get("min_per_kind") or 0)
+    per_person = int(params.get("min_per_person") or 0)
+    if not people or not (per_kind or per_person):
+        return {}
+    written = [n for n in wall.notes() if n.step == step_id and n.author is not None]
+    out: dict[str, int] = {}
+    if per_kind:
+        for kind in writable(params):
+            out[kind] = sum(1 for p in people
+                            if sum(1 for n in written if n.author == p.id and n.kind == kind) < per_kind)
+    if per_person:
+        out[""] = sum(1 for p in people if sum(1 for n in written if n.author == p.id) < per_person)
+    return out
+
+
 def shortfall(params: dict, wall, step_id: str) -> Optional[Shortfall]:
     """A write step's minimum: ``min_per_kind`` post-its of each kind the participants
-    write, ``min_per_person`` in all. The wall cannot tell who wrote what, so the
-    check is on the step's own post-its together: fewer than one person's minimum
-    means it is surely not met."""
+    write, ``min_per_person`` in all.
+
+    With participants on the list (``kiosk.core.people``) it is per person: how many
+    people still lack a note ('people_short', ``have`` of ``least`` people done). Without
+    them the wall cannot tell who wrote what, so the check is on the step's own post-its
+    together: fewer than one person's minimum means it is surely not met."""
+    people = live_people(wall.store, wall.session_id)
+    short = short_people(params, wall, people, step_id)
+    for kind, lacking in short.items():
+        if lacking:
+            return Shortfall("people_short", have=len(people) - lacking, least=len(people), kind=kind)
+    if people and short:
+        return None
     written = [n for n in wall.notes() if n.step == step_id]
     per_kind = int(params.get("min_per_kind") or 0)
     if per_kind:
@@ -67,6 +130,11 @@ ACTIVITY = Activity(
         Param("face_down", Bool(), default=False),
     ),
     extra=_extra,
+    refusals={
+        "too_many_for_person": N_("That is as many post-its as the method asks of one person."),
+        "unknown_person": N_("That participant is no longer on the list."),
+        "unknown_table": N_("There is no such table."),
+    },
     makes_notes=lambda p: True,
     note_kinds=lambda p: [k["id"] for k in p["kinds"]],
     shortfall=shortfall,
