@@ -32,6 +32,7 @@ from kiosk import health, i18n, logfile, sdnotify
 from kiosk.clock import SystemClock
 from kiosk.core.idle import IdleRule
 from kiosk.core.wall import Wall
+from kiosk.core.people import People
 from kiosk.core.settings import Settings
 from kiosk.core.workshop import ACTIVE_KEY, Workshop
 from kiosk.paths import methods_dirs
@@ -230,6 +231,7 @@ class KioskApp(App):
         self.allow_quit = False
         self.title = "Dialog kiosk"
         self._wall: Wall | None = None
+        self._people: People | None = None
         self.intents = Intents(self)
         """Runs the screens' intents and keeps the Undo button's order (``app.act``)."""
 
@@ -430,6 +432,7 @@ class KioskApp(App):
             return False
         self.intents.forget()
         self._wall = None
+        self._people = None
         if self.workshop is None:  # its file says it is no longer running
             self.say(i18n.tr("That session is not running any more; nothing to reopen."))
             return True
@@ -704,6 +707,15 @@ class KioskApp(App):
             self._wall = Wall(self.store, ws.session.id, self.clock)
         return self._wall
 
+    def people(self) -> People | None:
+        """The running session's participants and table groups (one object per session)."""
+        ws = self.workshop
+        if ws is None or self.store is None:
+            return None
+        if self._people is None or self._people.session_id != ws.session.id:
+            self._people = People(self.store, ws.session.id, self.clock)
+        return self._people
+
     # -- methods, workshop, settings ------------------------------------------
 
     def method_by_id(self, method_id: str):
@@ -738,6 +750,7 @@ class KioskApp(App):
             return False
         self.workshop = None
         self._wall = None
+        self._people = None
         self.intents.forget()
         self.show(self.idle_screen())
         return True
@@ -749,6 +762,7 @@ class KioskApp(App):
             return False
         self.workshop = ws
         self._wall = None
+        self._people = None
         self.intents.forget()
         self.dismiss_notice()
         self.show("workshop")
@@ -758,6 +772,7 @@ class KioskApp(App):
         if self.workshop is not None and self.act(self.workshop.finish) is not FAILED:
             self.workshop = None
             self._wall = None
+            self._people = None
             self.intents.forget()
             self.show(self.idle_screen())
 
