@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core import activities, people, wall
+from kiosk.core import activities, minutes, people, wall
 from kiosk.core.activities import Activity
 from kiosk.core.params import Int, Param
 
@@ -44,7 +44,7 @@ def _raised_reasons() -> dict[str, set[str]]:
     the wall reaches: the activities, the wall, the session, the workshop and the plan."""
     core = ROOT / "kiosk" / "core"
     files = [*(core / "activities").glob("*.py"), core / "wall.py", core / "session.py", core / "workshop.py",
-             core / "plan.py"]
+             core / "plan.py", core / "minutes.py"]
     found: dict[str, set[str]] = {}
     for path in files:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -66,6 +66,8 @@ def _homes() -> dict[str, list[str]]:
         homes.setdefault(key, []).append("kiosk.core.wall")
     for key in people.REFUSALS:
         homes.setdefault(key, []).append("kiosk.core.people")
+    for key in minutes.REFUSALS:
+        homes.setdefault(key, []).append("kiosk.core.minutes")
     for spec in activities.all_activities():
         for key in spec.refusals:
             homes.setdefault(key, []).append(f"activity {spec.name}")

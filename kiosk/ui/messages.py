@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 
-from kiosk.core import activities, people, wall
+from kiosk.core import activities, minutes, people, wall
 from kiosk.i18n import N_, tr
 
 _REFUSALS = {
@@ -52,7 +52,7 @@ _REFUSALS = {
 def refusal(key: str) -> str:
     """The message of a refusal reason, wherever the rule that refused it lives."""
     text = (_REFUSALS.get(key) or wall.REFUSALS.get(key) or people.REFUSALS.get(key)
-            or activities.refusal_message(key))
+            or minutes.REFUSALS.get(key) or activities.refusal_message(key))
     return tr(text or N_("That cannot be done here."))
 
 

@@ -4,7 +4,8 @@ through the store and the core's own rules, into plain JSON-ready data (no UI te
 Every format is rendered from this dict, so the phone page, the downloads and
 ``kiosk export`` always agree. Its spine is the session, the wall's items and notes
 (each with the facets the lenses gave it: column, matrix spot, votes, map point,
-year, card) and the action plan. The activities' own parts (the votes' rankings, the
+year, card), the action plan, and the minutes of the steps (``kiosk.core.minutes``; a
+method's facilitator notes are never copied in). The activities' own parts (the votes' rankings, the
 matrix, the ratings, the sign-ups, the timeline, the map, and whatever an activity
 added later has) come from the registry: each activity with a ``collect`` hook is
 asked, in the catalogue's order, with a ``Context``; the fields it returns go into
@@ -20,7 +21,7 @@ from typing import Any, Callable, Optional
 from kiosk import i18n
 from kiosk.store import StoreError
 
-from .. import activities
+from .. import activities, minutes
 from ..activities.actions import ACTIONS, Action, measure_question, missing
 from ..activities.cards import KIND_LABELS
 from ..activities.matrix import spot
@@ -32,7 +33,8 @@ from ..wall import PARKING, Cluster, Note, Wall
 FORMAT_VERSION = 1
 
 CORE_FIELDS = ("format_version", "kind", "lang", "generated_at", "generated_ts", "session", "kinds",
-               "columns", "parking_title", "items", "notes", "questions", "actions", "meetings", "skipped")
+               "columns", "parking_title", "items", "notes", "questions", "actions", "meetings", "skipped",
+               "minutes")
 """The document's own fields; an activity's ``collect`` may not return one of these."""
 
 
@@ -245,6 +247,8 @@ def _session_document(store, session: dict, clock, lang: Optional[str]) -> dict:
         **parts,
         "questions": questions,
         "actions": actions_out,
+        "minutes": [{**{k: v for k, v in m.items() if k != "at"}, "written_at": iso_time(m["at"])}
+                    for m in minutes.collect(store, sid, method)],
         "meetings": ([{"session_id": sid, "team": str(session.get("team") or ""),
                        "method_title": str(session.get("method_title") or ""), "date": meets}]
                      if meets else []),

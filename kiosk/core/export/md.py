@@ -13,8 +13,8 @@ from kiosk import i18n
 from kiosk.i18n import N_
 
 from .text import (IGLO_LABELS, MISSING_LABELS, QUADRANTS, VERDICT_LABELS, activity_sections,
-                   behind_notes, item_facts, meetings_text, quadrant_title, stage_text, title, translator,
-                   wall_sections, when, worth_showing)
+                   behind_notes, item_facts, meetings_text, minutes_sections, quadrant_title, stage_text, title,
+                   translator, wall_sections, when, worth_showing)
 
 __all__ = ["markdown", "md_escape", "render"]
 
@@ -54,6 +54,7 @@ def markdown(doc: dict) -> str:
     for n, a in enumerate(doc["actions"], 1):
         out += _action(doc, a, n, t)
     if doc.get("kind") == "session":
+        out += _minutes(doc, t)
         out += _wall(doc, t)
     if doc.get("meetings"):
         out += [f"## {t(N_('Next meetings'))}", ""]
@@ -92,6 +93,20 @@ def _action(doc: dict, a: dict, n: int, t) -> list[str]:
         out.append(f"- **{t(N_('Behind this action'))}:** {e(b['label'])}{votes}")
         out += [f"    - {e(text)}" for text in behind_notes(b)]
     out.append("")
+    return out
+
+
+def _minutes(doc: dict, t) -> list[str]:
+    """Each step's minutes under its own heading, the referent's lines kept (a hard break
+    between them, a blank line where they left one)."""
+    sections = minutes_sections(doc, t)
+    if not sections:
+        return []
+    out = [f"## {t(N_('Minutes'))}", ""]
+    for heading, lines in sections:
+        out += [f"### {md_escape(heading)}", ""]
+        out += [f"{md_escape(line)}  " if line.strip() else "" for line in lines]
+        out.append("")
     return out
 
 

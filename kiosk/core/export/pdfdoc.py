@@ -21,8 +21,8 @@ from kiosk import i18n
 from kiosk.i18n import N_
 
 from .text import (IGLO_LABELS, MISSING_LABELS, QUADRANTS, VERDICT_LABELS, activity_sections, behind_notes,
-                   item_facts, meetings_text, quadrant_name, quadrant_title, stage_text, title, translator,
-                   wall_sections, when, worth_showing)
+                   item_facts, meetings_text, minutes_sections, quadrant_name, quadrant_title, stage_text, title,
+                   translator, wall_sections, when, worth_showing)
 
 __all__ = ["pdf", "font_dir"]
 
@@ -130,8 +130,9 @@ def pdf(doc: dict) -> bytes:
     for n, a in enumerate(doc["actions"], 1):
         _action(p, doc, a, n, t, width, nl, heading, para)
 
-    # -- the wall ---------------------------------------------------------------------
+    # -- the minutes, then the wall -----------------------------------------------------
     if doc.get("kind") == "session":
+        _minutes(p, doc, t, width, nl, heading, para)
         _wall(p, doc, t, width, nl, heading, para)
     if doc.get("meetings"):
         heading(t(N_("Next meetings")), 13)
@@ -330,6 +331,24 @@ def _stage_arrow(p, a: dict, width: float) -> None:
         p.set_xy(x + (tip if i else 1), y)
         p.cell(seg - tip - 2, h, label, align="C")
     p.set_y(y + h + 2)
+
+
+def _minutes(p, doc, t, width, nl, heading, para) -> None:
+    """Each step's minutes under its heading, the referent's lines kept."""
+    sections = minutes_sections(doc, t)
+    if not sections:
+        return
+    p.add_page()
+    p.set_font("Text", "B", 17)
+    p.set_text_color(*INK)
+    p.multi_cell(width, 8, t(N_("Minutes")), **nl)
+    for head, lines in sections:
+        heading(head, 13)
+        for line in lines:
+            if line.strip():
+                para(line)
+            else:
+                p.ln(2.5)
 
 
 def _wall(p, doc, t, width, nl, heading, para) -> None:

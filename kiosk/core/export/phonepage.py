@@ -17,8 +17,8 @@ from kiosk.i18n import N_
 
 from .formats import FORMATS, Format, filename
 from .text import (IGLO_LABELS, MISSING_LABELS, QUADRANTS, VERDICT_LABELS, activity_sections, behind_notes,
-                   item_facts, meetings_text, quadrant_title, stage_text, title, translator, wall_sections,
-                   when, worth_showing)
+                   item_facts, meetings_text, minutes_sections, quadrant_title, stage_text, title, translator,
+                   wall_sections, when, worth_showing)
 
 __all__ = ["page", "esc", "matrix_svg", "PAGE", "CSS"]
 
@@ -120,6 +120,7 @@ def page(doc: dict, links: dict[str, str]) -> str:
     for n, a in enumerate(doc["actions"], 1):
         add(_action_card(doc, a, n, t))
     if doc.get("kind") == "session":
+        _minutes(doc, t, add)
         _wall(doc, t, add)
     if doc.get("meetings"):
         add(f"<h2>{esc(t(N_('Next meetings')))}</h2><ul>")
@@ -179,6 +180,16 @@ def _action_card(doc: dict, a: dict, n: int, t) -> str:
         out.append("</ul>")
     out.append("</section>")
     return "\n".join(out)
+
+
+def _minutes(doc: dict, t, add) -> None:
+    """Each step's minutes on a card of its own, the referent's lines kept."""
+    sections = minutes_sections(doc, t)
+    if not sections:
+        return
+    add(f"<h2>{esc(t(N_('Minutes')))}</h2>")
+    for heading, lines in sections:
+        add(f'<section class="card"><h3>{esc(heading)}</h3><p>{"<br>".join(esc(x) for x in lines)}</p></section>')
 
 
 def _wall(doc: dict, t, add) -> None:

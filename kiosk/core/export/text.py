@@ -32,7 +32,8 @@ MISSING_LABELS = {"problem": N_("problem"), "measure": N_("measure"), "owner": N
 __all__ = ["IGLO_LABELS", "VERDICT_LABELS", "MISSING_LABELS", "QUADRANT_NAMES", "QUADRANTS", "PARKING",
            "translator", "slug", "when", "meetings_text", "title", "worth_showing", "behind_notes",
            "stage_text", "item_facts", "wall_sections", "quadrant_name", "quadrant_title", "one_line",
-           "activity_sections", "activity_summary", "activity_columns", "activity_events"]
+           "activity_sections", "activity_summary", "activity_columns", "activity_events",
+           "minutes_sections"]
 
 
 def translator(lang: str) -> Translate:
@@ -132,6 +133,20 @@ def wall_sections(doc: dict, t: Translate) -> list[tuple[str, list[dict]]]:
 def quadrant_title(m: dict, q: str, t: Translate) -> str:
     """A quadrant of the exported matrix ``m`` as the method names it, else in the kiosk's words."""
     return m["quadrants"][QUADRANTS.index(q)] if m["quadrants"] else t(QUADRANT_NAMES[q])
+
+
+def minutes_sections(doc: dict, t: Translate) -> list[tuple[str, list[str]]]:
+    """The minutes under their steps, in the method's order: (heading, lines), the heading
+    the step's title with what the method calls its minutes ('Velkomst — Forventninger'),
+    its meeting first in a method of several; the lines as the referent broke them."""
+    several = (doc.get("session") or {}).get("meetings", 1) > 1
+    out = []
+    for m in doc.get("minutes") or []:
+        head = m["title"] if not m.get("heading") or m["heading"] == m["title"] else f"{m['title']} — {m['heading']}"
+        if several:
+            head = f"{t(N_('Meeting {n}')).format(n=m.get('meeting', 1))} · {head}"
+        out.append((head, m["text"].split("\n")))
+    return out
 
 
 # -- what the activities add (kiosk.core.activities: each asked in the catalogue's order) ----
