@@ -23,10 +23,11 @@ def real_methods():
 
 def test_the_common_method_comes_first_in_every_language():
     methods = real_methods()
-    for lang in ("da", "nb", "en"):
+    for lang, first in (("da", "trivselsdialog"), ("nb", "dialogverksted"), ("en", "trivselsdialog")):
         order = ordered(methods, lang)
-        assert order[0].id == COMMON[0] == "trivselsdialog"
+        assert order[0].id == COMMON[lang][0] == first
         assert sorted(m.id for m in order) == sorted(m.id for m in methods)
+    assert [m.id for m in ordered(methods, "nb")][:2] == ["dialogverksted", "trivselsdialog"]
 
 
 def test_then_what_this_kiosk_ran_then_its_language_then_the_title():
@@ -42,7 +43,7 @@ def test_then_what_this_kiosk_ran_then_its_language_then_the_title():
     danish = [m.title.casefold() for m in rest if m.language == "da"]
     assert danish == sorted(danish)
     nb = [m.id for m in ordered(methods, "nb")]
-    assert nb[0] == "trivselsdialog" and {m.language for m in ordered(methods, "nb")[1:4]} == {"nb"}
+    assert nb[:2] == ["dialogverksted", "trivselsdialog"] and {m.language for m in ordered(methods, "nb")[2:5]} == {"nb"}
     assert ordered(methods, "da", used) == ordered(list(reversed(methods)), "da", used)  # deterministic
 
 

@@ -4,7 +4,8 @@ The when-line is shown in the kiosk's language (``Method.when_for``). A wall of 
 methods scrolls by a finger's drag, and the ▲ / ▼ buttons page it for those who do
 not know a wall can be swiped; there is no scroll bar to aim at.
 
-The common case comes first (``kiosk.core.method_order``: the Trivselsdialog, then
+The common case comes first (``kiosk.core.method_order``: the Trivselsdialog, the
+Dialogverksted on a Norwegian kiosk, then
 what this kiosk has run most). The list shows whole rows only: the cards are made
 as tall as fills the view with a whole number of rows, ▲ / ▼ page by those rows,
 and a swipe comes to rest on a row, so no card is ever cut in half at the edge.
