@@ -88,6 +88,14 @@ def clean_name(value: Any) -> str:
     return text
 
 
+def check_count(count: Any) -> int:
+    """How many are here, as the team screen asks before the session exists (``set_count``
+    checks the same); refuses 'count_range' (0–``PEOPLE_MAX``)."""
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= PEOPLE_MAX:
+        raise PeopleError("count_range")
+    return count
+
+
 def count_tables(people: int, size: tuple[int, ...] = (), tables: Optional[int] = None) -> int:
     """How many table groups a count-off makes: ``tables`` as asked, else from the method's
     ``size`` (least, most): as few tables as keep every table at most ``most``.

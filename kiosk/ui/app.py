@@ -721,13 +721,18 @@ class KioskApp(App):
     def method_by_id(self, method_id: str):
         return next((m for m in self.methods if m.id == method_id), None)
 
-    def start_workshop(self, method, team: str) -> bool:
+    def start_workshop(self, method, team: str, room=None) -> bool:
+        """Start the method for the team; ``room`` (the team screen's "who is here"), when
+        given, is called with the new session's People to make them (not undoable: they
+        are how the workshop began)."""
         ws = self.act(Workshop.start, self.store, self.clock, method, team, self.lang)
         if ws is FAILED:
             return False
         self.workshop = ws
         self.intents.forget()
         self.dismiss_notice()
+        if room is not None:
+            self.act(room, self.people())
         self.show("workshop")
         return True
 

@@ -349,6 +349,14 @@ class WorkshopScreen(KioskScreen):
     def previous(self):
         self._do("previous")
 
+    def open_people(self):
+        """Who is here: a column per table, names, moves, a late comer (the People panel)."""
+        from kiosk.ui.widgets.people import PeoplePanel  # its kv comes with it
+
+        if self.workshop is not None:
+            self.people_panel = PeoplePanel()
+            self.people_panel.open()
+
     def undo(self):
         App.get_running_app().undo()
 

@@ -120,6 +120,10 @@ class PresentTurns(Undoable):
         return any(n.author is not None and self.people is not None and self.people.known(n.author)
                    for n in self.wall.to_present(self.kinds))
 
+    def skipped(self) -> list[int]:
+        """The ids of the people skipped: they come last until someone brings them back."""
+        return list(self._state()["skipped"])
+
     def waiting(self) -> list:
         """The people with notes left, in the order their turns come (skipped ones last)."""
         if self.people is None:
