@@ -56,7 +56,8 @@ class PeoplePanel(ModalView):
         self.sheet = None
         self.app.bind(revision=self._changed)
         self.bind(on_dismiss=lambda *_: self.app.unbind(revision=self._changed))
-        self.ids.scroll.bind(width=self._changed)  # the columns share the panel's width
+        self.chip_h = CHIP_H
+        self.ids.scroll.bind(size=self._changed)  # the columns share the panel's width and height
         self.refresh()
 
     def _changed(self, *_):
@@ -94,6 +95,11 @@ class PeoplePanel(ModalView):
         fit = (room - gap * (len(columns) - 1)) / len(columns)
         self.col_w = max(COLUMN_W[0] * s, min(COLUMN_W[1] * s, fit)) if tables else room
         per_row = 1 if tables else max(1, int((room + gap) // (COLUMN_W[0] * s + gap)))
+        rows = max((-(-len(m) // per_row) for _, m, _ in columns), default=1) or 1
+        # chips as big as fit the panel's height (a table of six without scrolling), never
+        # below a finger's target; beyond that the panel scrolls
+        free = self.ids.scroll.height - (12 * 2 + 56 + 14) * s - (rows - 1) * 14 * s
+        self.chip_h = max(80 * s, min(CHIP_H * s, free / rows))
         for title, members, table in columns:
             col = self._column(title, members, table, per_row)
             col.bind(minimum_height=self._even)
@@ -114,8 +120,9 @@ class PeoplePanel(ModalView):
         grid = col.ids.chips
         grid.cols = per_row
         for person in members:
-            chip = KButton(text=escape_markup(label(person, tr)), height=CHIP_H * s, font_size=36 * s,
+            chip = KButton(text=escape_markup(label(person, tr)), height=self.chip_h, font_size=36 * s,
                            face=theme.ACCENT_DARK if person.name else theme.PANEL_HI)
+            chip.height = self.chip_h  # after the kv rule, which sets a button's height
             chip.person_id = person.id
             chip.bind(on_release=lambda b: self.open_person(b.person_id))
             grid.add_widget(chip)
