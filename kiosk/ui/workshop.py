@@ -8,6 +8,10 @@ A method of several meetings: the agenda shows the current meeting's points only
 Previous stops at the meeting's first step, and at its last step Next becomes
 "End meeting 1", which asks for the next meeting's day (the action plan's date
 picker) and then leaves the session waiting; the kiosk shows the board.
+
+Beside Undo and Menu: Minutes opens the referent's panel for the current step (in colour
+where the method asks for minutes, ticked once there are some), and a quiet Facilitator
+button opens the facilitator's notes, there only while the panel is open.
 """
 
 from __future__ import annotations
@@ -23,9 +27,11 @@ from kivy.utils import escape_markup
 from kiosk.core.activities import declared_kinds
 from kiosk.core.activities.actions import next_meeting_suggestion, today
 from kiosk.core.minimum import shortfall
+from kiosk.core.minutes import Minutes
 from kiosk.core.timer import format_big, format_clock
 from kiosk.i18n import N_, tr
-from kiosk.ui import sound
+from kiosk.ui import sound, theme
+from kiosk.ui.act import FAILED
 from kiosk.ui.activities import view_for
 from kiosk.ui.screen import KioskScreen
 from kiosk.ui.later import guarded, let_go
@@ -40,6 +46,8 @@ and descenders digits do not have) may spill over its neighbours; it is empty.""
 TIMER_ADVANCE = 0.56
 """...and at most its width over this per character: a bold digit's ink is at most
 0.55 em wide ('+' included), so '+12' or '120' stays inside the narrow column."""
+TITLE_LEAST = 36
+"""px at 1080p: the smallest the step's title gets beside the top row's buttons before it is cut."""
 
 
 def _cut_by_letters(text: str, width: float, height: float, size: float, bold: bool) -> str:
@@ -160,11 +168,18 @@ class WorkshopScreen(KioskScreen):
     team = StringProperty("")
     next_text = StringProperty("")
     """The Next button's words when they are not "Next step" ("End meeting 1")."""
+    minutes_asked = BooleanProperty(False)
+    """The step asks for minutes (its ``record``): the Minutes button stands out."""
+    minutes_written = BooleanProperty(False)
+    """The step has minutes: the button says so with a tick."""
 
     def __init__(self, **kw):
         super().__init__(**kw)
         self._shown = None  # (session id, step index) the activity view was built for
         self._last_remaining = None
+        self._book = None  # the running session's minutes (kiosk.core.minutes.Minutes)
+        self.minutes_panel = None
+        self.facilitator_panel = None
         app = App.get_running_app()
         app.bind(revision=lambda *_: self.refresh(), lang=lambda *_: self.refresh(force=True),
                  workshop=self._workshop_changed)
@@ -219,6 +234,8 @@ class WorkshopScreen(KioskScreen):
         self.ids.next.disabled = s.is_last
         self.next_text = tr("End meeting {n}").format(n=s.meeting) if s.meeting_ends_here else ""
         self.ids.undo.disabled = not App.get_running_app().can_undo
+        self.minutes_asked = bool(s.step.record)
+        self.minutes_written = bool(self.minutes_book().text(s.step.id))
         self.draw_timer()
 
     def build_agenda(self, phases, current: int):
@@ -348,6 +365,59 @@ class WorkshopScreen(KioskScreen):
 
     def previous(self):
         self._do("previous")
+
+    # -- the minutes and the facilitator's notes -----------------------------------------
+
+    def minutes_book(self) -> Minutes:
+        """The running session's minutes: one controller per session, so the Undo button
+        walks back its saves."""
+        app = App.get_running_app()
+        s = self.workshop.session
+        if self._book is None or self._book.session_id != s.id:
+            self._book = Minutes(app.store, s.id, s.method, app.clock)
+        return self._book
+
+    def open_minutes(self):
+        """The referent's panel for this step's minutes. The step is fixed now: a Save
+        goes to it even if the group has moved on while the panel was open."""
+        from kiosk.ui.widgets.minutes import MinutesPanel  # its kv comes with it
+
+        ws = self.workshop
+        if ws is None:
+            return
+        book, step = self.minutes_book(), ws.session.step
+        phase = self.phase_title if not self.step_title else f"{self.phase_title} · {step.title}"
+
+        def save(text):
+            return App.get_running_app().act(book.save, step.id, text, undo=book) is not FAILED
+
+        self.minutes_panel = MinutesPanel(on_save=save, text=book.text(step.id),
+                                          heading=step.record or tr("Minutes"), step_title=phase)
+        self.minutes_panel.open()
+
+    def open_facilitator(self):
+        """The facilitator's notes for this step, and the method's (the first tab on the
+        method's first step); shown only while the panel is open."""
+        from kiosk.ui.widgets.facilitator import FacilitatorPanel  # its kv comes with it
+
+        ws = self.workshop
+        if ws is None:
+            return
+        s = ws.session
+        self.facilitator_panel = FacilitatorPanel(s.step, s.method, first=s.step_index == 0)
+        self.facilitator_panel.open()
+
+    @staticmethod
+    def title_font(text: str, width: float, scale: float) -> float:
+        """The step's title at full size, or smaller down to ``TITLE_LEAST`` where the
+        top row's buttons leave it too little room (then it is cut with '…')."""
+        from kiosk.ui.text import _width
+
+        full = theme.TITLE * scale
+        if not text or width <= 1:
+            return full
+        wide = _width(text, full, True)
+        return full if wide <= width else max(TITLE_LEAST * scale, full * width / wide)
 
     def open_people(self):
         """Who is here: a column per table, names, moves, a late comer (the People panel)."""

@@ -3,7 +3,8 @@
 The current round's name is the biggest text on the screen, its own countdown
 beside it, and the list of rounds marks each one done (✓), now (▶) or next (its
 number) — by a mark and a frame, not by colour alone. Under them: the current
-round's prompts, or the step's (APU's interview guide), big enough for 3 m.
+round's prompts, or the step's (APU's interview guide), big enough for 3 m; beside them
+the minutes of earlier steps the step recalls.
 
 Which round runs and its time come from ``kiosk.core.activities.rounds`` (stored facts and
 the clock); a round that reaches zero hands over by itself, and the screen chimes.
@@ -27,6 +28,7 @@ from kiosk.store import StoreError
 from kiosk.ui import messages, sound, theme
 from kiosk.ui.activities.base import ActivityView
 from kiosk.ui.widgets import sym
+from kiosk.ui.widgets.minutes import Recall  # noqa: F401  (rounds.kv)
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
@@ -54,6 +56,8 @@ class RoundsView(ActivityView):
     last = BooleanProperty(False)
     prompts_text = StringProperty("")
     prompts_title = StringProperty("")
+    recalling = BooleanProperty(False)
+    """The step shows earlier steps' minutes again (its ``recall``), beside the prompts."""
 
     def __init__(self, **kw):
         super().__init__(**kw)
@@ -61,6 +65,7 @@ class RoundsView(ActivityView):
         self._rows: list[RoundRow] = []
         self._shown_round = None
         self._store_failed = False
+        self.recalling = bool(self.step.recall)
         self._build_rows()
         self.refresh()
 
@@ -142,6 +147,8 @@ class RoundsView(ActivityView):
         lines = [escape_markup(p) if p[:1].isdigit() else f"•  {escape_markup(p)}" for p in prompts]
         lines += [f"{sym('✓')}  {escape_markup(rule)}" for rule in self.step.rules]
         self.prompts_text = "\n".join(lines)
+        if self.recalling:
+            self.ids.recall.load(self.app.store, self.workshop.session, self.step)
         self._draw_time()
 
     # -- intents -----------------------------------------------------------------------
