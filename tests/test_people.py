@@ -86,7 +86,7 @@ def test_bad_counts_tables_names_and_moves_are_refused_and_change_nothing(room, 
         assert e.value.reason == "unknown_table"
     with pytest.raises(PeopleError) as e:
         people.rename(first.id, "x" * 41)
-    assert e.value.reason == "name_long"
+    assert e.value.reason == "person_name_long"
     with pytest.raises(PeopleError) as e:
         people.move(999, 1)
     assert e.value.reason == "unknown_person"

@@ -84,7 +84,7 @@ def clean_name(value: Any) -> str:
         raise PeopleError("name_bad")
     text = _name(value)
     if len(text) > NAME_MAX:
-        raise PeopleError("name_long")
+        raise PeopleError("person_name_long")
     return text
 
 
@@ -338,7 +338,7 @@ REFUSALS = {
     "count_range": N_("Between 0 and 200 people can take part."),
     "named_left": N_("Take the named people off one by one: tap a name, then Remove."),
     "name_bad": N_("That is not a name."),
-    "name_long": N_("A name is at most 40 characters. A first name is enough."),
+    "person_name_long": N_("A name is at most 40 characters. A first name is enough."),
     "no_people": N_("Say how many people are here first."),
     "tables_range": N_("That many tables do not fit on the wall."),
     "more_tables_than_people": N_("There are more tables than people. Choose fewer tables."),

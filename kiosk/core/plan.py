@@ -46,7 +46,7 @@ def _problems(method: Method) -> list[tuple[str, str]]:
     from .loader import _check  # the loader's own checks, so a plan never builds what a file could not
 
     d = method.to_dict()
-    head = {k: v for k, v in d.items() if k != "steps" and v not in ("", {}, None)}
+    head = {k: v for k, v in d.items() if k != "steps" and v not in ("", {}, None, [])}
     return _check({"method": head, "steps": d["steps"]})
 
 

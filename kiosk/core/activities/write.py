@@ -132,9 +132,7 @@ ACTIVITY = Activity(
     extra=_extra,
     refusals={
         "too_many_for_person": N_("That is as many post-its as the method asks of one person."),
-        "unknown_person": N_("That participant is no longer on the list."),
-        "unknown_table": N_("There is no such table."),
-    },
+    },  # 'unknown_person' and 'unknown_table' are the people's (kiosk.core.people.REFUSALS)
     makes_notes=lambda p: True,
     note_kinds=lambda p: [k["id"] for k in p["kinds"]],
     shortfall=shortfall,
