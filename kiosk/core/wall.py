@@ -516,7 +516,7 @@ class Wall(Undoable):
         pos = clean_point(x, y)
         return self._change(lambda c: c.put(replace(item, pos=pos)))
 
-    def group(self, key: str, onto_key: str) -> Cluster:
+    def group(self, key: str, onto_key: str, *, across: bool = False) -> Cluster:
         """Drop one item onto another; returns the cluster they now share.
 
         Note onto note: a new cluster of both. Onto a cluster (or onto a note in one):
@@ -534,8 +534,11 @@ class Wall(Undoable):
             raise WallError("same_item")  # a stack dropped onto one of its own notes
         if isinstance(dragged, Note) and isinstance(target, Cluster) and dragged.cluster == target.id:
             return target  # already there: a drop back onto its own stack changes nothing
-        if dragged.group != target.group:
+        if dragged.group != target.group and not across:
             raise WallError("other_group")  # each table group stacks its own notes
+        # ``across``: the plenary brings the tables together (NED's like actions from every
+        # table in one stack); a stack of several tables' notes is the room's (group None)
+        lane = target.group if dragged.group == target.group else None
 
         def build(c: _Change) -> Cluster:
             if isinstance(target, Cluster):
@@ -547,7 +550,7 @@ class Wall(Undoable):
                 movers = [target]
             else:
                 cluster = c.insert_cluster(pos=target.pos, column=target.column,
-                                           matrix=target.matrix, chosen=target.chosen, group=target.group)
+                                           matrix=target.matrix, chosen=target.chosen, group=lane)
                 movers = [target, dragged]
             merging = isinstance(dragged, Cluster) and dragged.id != cluster.id
             for n in movers:  # a merge empties the dropped stack on purpose: no dissolving

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from ..lanes import lane_key, lane_title, split_key
 from ..undo import Undoable, UndoLog
 from ..wall import WallError
 from kiosk.core.params import Param, Text, Texts
@@ -78,9 +79,12 @@ class Rating(Undoable):
         self._undo: UndoLog[tuple[str, object]] = UndoLog()  # ('added', doc id) / ('removed', doc)
 
     @classmethod
-    def for_step(cls, store, session_id: str, step, clock=None) -> Rating:
+    def for_step(cls, store, session_id: str, step, clock=None, group: Optional[int] = None) -> Rating:
+        """``group``: a table's own marks in a table-group step (NED's tables each mark the
+        statements), filed under ``lanes.lane_key``."""
         p = step.params
-        return cls(store, session_id, step.id, p["statements"], p.get("scale", TRAFFIC_LIGHT), clock)
+        return cls(store, session_id, lane_key(step.id, group), p["statements"],
+                   p.get("scale", TRAFFIC_LIGHT), clock)
 
     # -- reading -----------------------------------------------------------------------
 
@@ -165,19 +169,26 @@ class Rating(Undoable):
 def collect(ctx) -> dict:
     """Each rate step that got marks: its statements with the tally per scale value."""
     ratings = []
+    filed = {d.get("step") for d in ctx.store.all(ctx.session_id, TABLE)}
     for step in ctx.steps("rate"):
         params = step.get("params") or {}
         statements = [str(x) for x in params.get("statements") or []]
         scale = [str(x) for x in params.get("scale") or TRAFFIC_LIGHT]
-        try:
-            counts = Rating(ctx.store, ctx.session_id, step.get("id"), statements, scale).tally()
-        except RateError:  # no statements, or a scale of one value: nothing was marked
-            continue
-        if any(any(c) for c in counts):
-            ratings.append({"step": str(step.get("id")), "title": str(step.get("title") or ""),
-                            "scale": scale,
-                            "statements": [{"text": text, "counts": c, "total": sum(c)}
-                                           for text, c in zip(statements, counts)]})
+        # a table-group step: each table's marks ("<step>@<table>") after the room's own
+        tables = sorted(g for s, g in map(split_key, filed) if s == step.get("id") and g is not None)
+        for group in [None] + tables:
+            try:
+                counts = Rating(ctx.store, ctx.session_id, lane_key(step.get("id"), group),
+                                statements, scale).tally()
+            except RateError:  # no statements, or a scale of one value: nothing was marked
+                break
+            title = str(step.get("title") or "")
+            if any(any(c) for c in counts):
+                ratings.append({"step": str(step.get("id")), "group": group,
+                                "title": title if group is None else f"{title} · {lane_title(group, ctx.t)}",
+                                "scale": scale,
+                                "statements": [{"text": text, "counts": c, "total": sum(c)}
+                                               for text, c in zip(statements, counts)]})
     return {"ratings": ratings}
 
 

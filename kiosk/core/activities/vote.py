@@ -13,8 +13,9 @@ checks before a write; ``VoteRound`` only stores and reads.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
+from ..lanes import lane_key, lane_title, split_key
 from ..undo import Undoable, UndoLog
 from ..wall import PARKING, WallError
 from kiosk.core.params import FROM_PREPARED, LENS_KINDS, Bool, Choice, Int, Issue, Param, prepared_off
@@ -102,12 +103,15 @@ def undecided(ranks: list[Rank], n: int, n_max: Optional[int] = None) -> list[Ra
 
 # -- the ballot ------------------------------------------------------------------------------
 
-def ballot(wall, kinds: Optional[Iterable[str]] = None, voted: Iterable[str] = ()) -> list[str]:
+def ballot(wall, kinds: Optional[Iterable[str]] = None, voted: Iterable[str] = (),
+           group: Any = ...) -> list[str]:
     """What a vote step puts to the vote, in the wall's order: the themes earlier steps
     chose, or with none chosen every theme not in the parking lot; plus ``voted`` (items
     that already have votes in this step), so the result still shows them after the
-    winners were carried on. ``kinds``: the step's lens (only themes of those kinds)."""
-    items = wall.items(kinds=kinds)
+    winners were carried on. ``kinds``: the step's lens (only themes of those kinds).
+    ``group``: a table's own ballot in a table-group step (its lane's items only); the
+    plenary (no ``group``) sees every lane's, so each table's chosen ones meet there."""
+    items = wall.items(kinds=kinds, group=group)
     chosen = [i for i in items if i.chosen]
     wanted = {i.key for i in (chosen or [i for i in items if i.column != PARKING])} | set(voted)
     return [i.key for i in items if i.key in wanted]
@@ -144,12 +148,16 @@ class VoteRound(Undoable):
                    params.get("mode", "dots"), items=items)
 
     @classmethod
-    def on_wall(cls, store, session_id: str, step_id: str, params: dict, wall) -> VoteRound:
+    def on_wall(cls, store, session_id: str, step_id: str, params: dict, wall,
+                group: Any = ...) -> VoteRound:
         """A vote step's round with its ballot taken from the wall (``ballot``); refuses
-        'nothing_to_vote_on' when there is nothing to put to the vote."""
-        voted = [d.get("item") for d in store.all(session_id, VOTES) if d.get("round") == step_id]
-        return cls.for_step(store, session_id, step_id, params,
-                            items=ballot(wall, params.get("kinds"), voted))
+        'nothing_to_vote_on' when there is nothing to put to the vote. ``group``: a
+        table's own round in a table-group step (its own ballot, voters and dots, filed
+        under ``lanes.lane_key``), so each table finds its own top N."""
+        round_id = step_id if group is ... else lane_key(step_id, group)
+        voted = [d.get("item") for d in store.all(session_id, VOTES) if d.get("round") == round_id]
+        return cls.for_step(store, session_id, round_id, params,
+                            items=ballot(wall, params.get("kinds"), voted, group))
 
     # -- stored state --------------------------------------------------------------------
 
@@ -334,20 +342,30 @@ def collect(ctx) -> dict:
     rounds = []
     for step in ctx.steps("vote"):
         params = step.get("params") or {}
-        records = [d for d in docs if d.get("round") == step.get("id")]
-        if not records and step.get("id") not in states:
-            continue
-        ranks = ranking({k: p for k, p in tally(records, keys).items() if p > 0})
-        n = params.get("winners")
-        won = {r.key for r in winners(ranks, int(n), params.get("winners_max"))} if n else set()
-        state = states.get(step.get("id")) or {}
-        rounds.append({
-            "step": str(step.get("id")), "title": str(step.get("title") or ""),
-            "mode": str(params.get("mode", "dots")), "budget": params.get("budget"),
-            "voters": state.get("voters") if isinstance(state.get("voters"), int) else None,
-            "ranking": [{"rank": r.rank, "key": r.key, "label": ctx.label(r.key), "points": r.points,
-                         "tied": r.tied, "winner": r.key in won} for r in ranks],
-        })
+        # a table-group step has a round per table ("<step>@<table>"), each its own result
+        ids = [step.get("id")] + sorted(
+            {r for r in [d.get("round") for d in docs] + list(states)
+             if split_key(r)[0] == step.get("id") and split_key(r)[1] is not None},
+            key=lambda r: split_key(r)[1])
+        for round_id in ids:
+            records = [d for d in docs if d.get("round") == round_id]
+            if not records and round_id not in states:
+                continue
+            group = split_key(round_id)[1]
+            ranks = ranking({k: p for k, p in tally(records, keys).items() if p > 0})
+            n = params.get("winners")
+            won = {r.key for r in winners(ranks, int(n), params.get("winners_max"))} if n else set()
+            state = states.get(round_id) or {}
+            title = str(step.get("title") or "")
+            if group is not None:
+                title = f"{title} · {lane_title(group, ctx.t)}"
+            rounds.append({
+                "step": str(step.get("id")), "title": title, "group": group,
+                "mode": str(params.get("mode", "dots")), "budget": params.get("budget"),
+                "voters": state.get("voters") if isinstance(state.get("voters"), int) else None,
+                "ranking": [{"rank": r.rank, "key": r.key, "label": ctx.label(r.key), "points": r.points,
+                             "tied": r.tied, "winner": r.key in won} for r in ranks],
+            })
     return {"votes": rounds}
 
 

@@ -71,6 +71,10 @@ def notes_csv(doc: dict) -> bytes:
                      n["column_title"], n["points"] or "", n["rank"] or "", quadrant_name(m, t) if m else "",
                      _num(m.get("x"), doc), _num(m.get("y"), doc), n["chosen"], n["revealed"]]
                     + [cell(n) for _, cell in extra])
+    if any(n.get("group") for n in doc.get("notes") or []):  # a table-group workshop: each note's table
+        header.append(t(N_("Table")))
+        for row, n in zip(rows, doc.get("notes") or []):
+            row.append(n.get("group") or "")
     return _csv(doc, header, rows)
 
 

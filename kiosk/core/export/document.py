@@ -157,7 +157,8 @@ def _session_document(store, session: dict, clock, lang: Optional[str]) -> dict:
                 "text": n.text,
                 "cluster": None if n.cluster is None else f"c{n.cluster}", "revealed": n.revealed,
                 "face_down": n.face_down, "step": n.step, "written_at": iso_time(n.created_at),
-                "year": getattr(n, "year", None), "card": getattr(n, "card", None)}
+                "year": getattr(n, "year", None), "card": getattr(n, "card", None),
+                "group": n.group}  # its table group (a number, never who wrote it)
 
     # the wall's items, numbered as on the wall; the votes' points and ranks come after
     item_list = []
@@ -168,7 +169,7 @@ def _session_document(store, session: dict, clock, lang: Optional[str]) -> dict:
             "label": wall.label(it.key), "name": it.name if isinstance(it, Cluster) else "",
             "notes": [note_dict(n) for n in notes],
             "column": it.column, "column_title": column_titles.get(it.column or "", "") if it.column else "",
-            "matrix": spot(it.matrix, quadrant_labels), "chosen": it.chosen,
+            "matrix": spot(it.matrix, quadrant_labels), "chosen": it.chosen, "group": it.group,
             "points": 0, "rank": None,
             "map": _point_dict(getattr(it, "map_at", None)), "links": list(getattr(it, "links", ()) or ()),
         })

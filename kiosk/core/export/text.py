@@ -18,6 +18,7 @@ from kiosk.i18n import N_
 
 from .. import activities
 from ..activities.matrix import QUADRANT_NAMES, QUADRANTS
+from ..lanes import by_lane, lane_title
 from ..wall import PARKING
 
 Translate = Callable[[str], str]
@@ -127,6 +128,9 @@ def wall_sections(doc: dict, t: Translate) -> list[tuple[str, list[dict]]]:
     known = {c["id"] for c in doc.get("columns", [])} | {PARKING}
     rest = [i for i in items if i["column"] not in known]
     sections.append((t(N_("Not sorted")) if doc.get("columns") else t(N_("Themes")), rest))
+    if any(i.get("group") for i in items):  # table groups: each table's results under its own heading
+        sections = [(f"{title} · {lane_title(group, t)}" if group is not None else title, lane)
+                    for title, its in sections for group, lane in (by_lane(its) or {None: []}).items()]
     return sections
 
 

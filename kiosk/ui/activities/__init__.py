@@ -26,5 +26,11 @@ def view_class(activity: str):
 
 
 def view_for(step, workshop):
-    """A fresh widget for the step."""
-    return view_class(step.activity)(step=step, workshop=workshop)
+    """A fresh widget for the step; a table-group step of an activity that runs in lanes
+    gets one of it per table (``kiosk.ui.activities.lanes``)."""
+    cls = view_class(step.activity)
+    if getattr(step, "groups", False) and cls.LANES:
+        from kiosk.ui.activities.lanes import LanesView
+
+        return LanesView(cls, step=step, workshop=workshop)
+    return cls(step=step, workshop=workshop)

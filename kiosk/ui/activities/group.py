@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from kivy.lang import Builder
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.core.wall import NAME_MAX, Cluster
-from kiosk.i18n import tr
+from kiosk.i18n import N_, tr
 from kiosk.ui import theme
 from kiosk.ui.activities.base import WallView
 from kiosk.ui.widgets.cards import CARD_H, CARD_W, CLUSTER, LINE_H, note_card
@@ -28,6 +28,9 @@ Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
 MIN_FIT = 0.7
 """The cards shrink (in size, never in text) to this much of their size at most when the wall is full."""
+LANE_FIT = 0.5
+"""...and in a table's lane, where the cards are as wide as the lane, to one whole line of text
+(a full lane of four tables at 1080p holds about eight notes a table that way)."""
 
 
 def line_h(s: float) -> float:
@@ -71,6 +74,11 @@ def heading(name: str, members: int, width: float, s: float) -> tuple[str, float
 
 class GroupView(WallView):
     status = StringProperty("")
+    LANES = True
+    LANE_HINT = N_("Drag onto each other to group · tap a group to name it")
+    """What to do, said once over all the lanes of a table-group step (not in each lane)."""
+    lane_hint = BooleanProperty(False)
+    """In a table's lane: the lanes say what to do, this view only its count."""
 
     def __init__(self, **kw):
         super().__init__(**kw)
@@ -79,9 +87,10 @@ class GroupView(WallView):
         board.bind(on_tap=lambda _b, key: self.tap(key), on_drop=self._dropped,
                    size=lambda *_: self.refresh())
         self.composer = None
+        self.lane_hint = self.lane is not ...
 
     def items(self):
-        return [i for i in self.wall.items(kinds=self.step.params.get("kinds"))
+        return [i for i in self.wall.items(kinds=self.step.params.get("kinds"), **self.in_lane)
                 if isinstance(i, Cluster) or not i.face_down]
 
     def refresh(self):
@@ -107,6 +116,10 @@ class GroupView(WallView):
         board.set_cards(cards)
         groups = len(members)
         self.status = status_text(groups, len(items) - groups)
+        if self.lane_hint:  # a narrow lane: its count on one line
+            notes = sum(len(m) for m in members.values()) + len(items) - groups
+            self.status = count_text(notes) + ("   ·   " + (tr("{n} group") if groups == 1 else tr("{n} groups"))
+                                                .format(n=groups) if groups else "")
 
     def layout(self, items, members: dict, width: float, height: float, s: float):
         """(x, top, width, head height, strip height, heading text) per item: columns
@@ -119,10 +132,15 @@ class GroupView(WallView):
         scale = 1.0
         wall = self.wall
         strip_h = member_h(s)
+        lane = self.lane is not ...
         while True:
             cw, gap = CARD_W * s * scale, 14 * s * scale
             note_h = CARD_H * s * scale
             cols = max(1, int((width + gap) // (cw + gap)))
+            if lane:  # a table's narrow lane: as many columns as full-size cards fill it, so
+                # a full lane shrinks its cards in height only, and more of each note shows
+                cols = max(1, int((width + gap) // (CARD_W * s + gap)))
+                cw = (width - gap * (cols - 1)) / cols
             tops = [height] * cols
             out = []
             for item in items:
@@ -140,9 +158,10 @@ class GroupView(WallView):
                     x, top = col * (cw + gap), tops[col]
                     tops[col] -= total + gap
                 out.append((x, top, cw, head, strip_h, text))
-            if min(tops) >= -1 or scale <= MIN_FIT:
+            least = LANE_FIT if lane else MIN_FIT
+            if min(tops) >= -1 or scale <= least:
                 return out, scale
-            scale = max(MIN_FIT, scale * 0.9)
+            scale = max(least, scale * 0.9)
 
     # -- intents -----------------------------------------------------------------------
 
@@ -157,7 +176,8 @@ class GroupView(WallView):
         if onto is not None and onto != item:
             if member and self.app.act(wall.ungroup, int(key[1:]), at=at, undo=wall) is FAILED:
                 return
-            self.app.act(wall.group, key if member else item, onto, undo=wall)
+            # the room's step (the plenary) may stack the tables' notes together; a table's lane its own
+            self.app.act(wall.group, key if member else item, onto, across=self.lane is ..., undo=wall)
         elif member and onto is None:
             self.app.act(wall.ungroup, int(key[1:]), at=at, undo=wall)
         elif onto is None:

@@ -43,6 +43,9 @@ Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
 
 class PresentView(WallView):
+    LANES = True
+    LANE_MIN = 560
+    """A lane keeps its turn, all-at-once and hold buttons in one row."""
     holding = BooleanProperty(False)
     """While on, tapping a waiting note holds it back (or lets it go)."""
     status = StringProperty("")
@@ -72,11 +75,21 @@ class PresentView(WallView):
 
     def waiting_notes(self):
         kinds = set(self.kinds) if self.kinds else None
-        return [n for n in self.wall.notes(kinds=kinds) if n.revealed is None]
+        return [n for n in self.wall.notes(kinds=kinds, **self.in_lane) if n.revealed is None]
 
     def shown_notes(self):
         kinds = set(self.kinds) if self.kinds else None
-        return [n for n in self.wall.revealed_notes() if kinds is None or n.kind in kinds]
+        return [n for n in self.wall.revealed_notes() if (kinds is None or n.kind in kinds)
+                and (self.lane is ... or n.group == self.lane)]
+
+    def lane_turn(self, every: bool = False) -> list[int]:
+        """A table's next turn in its own lane (APU's exhibition: each group shows its own
+        wishes): its waiting notes not held back, a turn's worth, or all of them shuffled."""
+        left = [n.id for n in self.waiting_notes() if not n.held]
+        if every:
+            self.rng.shuffle(left)
+            return left
+        return left[:self.per_turn]
 
     def refresh(self):
         s = self.app.s
@@ -124,12 +137,17 @@ class PresentView(WallView):
 
     def next_turn(self):
         wall = self.wall
+        if self.lane is not ...:
+            self.app.act(wall.reveal, self.lane_turn(), undo=wall)
+            return
         self.app.act(wall.reveal_next_turn, self.per_turn, self.pair_by, kinds=self.kinds, undo=wall)
 
     def reveal_all(self):
         wall = self.wall
         self.app.confirm(tr("Turn all the waiting post-its face up, in shuffled order?"), tr("All at once"),
-                         lambda: self.app.act(wall.reveal_all, self.rng, kinds=self.kinds, undo=wall),
+                         lambda: (self.app.act(wall.reveal, self.lane_turn(every=True), undo=wall)
+                                  if self.lane is not ... else
+                                  self.app.act(wall.reveal_all, self.rng, kinds=self.kinds, undo=wall)),
                          face=theme.GO)  # a way on (and undoable): vermillion is for ending and deleting
 
     def toggle_holding(self):

@@ -86,6 +86,9 @@ class StatementRow(BoxLayout):
 
 class RateView(ActivityView):
     wide = True
+    LANES = True
+    LANE_MIN = 860
+    """A lane keeps a statement's line and its three answers readable side by side."""
 
     page = NumericProperty(0)
     pages = NumericProperty(1)
@@ -100,7 +103,8 @@ class RateView(ActivityView):
 
     def __init__(self, **kw):
         super().__init__(**kw)
-        self.rating = Rating.for_step(self.app.store, self.workshop.session.id, self.step, self.app.clock)
+        self.rating = Rating.for_step(self.app.store, self.workshop.session.id, self.step, self.app.clock,
+                                      group=None if self.lane is ... else self.lane)  # a table's own marks
         self.looks = scale_looks(self.rating.scale)
         self.rows: dict[int, StatementRow] = {}
         self.tiles: dict[tuple[int, int], RateTile] = {}

@@ -70,6 +70,9 @@ class Zone:
 
 
 class SortView(WallView):
+    LANES = True
+    LANE_MIN = 700
+    """A lane keeps the unsorted row and two or three columns of readable post-its."""
     hint = StringProperty("")
     """One line over the zones: how many are still to sort, and what to do."""
 
@@ -99,11 +102,12 @@ class SortView(WallView):
         puzzle), else everything on the wall."""
         texts = self.step.params.get("items")
         if not texts:
-            return wall.items()
+            return wall.items(**self.in_lane)
+        lane = None if self.lane is ... else self.lane  # each table sorts its own puzzle
         if not self._seeded:  # once per view (act redraws, which comes back here)
             self._seeded = True
-            self.app.act(wall.seed, self.step.id, texts)  # a failed write is said on screen
-        return [n for n in wall.seeded(self.step.id) if n.cluster is None]
+            self.app.act(wall.seed, self.step.id, texts, group=lane)  # a failed write is said on screen
+        return [n for n in wall.seeded(self.step.id, group=lane) if n.cluster is None]
 
     def zone_of(self, item) -> Zone:
         for z in self.zones[1:]:

@@ -23,6 +23,7 @@ from kivy.utils import escape_markup
 
 from kiosk.core.activities import vote as rules
 from kiosk.core.activities.vote import VoteError, VoteRound
+from kiosk.core.lanes import lane_title
 from kiosk.core.wall import Note, WallError
 from kiosk.i18n import tr
 from kiosk.ui import messages
@@ -51,6 +52,9 @@ def dots(points: int) -> str:
 
 
 class VoteView(WallView):
+    LANES = True
+    LANE_MIN = 900
+    """A lane keeps its status line, Next voter and Results side by side (else tabs)."""
     mode = OptionProperty("dots", options=MODES)
     """What the view shows, and so which controls are there (vote.kv asks only this):
     'empty' (nothing to vote on: why), 'dots' (voters step up one at a time), 'hands'
@@ -91,7 +95,7 @@ class VoteView(WallView):
         if self._round is None:
             try:
                 self._round = VoteRound.on_wall(self.app.store, self.workshop.session.id, self.step.id,
-                                                self.params, self.wall)
+                                                self.params, self.wall, **self.in_lane)
             except VoteError as e:
                 self.empty = messages.refusal(e.reason)
                 self._set_mode()
@@ -139,12 +143,20 @@ class VoteView(WallView):
         inset = 8 * s  # room for the frame of a card at the edge
         box = (inset, inset, board.width - 2 * inset, board.height - 2 * inset)
         cards = grid_cards(self.wall, items, self.styles, box, s,
-                           badge=lambda i: dots(totals.get(i.key, 0)) + (f"   {MINE}" if i.key in mine else ""),
+                           badge=lambda i: self.table_of(i) + dots(totals.get(i.key, 0))
+                           + (f"   {MINE}" if i.key in mine else ""),
                            draggable=False, selected=lambda i: i.key in mine or i.key == self.selected)
         board.set_cards(cards)
         self._status(r, voter, items, totals)
         if self.results:
             self._show_results(r, items)
+
+    def table_of(self, item) -> str:
+        """The plenary's ballot holds every table's chosen ones: the badge names the table
+        ('Table 2', a number that tells nothing about who wrote it); a lane's own do not."""
+        if self.lane is not ... or item.group is None:
+            return ""
+        return lane_title(item.group, tr) + "   "
 
     def _status(self, r: VoteRound, voter, items, totals):
         if self.hands:
