@@ -45,6 +45,12 @@ def view(k):
     return k.find("activity").children[0]
 
 
+def lane(v, table=None):
+    """A table-group step's view of one table's lane (``kiosk.ui.activities.lanes``); a room
+    never split has one lane, the room's (None). Any other step's view is itself."""
+    return v.views[table] if type(v).__name__ == "LanesView" else v
+
+
 def next_step(k, step_id: str):
     k.tap("next")
     assert k.app.workshop.session.step.id == step_id, k.app.notice

@@ -104,7 +104,8 @@ class LanesView(ActivityView):
             let_go(self.views.pop(g))
         for g in shown:
             nobody = members[g] is not None and not members[g]
-            lane = Lane(title=self._title(g, members[g]),
+            # the room's one lane needs no title: the line above says it is everyone's
+            lane = Lane(title="" if g is ROOM else self._title(g, members[g]),
                         empty=tr("Nobody sits at this table. Tap People to move someone here.") if nobody else "")
             if not nobody:
                 lane.ids.holder.add_widget(self.view_of(g))
