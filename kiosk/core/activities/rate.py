@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import Optional
 
 from ..lanes import lane_key, lane_title, split_key
-from ..lanes import lane_key, lane_title, split_key
 from ..undo import Undoable, UndoLog
 from ..wall import WallError
 from kiosk.core.params import Param, Text, Texts

@@ -31,7 +31,6 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.core.activities import declared_kinds
 from kiosk.core.lanes import MIN_LANE
-from kiosk.core.lanes import MIN_LANE
 from kiosk.i18n import tr
 from kiosk.ui import theme
 from kiosk.ui.later import running_app
@@ -66,15 +65,6 @@ class ActivityView(BoxLayout):
     """The table group it shows (``kiosk.core.lanes``): a table's number, None for the room's
     lane before the room was split, ``...`` (the default) every lane at once: a step the
     room runs together, such as the plenary after the tables."""
-    LANES = False
-    """In a table-group step (``Step.groups``) the screen shows one of it per table, each
-    with its ``lane`` set (``kiosk.ui.activities.lanes``); False: one for the room."""
-    LANE_MIN = MIN_LANE
-    """The narrowest lane (px at 1080p) it reads in from 3 m; narrower lanes go behind tabs."""
-    lane = ObjectProperty(..., allownone=True)
-    """The table group it shows (``kiosk.core.lanes``): a table's number, None for the room's
-    lane before the room was split, ``...`` (the default) every lane at once: a step the
-    room runs together, such as the plenary after the tables."""
 
     gone = False
     """Set when the workshop screen takes the view off for good (``kiosk.ui.later.let_go``):
@@ -97,11 +87,6 @@ class ActivityView(BoxLayout):
 
     def tick(self, now: float) -> None:
         """The app's clock tick while the view is on screen; most views have nothing to count."""
-
-    @property
-    def in_lane(self) -> dict:
-        """The wall's filter for this view's lane (``group=``), or none in a room-wide step."""
-        return {} if self.lane is ... else {"group": self.lane}
 
     @property
     def in_lane(self) -> dict:

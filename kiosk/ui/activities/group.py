@@ -31,9 +31,6 @@ MIN_FIT = 0.7
 LANE_FIT = 0.5
 """...and in a table's lane, where the cards are as wide as the lane, to one whole line of text
 (a full lane of four tables at 1080p holds about eight notes a table that way)."""
-LANE_FIT = 0.5
-"""...and in a table's lane, where the cards are as wide as the lane, to one whole line of text
-(a full lane of four tables at 1080p holds about eight notes a table that way)."""
 
 
 def line_h(s: float) -> float:
@@ -82,11 +79,6 @@ class GroupView(WallView):
     """What to do, said once over all the lanes of a table-group step (not in each lane)."""
     lane_hint = BooleanProperty(False)
     """In a table's lane: the lanes say what to do, this view only its count."""
-    LANES = True
-    LANE_HINT = N_("Drag onto each other to group · tap a group to name it")
-    """What to do, said once over all the lanes of a table-group step (not in each lane)."""
-    lane_hint = BooleanProperty(False)
-    """In a table's lane: the lanes say what to do, this view only its count."""
 
     def __init__(self, **kw):
         super().__init__(**kw)
@@ -124,10 +116,6 @@ class GroupView(WallView):
         board.set_cards(cards)
         groups = len(members)
         self.status = status_text(groups, len(items) - groups)
-        if self.lane_hint:  # a narrow lane: its count on one line
-            notes = sum(len(m) for m in members.values()) + len(items) - groups
-            self.status = count_text(notes) + ("   ·   " + (tr("{n} group") if groups == 1 else tr("{n} groups"))
-                                                .format(n=groups) if groups else "")
         if self.lane_hint:  # a narrow lane: its count on one line
             notes = sum(len(m) for m in members.values()) + len(items) - groups
             self.status = count_text(notes) + ("   ·   " + (tr("{n} group") if groups == 1 else tr("{n} groups"))

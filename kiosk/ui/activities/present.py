@@ -46,7 +46,6 @@ class PresentView(WallView):
     LANES = True
     LANE_MIN = 560
     """A lane keeps its turn, all-at-once and hold buttons in one row."""
-    """A lane keeps its turn, all-at-once and hold buttons in one row."""
     holding = BooleanProperty(False)
     """While on, tapping a waiting note holds it back (or lets it go)."""
     status = StringProperty("")

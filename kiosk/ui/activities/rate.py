@@ -89,9 +89,6 @@ class RateView(ActivityView):
     LANES = True
     LANE_MIN = 860
     """A lane keeps a statement's line and its three answers readable side by side."""
-    LANES = True
-    LANE_MIN = 860
-    """A lane keeps a statement's line and its three answers readable side by side."""
 
     page = NumericProperty(0)
     pages = NumericProperty(1)

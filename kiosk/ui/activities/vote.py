@@ -24,7 +24,6 @@ from kivy.utils import escape_markup
 from kiosk.core.activities import vote as rules
 from kiosk.core.activities.vote import VoteError, VoteRound
 from kiosk.core.lanes import lane_title
-from kiosk.core.lanes import lane_title
 from kiosk.core.wall import Note, WallError
 from kiosk.i18n import tr
 from kiosk.ui import messages
@@ -151,13 +150,6 @@ class VoteView(WallView):
         self._status(r, voter, items, totals)
         if self.results:
             self._show_results(r, items)
-
-    def table_of(self, item) -> str:
-        """The plenary's ballot holds every table's chosen ones: the badge names the table
-        ('Table 2', a number that tells nothing about who wrote it); a lane's own do not."""
-        if self.lane is not ... or item.group is None:
-            return ""
-        return lane_title(item.group, tr) + "   "
 
     def table_of(self, item) -> str:
         """The plenary's ballot holds every table's chosen ones: the badge names the table
