@@ -18,8 +18,9 @@ from kiosk.store import Store, StoreError
 pytestmark = pytest.mark.refusal(error=ActionError)
 
 QUESTIONS = [{"id": "forandring", "title": "?"}, {"id": "maal", "title": "?"},
-             {"id": "barrierer", "title": "?"}, {"id": "indsatser", "title": "?"},
-             {"id": "opfoelgning", "title": "?"}]
+             {"id": "se-maalet", "title": "?"}, {"id": "barrierer", "title": "?"},
+             {"id": "karakter", "title": "?"}, {"id": "indsatser", "title": "?"},
+             {"id": "hvem-med", "title": "?"}, {"id": "opfoelgning", "title": "?"}]
 
 
 @pytest.fixture
@@ -121,7 +122,8 @@ def test_missing_lists_what_a_written_apv_plan_lacks(plan):
     assert plan.missing(a) == ["follow_up"] and not plan.complete(a)
     a = plan.set_follow_up(a.id, day(plan.clock, 30))
     assert plan.missing(a) == [] and plan.complete(a)
-    assert unanswered(a, plan.questions) == ["forandring", "maal", "barrierer", "opfoelgning"]
+    assert unanswered(a, plan.questions) == ["forandring", "maal", "se-maalet", "barrierer", "karakter",
+                                             "hvem-med", "opfoelgning"]
 
 
 def test_the_problem_is_the_theme_or_else_the_first_answer():

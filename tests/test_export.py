@@ -174,7 +174,7 @@ def test_actions_csv_has_problem_measure_owner_follow_up_and_stage(doc, clock):
     assert second[col["Trin"]] == "undervejs (3/5)"
     assert third[col["Problem"]] == XSS_NOTES[0] and third[col["Indsats"]] == XSS_NOTES[1]
     assert third[col["Ansvarlig"]] == "'=cmd|' /C calc'!A0"
-    assert first[col["Hvad vil vi opnå?"]] == "Ro til fordybelse om formiddagen"
+    assert first[col["Hvad vil vi opnå – hvad er det konkrete mål?"]] == "Ro til fordybelse om formiddagen"
     for row in rows:
         for cell in row:
             assert not cell.startswith(FORMULA_START), cell

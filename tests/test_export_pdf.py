@@ -86,7 +86,7 @@ def test_the_pdf_is_the_written_action_plan(store, clock, sid, tmp_path):
         "Indsats Telefonfri formiddag kl. 9–11; én tager telefonen på skift",
         "Ansvarlig Mette Ørsted", "Tidsplan og opfølgning", f"Opfølgning: {day(clock, 3)}",
         f"Prøvehandling, evaluering: {day(clock, 21)}", "Status: aftalt (1/5)", "Status: undervejs (3/5)",
-        "Hvad vil vi opnå? Ro til fordybelse om formiddagen", "Søren Å.",
+        "Hvad vil vi opnå – hvad er det konkrete mål? Ro til fordybelse om formiddagen", "Søren Å.",
         # the notes and votes behind each action
         "Bag handlingen · Stemmer: 3", "For mange afbrydelser – vi når ikke vores kerneopgaver",
         "Trivselsmålingen: 38 % oplever stress",
@@ -136,8 +136,9 @@ def test_a_long_plan_breaks_into_pages_and_keeps_every_word(store, clock, method
     for i in range(1, 26):
         note = wall.add_note("mindre-godt", f"Tema nummer {i}: " + "ord " * 25, step="refleksion")
         a = plan.add(note.key, note.text)
-        for q in plan.questions:
-            plan.answer(a.id, q["id"], f"{long_answer[:480]} #{i}")
+        for q in plan.questions:  # a question with fixed answers takes one of them
+            plan.answer(a.id, q["id"], q["choices"][i % len(q["choices"])] if q.get("choices")
+                        else f"{long_answer[:480]} #{i}")
         plan.set_owner(a.id, f"Ansvarlig nummer {i:02d}")
         plan.set_follow_up(a.id, day(clock, i))
     doc = export.document(store, sid, clock=clock)

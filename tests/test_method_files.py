@@ -103,5 +103,9 @@ def test_trivselsdialog_tools_carry_the_guides_defining_lists(trivsel):
     vote = step["afstemning"].params
     assert (vote["mode"], vote["budget"], vote["winners"], vote["winners_max"]) == ("dots", 2, 3, 5)
     actions = step["handleplan"].params
-    assert len(actions["questions"]) == 5 and actions["follow_up"] and not actions["iglo"]
+    # the five questions, each sub-question right after its own (003 l.334–346, 361)
+    assert [q["id"] for q in actions["questions"]] == [
+        "forandring", "maal", "se-maalet", "barrierer", "karakter", "indsatser", "hvem-med", "opfoelgning"]
+    assert actions["questions"][4]["choices"] == ["Enkel", "Kræver tid eller økonomi", "Skaber synergi"]
+    assert actions["follow_up"] and not actions["iglo"]
     assert step["statuspil"].params["stages"] == ["aftalt", "sat i gang", "undervejs", "fulgt op", "i mål"]

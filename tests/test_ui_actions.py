@@ -77,7 +77,9 @@ def test_fill_a_plan_by_touch_refusals_undo_and_restart(display, data_dir, clock
         assert plan.missing(action) == ["measure", "owner", "follow_up"]
         assert "Missing: the measure, an owner, a follow-up date" in view.missing_text
 
-        # the measure question, on the big keyboard with æ ø å
+        # the measure question, on the big keyboard with æ ø å (the form scrolls: eight questions)
+        view.ids.rows_scroll.scroll_to(view.rows["indsatser"], animate=False)
+        k.frames(3)
         k.tap(view.rows["indsatser"])
         type_and_save(k, view.composer, "Prøv fælles gåtur")
         action = only_action(k)

@@ -150,12 +150,14 @@ class Choice:
 
 @dataclass(frozen=True)
 class Texts:
-    """A list of non-empty strings: at least ``min_items``, exactly ``exact`` if set."""
+    """A list of non-empty strings: at least ``min_items`` (at most ``max_items`` if set),
+    exactly ``exact`` if set."""
 
     min_items: int = 1
     exact: int | None = None
     unique: bool = False
     item: Any = Text()
+    max_items: int | None = None
 
     @property
     def what(self) -> str:
@@ -167,12 +169,16 @@ class Texts:
             n = "a non-empty list of"
         else:
             n = f"a list of at least {self.min_items}"
+        if self.max_items is not None and self.exact is None:
+            n = (f"a list of {self.min_items} to {self.max_items}" if self.min_items
+                 else f"a list of at most {self.max_items}")
         return f"{n} strings" + (", all different" if self.unique else "")
 
     def __call__(self, v: Any) -> list[Issue]:
         if not isinstance(v, list):
             return [("", got(self.what, v))]
-        if len(v) < self.min_items or (self.exact is not None and len(v) != self.exact):
+        if (len(v) < self.min_items or (self.exact is not None and len(v) != self.exact)
+                or (self.max_items is not None and len(v) > self.max_items)):
             return [("", f"{self.what} (got {len(v)})")]
         out: list[Issue] = []
         seen: set[str] = set()

@@ -34,7 +34,7 @@ from typing import Any, Iterable, Mapping, Optional, Union
 
 from ..refusal import Refusal
 from ..undo import Undoable, UndoLog
-from kiosk.core.params import FROM_PREPARED, ID_TITLE, Bool, Int, Param, Tables, prepared_off
+from kiosk.core.params import FROM_PREPARED, ID_TITLE, Bool, Int, Param, Tables, Text, Texts, prepared_off
 from kiosk.i18n import N_
 
 from . import Activity
@@ -60,6 +60,10 @@ STAGE_NAME_MAX = 30
 """The catalogue's limit for a stage name."""
 
 ANSWER_MAX = 500
+CHOICE_MAX = 30
+"""A fixed answer is a button's label on the form, read from 3 m."""
+CHOICES_MAX = 4
+"""More fixed answers than this no longer fit one row of finger-sized buttons."""
 OWNER_MAX = 60
 """An owner is a name or a role on an arrow, not a sentence."""
 THEME_MAX = 500
@@ -421,6 +425,24 @@ def clean_theme(theme_key: Any, theme_label: Any) -> tuple[Optional[str], str]:
     return theme_key, label
 
 
+# -- the questions ---------------------------------------------------------------------------
+
+QUESTION = ID_TITLE + (
+    # fixed answers the form offers as buttons instead of the keyboard (the drejebog's
+    # "simple / takes time / synergy"); the answer stored is the chosen text
+    Param("choices", Texts(min_items=2, max_items=CHOICES_MAX, unique=True, item=Text(max_len=CHOICE_MAX))),
+)
+"""A question of the action form: its id, heading and, if it has them, its fixed answers."""
+
+
+def _choices_of(question: Mapping) -> dict:
+    """A stored question's fixed answers as the form uses them ({} when it has none)."""
+    choices = question.get("choices")
+    if isinstance(choices, list) and all(isinstance(c, str) for c in choices) and choices:
+        return {"choices": list(choices)}
+    return {}
+
+
 # -- the workshop's controller -------------------------------------------------------------
 
 def _step_params(session_doc: Mapping, activity: str) -> Optional[dict]:
@@ -454,7 +476,7 @@ class ActionPlan(Undoable):
             raise ActionError("unknown_session")
         params = _step_params(doc, "actions") or {}
         self.questions: list[dict] = [
-            {"id": str(q.get("id")), "title": str(q.get("title", ""))}
+            {"id": str(q.get("id")), "title": str(q.get("title", "")), **_choices_of(q)}
             for q in (params.get("questions") or []) if isinstance(q, dict) and q.get("id")
         ] if questions is None else [dict(q) for q in questions]
         self.require_iglo = bool(params.get("iglo", False)) if require_iglo is None else bool(require_iglo)
@@ -544,9 +566,12 @@ class ActionPlan(Undoable):
     def answer(self, action_id: int, question_id: str, text: str) -> Action:
         """Answer one of the method's questions; an empty text clears the answer."""
         action = self.get(action_id)
-        if question_id not in {q["id"] for q in self.questions}:
+        question = next((q for q in self.questions if q["id"] == question_id), None)
+        if question is None:
             raise ActionError("question_unknown")
         text = clean_answer(text)
+        if text and question.get("choices") and text not in [c.strip() for c in question["choices"]]:
+            raise ActionError("choice_unknown")  # a question with fixed answers takes one of them
         answers = {k: v for k, v in action.answers.items() if k != question_id}
         if text:
             answers[question_id] = text
@@ -585,7 +610,7 @@ class ActionPlan(Undoable):
 ACTIVITY = Activity(
     "actions",
     params=(
-        Param("questions", Tables(ID_TITLE, "question"), required=True),
+        Param("questions", Tables(QUESTION, "question"), required=True),
         Param("iglo", Bool(), default=False),
         Param("follow_up", Bool(), default=True),
         # prøvehandlinger: each new action is a trial action with a review date (the form
@@ -599,6 +624,7 @@ ACTIVITY = Activity(
         "owner_empty": N_("Write who is responsible first."),
         "owner_long": N_("An owner is at most 60 characters: a name or a role."),
         "answer_long": N_("That answer is too long (at most 500 characters)."),
+        "choice_unknown": N_("Pick one of the answers on the buttons."),
         "theme_empty": N_("Write the theme in a few words first."),
         "theme_long": N_("That theme is too long."),
         "too_many_actions": N_("This plan has as many actions as it can hold."),

@@ -60,6 +60,8 @@ TILE_LINES = 3
 ROW_MIN = 84
 """A plan row is never lower than this (touch target ≥ 80 px at 1080p)."""
 ROW_MAX = 120
+CHOICE_HEAD = 52
+"""A row with fixed answers is this much higher than a plan row: its heading sits above the buttons."""
 OWN_THEME_MAX = 120
 """A theme written by hand is a post-it's worth of words."""
 
@@ -145,6 +147,14 @@ class Tab(KButton):
     selected = BooleanProperty(False)
 
 
+class ChoiceRow(BoxLayout):
+    """A question with fixed answers: its heading, then one big button per answer (the
+    chosen one framed and ticked); a tap picks it, a tap on the chosen one clears it."""
+
+    title = StringProperty("")
+    needed = BooleanProperty(False)
+
+
 # -- the view ---------------------------------------------------------------------------------
 
 class ActionsView(WallView):
@@ -177,14 +187,19 @@ class ActionsView(WallView):
         self.review_weeks = int(self.step.params.get("review_weeks", REVIEW_WEEKS))
         self._review = self.ids.review.__self__  # kept while out of the row (ids are weak)
         self.rows: dict[str, PlanRow] = {}
+        self.choice_rows: dict[str, ChoiceRow] = {}
+        """The questions with fixed answers (``choices``): buttons instead of the keyboard."""
         for i, q in enumerate(self.plan.questions, start=1):
+            if q.get("choices"):
+                self.ids.rows.add_widget(self._choice_row(i, q))
+                continue
             row = PlanRow(title=f"{i}. {q['title']}", height=self.row_h)
             row.question = q
             row.bind(on_release=lambda r: self.edit_answer(r.question))
             self.ids[f"q_{q['id']}"] = row
             self.rows[q["id"]] = row
             self.ids.rows.add_widget(row)
-        self.bind(row_h=lambda *_: [setattr(r, "height", self.row_h) for r in self.rows.values()],
+        self.bind(row_h=lambda *_: self._size_rows(),
                   width=lambda *_: self._draw_tabs())
         if self.show_iglo:
             for level in IGLO:
@@ -341,6 +356,12 @@ class ActionsView(WallView):
             row.needed = (qid == measure and "measure" in missing) or (qid == first and "problem" in missing)
             row.value = " · ".join(answer.split("\n")) if answer else (
                 tr("Needed · tap to write") if row.needed else tr("Tap to write"))
+        for qid, row in self.choice_rows.items():
+            answer = action.answers.get(qid, "")
+            row.needed = (qid == measure and "measure" in missing) or (qid == first and "problem" in missing)
+            for button in row.buttons:
+                button.selected = button.choice == answer
+                button.text = (f"{sym(TICK)}  " if button.selected else "") + escape_markup(button.choice)
         ids = self.ids
         self._fill(ids.owner, tr("Owner"), action.owner, "owner" in missing, tr("Needed · tap to set"))
         self._fill(ids.follow_up, tr("Follow-up"), short_day(action.follow_up), "follow_up" in missing,
@@ -369,10 +390,11 @@ class ActionsView(WallView):
 
     def fit_rows(self, *_):
         """Question rows share the height there is (80–120 px at 1080p); more scroll."""
-        n = max(1, len(self.rows))
+        choices = len(getattr(self, "choice_rows", ()))
+        n = max(1, len(self.rows) + choices)
         s = self.app.s
         gap = 8 * s
-        room = self.ids.rows_scroll.height
+        room = self.ids.rows_scroll.height - CHOICE_HEAD * s * choices
         self.row_h = min(ROW_MAX * s, max(ROW_MIN * s, (room - (n - 1) * gap) / n))
 
     # -- intents ---------------------------------------------------------------------------
@@ -433,6 +455,35 @@ class ActionsView(WallView):
             colour=(0.97, 0.97, 0.97, 1))
         self.composer.ids.save.text = tr("Save")
         self.composer.open()
+
+    def _size_rows(self):
+        for row in self.rows.values():
+            row.height = self.row_h
+        for row in self.choice_rows.values():
+            row.height = self.row_h + CHOICE_HEAD * self.app.s
+
+    def _choice_row(self, number: int, question: dict) -> ChoiceRow:
+        row = ChoiceRow(title=f"{number}. {question['title']}", height=self.row_h + CHOICE_HEAD * self.app.s)
+        row.buttons = []
+        for j, choice in enumerate(question["choices"]):
+            button = Tab(markup=True, text=escape_markup(choice), font_size=theme.SMALL * self.app.s,
+                         size_hint_y=1)
+            button.choice = choice
+            button.bind(on_release=lambda b, q=question: self.choose(q, b.choice))
+            self.ids[f"choice_{question['id']}_{j}"] = button
+            row.buttons.append(button)
+            row.ids.choices.add_widget(button)
+        self.ids[f"q_{question['id']}"] = row
+        self.choice_rows[question["id"]] = row
+        return row
+
+    def choose(self, question: dict, choice: str):
+        """Pick a fixed answer; the one already picked is taken back."""
+        action = self.action
+        if action is None:
+            return
+        picked = action.answers.get(question["id"], "") == choice
+        self._act(self.plan.answer, action.id, question["id"], "" if picked else choice)
 
     def edit_owner(self):
         action = self.action
