@@ -137,10 +137,11 @@ def _same_owner_as_folder(data_dir: Path) -> None:
 
 class _ExportFormats:
     """``--format``'s choices: the export's ``FORMATS``, then ``csv`` (both CSV files),
-    ``html`` (the phone page) and ``all``. Read from the export only when argparse
-    asks, so starting the kiosk itself does not import the export."""
+    ``html`` (the phone page), ``runsheet`` (the facilitator's, never on the phone page)
+    and ``all``. Read from the export only when argparse asks, so starting the kiosk
+    itself does not import the export."""
 
-    EXTRA = ("csv", "html", "all")
+    EXTRA = ("csv", "html", "runsheet", "all")
 
     def _names(self) -> tuple[str, ...]:
         from kiosk.core.export import FORMATS
@@ -162,8 +163,17 @@ open action of every session) to a file, as the phone export does.
 formats: md (Markdown) · notes.csv · actions.csv · csv (both CSV files: the name
 given by --out gets -notes / -actions before its .csv) · json (everything) · ics
 (calendar: follow-up days, trial reviews, next meeting) · pdf (the written action
-plan) · html (the phone page, without download buttons) · all (every format into
-the folder --out names).
+plan) · html (the phone page, without download buttons) · all (every format the
+session has into the folder --out names).
+
+print-outs (PDF): poster (the process poster, A3) · iglo (the IGLO sheet filled
+with the actions, A3) · top (the top actions for the wall, NED's sheet 5, A3) ·
+cards (the statement cards to cut out) · pieces (the puzzle's pieces to cut out) ·
+runsheet (the facilitator's run sheet: agenda, roles, preparation, ground rules and
+each step's notes; for the facilitator only, so never on the phone page). A method
+without cards has no cards to print: the command says so. --start 09:00 gives
+clock times to a meeting that has not begun; --method makes the run sheet before
+any session exists.
 
 It reads a snapshot of the data folder, never the folder itself, so it is safe to
 run while the kiosk is running. Exit status 0 on success, 1 when the export could
@@ -174,6 +184,8 @@ examples:
   kiosk export --session latest --format pdf --out handleplan.pdf
   kiosk export --board --format ics --out opfolgning.ics
   kiosk export --session 20261122-091500-a1b2c3 --format all --out ./eksport/
+  kiosk export --session latest --format poster --start 09:00
+  kiosk export --method ned-dialogduk --format runsheet --start 09:00
 """
 
 
@@ -185,9 +197,13 @@ def add_export_parser(sub) -> None:
     which.add_argument("--session", metavar="ID", help="the session's id (see --list), or 'latest'")
     which.add_argument("--board", action="store_true", help="all open actions of all sessions")
     which.add_argument("--list", action="store_true", help="list the sessions and exit")
+    which.add_argument("--method", metavar="ID_OR_FILE",
+                       help="a method's id or .toml file: its run sheet, before any session exists")
     # with a metavar, argparse lists the choices only when help or an error asks for them
-    ex.add_argument("--format", choices=EXPORT_FORMATS, default="pdf", metavar="FORMAT",
-                    help="what to write: %(choices)s (default pdf)")
+    ex.add_argument("--format", choices=EXPORT_FORMATS, default=None, metavar="FORMAT",
+                    help="what to write: %(choices)s (default pdf; runsheet with --method)")
+    ex.add_argument("--start", metavar="HH:MM", default=None,
+                    help="clock times from this start for a meeting not begun yet (the poster, the run sheet)")
     ex.add_argument("--out", type=Path, default=None,
                     help="the file to write (default: a name from method, team and date, in the current "
                          "folder); '-' writes a text format to standard output; a folder for --format all")
@@ -289,25 +305,91 @@ def _html_name(doc: dict) -> str:
     return export.base_name(doc) + export.PAGE.suffix
 
 
+def _method_for(value: str):
+    """A method by file or by id (among the kiosk's methods); a clear sentence if neither."""
+    from kiosk.core.loader import MethodError, load_method, load_methods
+
+    path = Path(value).expanduser()
+    if path.suffix == ".toml" or path.is_file():
+        try:
+            return load_method(path)
+        except MethodError as exc:
+            raise _ExportFailed(f"The method file cannot be used:\n{exc}") from exc
+        except OSError as exc:
+            raise _ExportFailed(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    methods, _problems = load_methods(methods_dirs())
+    for m in methods:
+        if m.id == value:
+            return m
+    known = ", ".join(sorted(m.id for m in methods)) or "none"
+    raise _ExportFailed(f"There is no method {value!r}. Give a method's id ({known}) or a .toml file.")
+
+
+def _run_sheet(args, store, clock) -> tuple[dict, bytes]:
+    """The facilitator's run sheet: from a method (before any session) or a session's snapshot."""
+    from kiosk.core.export import RUNSHEET, runsheet
+
+    session = None
+    if args.method:
+        method = _method_for(args.method).to_dict()
+    else:
+        if args.board:
+            raise _ExportFailed("The run sheet is made for a method or a session, not for the board.")
+        sid = _session_id(args, store)
+        session = store.load_session(sid)
+        if session is None:
+            raise _ExportFailed(f"There is no session {sid!r} in this data folder. "
+                                "'kiosk export --list' shows the sessions.")
+        method = session.get("method") or {}
+    try:
+        doc = runsheet.sheet_doc(method, now=clock.now(), lang=args.lang, session=session, start=args.start)
+    except ValueError as exc:
+        raise _ExportFailed(f"--start: {exc}.") from exc
+    return doc, RUNSHEET.render(doc)
+
+
+def _session_id(args, store) -> str:
+    sid = args.session
+    if sid == "latest":
+        sessions = store.list_sessions()
+        if not sessions:
+            raise _ExportFailed("There are no sessions to export in this data folder.")
+        sid = sessions[0]["id"]
+    return sid
+
+
 def _export(args, store) -> list[str]:
     from kiosk.core import export
     from kiosk.clock import SystemClock
 
     clock = SystemClock()
+    fmt = args.format or ("runsheet" if args.method else "pdf")
+    if args.method and fmt != "runsheet":
+        raise _ExportFailed("--method makes the facilitator's run sheet only (--format runsheet); "
+                            "the other formats export a session (--session).")
+    if fmt == "runsheet":
+        doc, data = _run_sheet(args, store, clock)
+        if args.out is not None and str(args.out) == "-":
+            raise _ExportFailed("A PDF is not written to standard output; give a file with --out.")
+        name = "-".join(x for x in (export.slug(doc["title"]) or "method", export.slug(doc["team"]), doc["date"]) if x)
+        name += export.RUNSHEET.suffix
+        return [str(_write(args.out or Path(name), data))]
     sid = None
     if not args.board:
-        sid = args.session
-        if sid == "latest":
-            sessions = store.list_sessions()
-            if not sessions:
-                raise _ExportFailed("There are no sessions to export in this data folder.")
-            sid = sessions[0]["id"]
+        sid = _session_id(args, store)
     try:
         doc = export.document(store, sid, clock=clock, lang=args.lang)
     except export.ExportError as exc:
         raise _ExportFailed(f"There is no session {sid!r} in this data folder. "
                             "'kiosk export --list' shows the sessions.") from exc
-    fmt = args.format
+    if args.start and doc.get("kind") == "session":
+        try:
+            doc["session"]["agenda"] = export.with_start(doc["session"]["agenda"], args.start)
+        except ValueError as exc:
+            raise _ExportFailed(f"--start: {exc}.") from exc
+    spec = export.FORMATS.get(fmt)
+    if spec is not None and spec.lacks is not None and spec.lacks(doc):
+        raise _ExportFailed(f"Nothing to print as {fmt}: {spec.lacks(doc)}")
     if fmt == "all":
         folder = (args.out or Path(".")).expanduser()
         try:
@@ -316,7 +398,7 @@ def _export(args, store) -> list[str]:
             raise _ExportFailed(f"Cannot make the folder {folder}: {exc.strerror or exc}.") from exc
         if not folder.is_dir():
             raise _ExportFailed(f"{folder} is not a folder; --format all writes every format into a folder.")
-        written = [_write(folder / export.filename(doc, f), export.render(doc, f)) for f in export.FORMATS]
+        written = [_write(folder / export.filename(doc, f), export.render(doc, f)) for f in export.offered(doc)]
         written.append(_write(folder / _html_name(doc), export.PAGE.render(doc)))
         return [str(p) for p in written]
     pairs = (("notes.csv", "-notes"), ("actions.csv", "-actions")) if fmt == "csv" else ((fmt, ""),)
@@ -324,7 +406,7 @@ def _export(args, store) -> list[str]:
     for f, tag in pairs:
         data = export.PAGE.render(doc) if f == "html" else export.render(doc, f)
         if args.out is not None and str(args.out) == "-":
-            if f in ("pdf",):
+            if f in export.FORMATS and export.FORMATS[f].mimetype == "application/pdf":
                 raise _ExportFailed("A PDF is not written to standard output; give a file with --out.")
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
@@ -347,6 +429,14 @@ def export_command(args) -> int:
 
     import logging
 
+    if args.method:  # a method's run sheet: no data folder needed, there may be none yet
+        try:
+            for path in _export(args, None):
+                print(f"wrote {path}")
+        except _ExportFailed as exc:
+            print(f"kiosk export: {exc}", file=sys.stderr)
+            return 1
+        return 0
     data_dir = (args.data or default_data_dir()).expanduser().resolve()
     # The store logs what it finds in the snapshot (temporary paths); what matters is
     # said below, of the real folder.

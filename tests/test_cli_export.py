@@ -113,7 +113,9 @@ def test_default_names_and_all_formats_into_a_folder(data, tmp_path):
     assert r.returncode == 0, out(r)
     suffixes = sorted(p.name.split(".", 1)[1] if "-notes" not in p.name and "-actions" not in p.name
                       else p.name.rsplit("-", 1)[1] for p in (tmp_path / "all").iterdir())
-    assert suffixes == ["actions.csv", "html", "ics", "json", "md", "notes.csv", "pdf"]
+    # the print-outs the session has: the poster and the top actions (no cards, no puzzle, no IGLO)
+    assert suffixes == ["actions.csv", "html", "ics", "json", "md", "notes.csv", "pdf", "pdf", "pdf"]
+    assert {p.name.rsplit("-", 1)[1] for p in (tmp_path / "all").glob("*.pdf")} >= {"poster.pdf", "top.pdf"}
 
 
 def test_the_board_and_a_language_of_choice(data, tmp_path):
@@ -196,7 +198,7 @@ def test_an_unwritable_output_is_a_clear_refusal(data, tmp_path):
 def test_usage_errors_exit_2(data):
     folder, sid, _ = data
     r = kiosk("--data", folder, "--format", "md")
-    assert r.returncode == 2 and "one of the arguments --session --board --list is required" in r.stderr.decode()
+    assert r.returncode == 2 and "one of the arguments --session --board --list --method is required" in r.stderr.decode()
     r = kiosk("--data", folder, "--session", sid, "--format", "docx")
     assert r.returncode == 2 and "invalid choice" in r.stderr.decode()
     r = kiosk("--help")

@@ -130,7 +130,8 @@ def test_an_empty_session_exports_in_every_format(store, clock, method):
 
 
 def test_formats_file_names_and_unknown_format(doc):
-    assert set(export.FORMATS) == {"md", "notes.csv", "actions.csv", "json", "ics", "pdf"}
+    assert set(export.FORMATS) == {"md", "notes.csv", "actions.csv", "json", "ics", "pdf",
+                                   "poster", "iglo", "top", "cards", "pieces"}  # the print-outs: test_printouts
     assert export.FORMATS["pdf"].mimetype == "application/pdf"
     assert export.FORMATS["ics"].mimetype.startswith("text/calendar")
     names = {fmt: export.filename(doc, fmt) for fmt in export.FORMATS}
@@ -305,7 +306,7 @@ def test_the_page_shows_notes_as_text_and_runs_nothing(doc):
     assert not [a for a in p.attrs if a[1] in ("src", "srcset", "background")]
     assert "link" not in p.tags, "no external style sheet"
     hrefs = [v for t, n, v in p.attrs if n == "href"]
-    assert sorted(hrefs) == sorted(links.values()), "the download buttons are the only links"
+    assert sorted(hrefs) == sorted(links[f] for f in export.offered(doc)), "the download buttons are the only links"
     assert p.links["/e/tok/pdf"] == export.filename(doc, "pdf")
     text = "".join(p.text)
     for t in (XSS_NOTES[0], XSS_NOTES[1], FORMULA_NOTE, NORDIC_NOTE, "Mette Ørsted", "Handleplan",

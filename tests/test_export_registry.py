@@ -183,7 +183,7 @@ def test_the_kiosk_command_reads_the_formats_only_for_an_export():
             "kiosk.cli.parser()\n"
             "print('kiosk.core.export' in sys.modules)\n"
             "from kiosk.core.export import FORMATS\n"
-            "print(list(kiosk.cli.EXPORT_FORMATS) == [*FORMATS, 'csv', 'html', 'all'])\n")
+            "print(list(kiosk.cli.EXPORT_FORMATS) == [*FORMATS, 'csv', 'html', 'runsheet', 'all'])\n")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["False", "True"]

@@ -120,8 +120,10 @@ def test_page_and_every_download(srv, session_id):
         assert bad not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script" not in page.lower()
+    offered = export.offered(srv.document(session_id))
+    assert "poster" in offered and "cards" not in offered  # a method without cards has none to print
     for fmt in export.FORMATS:
-        assert f'href="{path}/{fmt}"' in page
+        assert (f'href="{path}/{fmt}"' in page) == (fmt in offered), fmt
 
     for fmt, spec in export.FORMATS.items():
         status, h, data = get(srv, f"{path}/{fmt}")

@@ -104,7 +104,7 @@ def test_the_page_shows_the_export_and_no_script_runs(srv, session_id, phone):
     assert phone.dialogs == []  # no alert() fired
     assert phone.evaluate("() => document.querySelectorAll('[onerror]').length") == 0
     downloads = phone.locator("a[download]")
-    assert downloads.count() == 6
+    assert downloads.count() == 8  # 6 files and 2 print-outs (the poster, the top actions)
     box = downloads.first.bounding_box()
     assert box["height"] >= 44 and box["width"] <= 390  # finger-sized, fits the phone
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390  # no sideways scrolling
@@ -129,10 +129,11 @@ def test_every_download_parses(srv, session_id, phone, tmp_path):
         path = tmp_path / d.suggested_filename
         d.save_as(path)
         got[fmt] = (d.suggested_filename, path.read_bytes())
-    assert set(got) == {"md", "notes.csv", "actions.csv", "json", "ics", "pdf"}
+    assert set(got) == {"md", "notes.csv", "actions.csv", "json", "ics", "pdf", "poster", "top"}
     for fmt, (name, _) in got.items():
         assert name.endswith({"md": ".md", "notes.csv": "-notes.csv", "actions.csv": "-actions.csv",
-                              "json": ".json", "ics": ".ics", "pdf": ".pdf"}[fmt]), name
+                              "json": ".json", "ics": ".ics", "pdf": ".pdf", "poster": "-poster.pdf",
+                              "top": "-top.pdf"}[fmt]), name
 
     md = got["md"][1].decode("utf-8")
     assert "Travlhed om morgenen" in md and "Mette Ærø" in md

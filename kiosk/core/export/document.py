@@ -29,12 +29,13 @@ from ..activities.statuspil import Board, next_meeting
 from ..activities.vote import item_totals
 from ..refusal import Refusal
 from ..wall import PARKING, Cluster, Note, Wall
+from .printdata import agenda, printouts
 
 FORMAT_VERSION = 1
 
 CORE_FIELDS = ("format_version", "kind", "lang", "generated_at", "generated_ts", "session", "kinds",
                "columns", "parking_title", "items", "notes", "questions", "actions", "meetings", "skipped",
-               "minutes")
+               "minutes", "printouts")
 """The document's own fields; an activity's ``collect`` may not return one of these."""
 
 
@@ -235,10 +236,7 @@ def _session_document(store, session: dict, clock, lang: Optional[str]) -> dict:
             "meeting": int(current.get("meeting", 1) or 1),
             "step": str(current.get("title") or ""),
             "next_meeting": meets,
-            "agenda": [{"id": str(s.get("id")), "title": str(s.get("title") or ""),
-                        "phase": str(s.get("phase") or ""), "activity": str(s.get("activity") or ""),
-                        "meeting": int(s.get("meeting", 1) or 1), "minutes": s.get("minutes")}
-                       for s in steps],
+            "agenda": agenda(session, steps),
         },
         "kinds": list(kinds.values()),
         "columns": columns,
@@ -248,6 +246,7 @@ def _session_document(store, session: dict, clock, lang: Optional[str]) -> dict:
         **parts,
         "questions": questions,
         "actions": actions_out,
+        "printouts": printouts(method),
         "minutes": [{**{k: v for k, v in m.items() if k != "at"}, "written_at": iso_time(m["at"])}
                     for m in minutes.collect(store, sid, method)],
         "meetings": ([{"session_id": sid, "team": str(session.get("team") or ""),

@@ -9,14 +9,14 @@ format added here is everywhere at once.
 from __future__ import annotations
 
 import re
-from typing import Callable, NamedTuple
+from typing import Callable, NamedTuple, Optional
 
 from kiosk.i18n import N_
 
-from . import csvfiles, ical, jsonfile, md, pdfdoc
+from . import cardsheet, csvfiles, ical, iglo, jsonfile, md, pdfdoc, poster, topsheet
 from .text import slug
 
-__all__ = ["Format", "FORMATS", "render", "filename", "base_name"]
+__all__ = ["Format", "FORMATS", "render", "filename", "base_name", "offered"]
 
 
 class Format(NamedTuple):
@@ -25,6 +25,13 @@ class Format(NamedTuple):
     label: str
     """What the phone page's button says (English, translated there)."""
     render: Callable[[dict], bytes]
+    lacks: Optional[Callable[[dict], str]] = None
+    """A print-out's reason it has nothing for this document ('' when it has; English,
+    translated where shown): a method without cards has no cards to cut out. Such a
+    format is not offered (``offered``); asked for all the same, it renders one page
+    that says so."""
+    paper: bool = False
+    """A print-out (a sheet for the wall, cards to cut out): the phone page lists it apart."""
 
 
 FORMATS: dict[str, Format] = {
@@ -34,8 +41,24 @@ FORMATS: dict[str, Format] = {
     "actions.csv": Format("text/csv; charset=utf-8", "-actions.csv", N_("Actions (CSV)"), csvfiles.actions_csv),
     "ics": Format("text/calendar; charset=utf-8", ".ics", N_("Calendar of follow-ups"), ical.ics),
     "json": Format("application/json; charset=utf-8", ".json", N_("Everything (JSON)"), jsonfile.json_bytes),
+    "poster": Format("application/pdf", "-poster.pdf", N_("Process poster (PDF, A3)"), poster.render,
+                     poster.lacks, True),
+    "iglo": Format("application/pdf", "-iglo.pdf", N_("IGLO sheet (PDF, A3)"), iglo.render, iglo.lacks, True),
+    "top": Format("application/pdf", "-top.pdf", N_("Our top actions, for the wall (PDF, A3)"), topsheet.render,
+                  topsheet.lacks, True),
+    "cards": Format("application/pdf", "-cards.pdf", N_("Statement cards to cut out (PDF)"), cardsheet.cards,
+                    cardsheet.cards_lack, True),
+    "pieces": Format("application/pdf", "-pieces.pdf", N_("Puzzle pieces to cut out (PDF)"), cardsheet.pieces,
+                     cardsheet.pieces_lack, True),
 }
-"""The downloads, in the order the phone page offers them (the action plan first)."""
+"""The downloads, in the order the phone page offers them (the action plan first, the
+print-outs last)."""
+
+
+def offered(doc: dict) -> list[str]:
+    """The formats this document has something for (a print-out the method has no
+    material for is left out), in ``FORMATS``' order."""
+    return [name for name, f in FORMATS.items() if f.lacks is None or not f.lacks(doc)]
 
 
 def render(doc: dict, fmt: str) -> bytes:

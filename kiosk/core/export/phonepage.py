@@ -3,7 +3,9 @@
 One HTML5 document in the document's language: inline CSS, no script and nothing
 loaded from anywhere (its Content-Security-Policy says so too); every text people
 wrote is escaped. The download buttons link to the ``FORMATS`` the caller gives
-URLs for; only http(s) or relative links become buttons.
+URLs for; only http(s) or relative links become buttons. The print-outs come apart,
+and only those the session has something for (no cards to cut out for a method
+without cards).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any, Optional
 from kiosk import i18n
 from kiosk.i18n import N_
 
-from .formats import FORMATS, Format, filename
+from .formats import FORMATS, Format, filename, offered
 from .text import (IGLO_LABELS, MISSING_LABELS, QUADRANTS, VERDICT_LABELS, activity_sections, behind_notes,
                    item_facts, meetings_text, minutes_sections, quadrant_title, stage_text, title, translator,
                    wall_sections, when, worth_showing)
@@ -107,11 +109,14 @@ def page(doc: dict, links: dict[str, str]) -> str:
         add("</ul>")
     else:
         add(f'<ul class="meta"><li>{esc(t(N_("Exported")))}: <b>{esc(when(doc))}</b></li></ul>')
-    buttons = [(fmt, _safe_link(links.get(fmt, ""))) for fmt in FORMATS if fmt in (links or {})]
+    buttons = [(fmt, _safe_link(links.get(fmt, ""))) for fmt in offered(doc) if fmt in (links or {})]
     buttons = [(fmt, url) for fmt, url in buttons if url]
-    if buttons:
-        add(f'<h2 class="noprint">{esc(t(N_("Download")))}</h2><nav class="downloads noprint">')
-        for fmt, url in buttons:
+    for heading, paper in ((N_("Download"), False), (N_("Print-outs"), True)):
+        mine = [(fmt, url) for fmt, url in buttons if FORMATS[fmt].paper == paper]
+        if not mine:
+            continue
+        add(f'<h2 class="noprint">{esc(t(heading))}</h2><nav class="downloads noprint">')
+        for fmt, url in mine:
             add(f'<a href="{esc(url)}" download="{esc(filename(doc, fmt))}">{esc(t(FORMATS[fmt].label))}</a>')
         add("</nav>")
     add(f"<h2>{esc(t(N_('Action plan')))}</h2>")
