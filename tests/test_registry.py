@@ -44,7 +44,7 @@ def _raised_reasons() -> dict[str, set[str]]:
     the wall reaches: the activities, the wall, the session, the workshop and the plan."""
     core = ROOT / "kiosk" / "core"
     files = [*(core / "activities").glob("*.py"), core / "wall.py", core / "session.py", core / "workshop.py",
-             core / "plan.py", core / "minutes.py"]
+             core / "plan.py", core / "minutes.py", core / "decisions.py"]
     found: dict[str, set[str]] = {}
     for path in files:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

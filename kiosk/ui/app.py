@@ -57,7 +57,7 @@ RESUME_ERRORS = (StoreError, OSError, ValueError, KeyError, TypeError)
 # screen name → module in kiosk.ui that defines it (with a .kv of the same name)
 SCREENS = {
     "home": "home", "board": "board_screen", "picker": "picker", "team": "team", "plan": "plan", "workshop": "workshop",
-    "pin": "admin", "settings": "admin",
+    "pin": "admin", "settings": "admin", "decide": "decide",
     "export": "export", "prepare": "prepare",
 }
 

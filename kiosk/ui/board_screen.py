@@ -21,6 +21,11 @@ per tick: the tick updates the clock, the undo countdowns, the burn-in drift and
 night dimming, and re-reads the store every few seconds (another board, the phone
 export or a workshop may have changed it).
 
+A proposal (a method that proposes its actions to a body, ``kiosk.core.decisions``)
+shows apart: in the arrow's place, "Proposal · awaiting decision" and the body; it
+does not move. Its panel offers **Decide…**, which asks for the PIN and opens the
+Decide screen (``kiosk/ui/decide.py``) on it.
+
 A changed row stays where it was while its undo is offered (parking or finishing an
 action would otherwise send it to another group of the order, taking the undo button
 with it); it takes its sorted place when the window closes.
@@ -43,7 +48,8 @@ from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 from kivy.utils import escape_markup
 
-from kiosk.core.activities.actions import ActionError, ActionPlan, agreed_questions, parse_date
+from kiosk.core.activities.actions import Action, ActionError, ActionPlan, agreed_questions, parse_date
+from kiosk.core.decisions import body_name
 from kiosk.core.idle import IdleError, burn_in_offset, night_dim
 from kiosk.core.activities.statuspil import Arrow, Board
 from kiosk.core.workshop import waiting_sessions
@@ -109,6 +115,9 @@ class BoardRow(ButtonBehavior, BoxLayout):
     undo_text = StringProperty("")
     theme_font = NumericProperty(40)
     """The theme's text size at 1080p: 40, or 34 when a long theme would be cut."""
+    proposal = BooleanProperty(False)
+    """A proposal awaiting its decision: shown apart, in the arrow's place."""
+    proposal_text = StringProperty("")
 
     def on_kv_post(self, base_widget):
         self.ids.theme_label.bind(width=self._fit_theme)
@@ -136,11 +145,13 @@ class BoardRow(ButtonBehavior, BoxLayout):
         self.overdue = arrow.overdue
         self.attention = arrow.overdue or arrow.review_due
         self.when_text = when_markup(arrow, today)
+        self.proposal = a.proposal
+        self.proposal_text = proposal_markup(a) if a.proposal else ""
         st = self.ids.stages
         st.stages = list(a.stages)
         st.stage = a.stage
         st.finished = a.finished and not a.dropped
-        st.faint = a.parked or a.dropped
+        st.faint = a.parked or a.dropped or a.declined
 
     def set_undo(self, left: float) -> None:
         """Show the UNDO with its seconds left (0 hides it)."""
@@ -153,11 +164,22 @@ class BoardRow(ButtonBehavior, BoxLayout):
             self.ids.undo.live = live
 
 
+def proposal_markup(a: Action) -> str:
+    """In a proposal's arrow place: what it is, and who decides it."""
+    body = body_name(a.decision.body, tr)
+    return (f"{sym('◇')} [b]{escape_markup(tr('Proposal · awaiting decision'))}[/b]\n"
+            + escape_markup(tr("For {body} to decide").format(body=body)))
+
+
 def when_markup(arrow: Arrow, today) -> str:
     """The row's state column: what needs attention first (with a mark), then the day."""
     a = arrow.action
     follow = day_text(a.follow_up, today)
     ended = day_text(datetime.fromtimestamp(a.finished_at).date().isoformat(), today) if a.finished_at else ""
+    if a.declined:
+        at = a.decision.at
+        return f"{sym('✕')} {escape_markup(tr('Declined'))}\n" + (
+            day_text(datetime.fromtimestamp(at).date().isoformat(), today) if at else "")
     if a.dropped:
         return f"{sym('✕')} {escape_markup(tr('Dropped'))}\n{ended}"
     if a.finished:
@@ -194,7 +216,8 @@ class ActionPanel(ModalView):
         """The place (stage index or 'parkeret') shown when the panel opened."""
         self.buttons: dict[str, KButton] = {}
         spec = [("back", theme.PANEL_HI), ("park", theme.PANEL_HI), ("forward", theme.GO),
-                ("continue", theme.ACCENT_DARK), ("adjust", theme.ACCENT_DARK), ("drop", theme.WARN)]
+                ("continue", theme.ACCENT_DARK), ("adjust", theme.ACCENT_DARK), ("drop", theme.WARN),
+                ("decide", theme.ACCENT_DARK)]
         for name, face in spec:
             b = KButton(face=face, markup=True)
             b.size_hint_y = 1  # as tall as its row of the panel (the kv rule fixes a height)
@@ -213,15 +236,21 @@ class ActionPanel(ModalView):
         st.stages = list(a.stages)
         st.stage = a.stage
         st.finished = a.finished and not a.dropped
-        st.faint = a.parked or a.dropped
+        st.faint = a.parked or a.dropped or a.declined
+        st.opacity = 1 if a.agreed else 0  # a proposal has no place on the arrow yet
         b = self.buttons
-        moves = not a.parked and not a.dropped
+        moves = not a.parked and not a.dropped and a.agreed
         show = []
         if moves and a.previous_stage is not None:
             b["back"].text = f"{sym('◀')} " + escape_markup(
                 tr("Back to “{stage}”").format(stage=a.stages[a.previous_stage]))
             show.append("back")
-        if a.parked:
+        if a.proposal:
+            b["decide"].text = f"{sym('⚖')} " + escape_markup(tr("Decide…"))
+            show.append("decide")
+        elif not a.agreed:
+            pass
+        elif a.parked:
             b["park"].text = escape_markup(tr("Unpark"))
             show.append("park")
         elif not a.finished:
@@ -261,6 +290,8 @@ def facts_markup(arrow: Arrow, today) -> str:
     if a.trial:
         trial = tr("Trial action, review {date}").format(date=day_text(a.review, today) or "—")
         lines.append(e(trial) + (f"   [b]{sym('⚑')} {e(tr('Review due'))}[/b]" if arrow.review_due else ""))
+    if a.decision is not None:
+        lines.append(e(decision_words(a, today)))
     if a.parked:
         lines.append(f"{sym('▮▮')} " + e(tr("Parked: unpark it to move it again.")))
     if a.dropped:
@@ -271,6 +302,19 @@ def facts_markup(arrow: Arrow, today) -> str:
         lines.append(e(tr("Last changed {date} at {time}").format(
             date=day_text(when.date().isoformat(), today), time=when.strftime("%H:%M"))))
     return "\n".join(lines)
+
+
+def decision_words(a: Action, today) -> str:
+    """What the body decided, or that it has still to: one line of the action's panel."""
+    d = a.decision
+    body = body_name(d.body, tr)
+    day = day_text(datetime.fromtimestamp(d.at).date().isoformat(), today) if d.at else ""
+    if a.proposal:
+        return tr("Proposal · awaiting decision") + " · " + tr("For {body} to decide").format(body=body)
+    if a.declined:
+        return tr("Declined by {names} ({body}), {when}: {reason}").format(
+            names=d.by, body=body, when=day, reason=short(d.reason, 120))
+    return tr("Approved by {names} ({body}), {when}").format(names=d.by, body=body, when=day)
 
 
 class TeamPicker(ModalView):
@@ -659,6 +703,9 @@ class BoardScreen(KioskScreen):
         elif what == "park":
             q = tr("Park “{theme}”? It keeps its stage and can be taken up again.").format(theme=theme_label)
             yes, run = tr("Park"), lambda: board.park(sid, aid, seen_stage=seen)
+        elif what == "decide":
+            self.decide(a.key)
+            return
         elif what in ("continue", "adjust", "drop"):
             q = {"continue": tr("Keep “{theme}” going as it is? No more reviews."),
                  "adjust": tr("Adjust “{theme}”? Its next review is in {days} days."),
@@ -669,6 +716,13 @@ class BoardScreen(KioskScreen):
         else:
             return
         App.get_running_app().confirm(q, yes, lambda: self._do(run, a.key), face)
+
+    def decide(self, key: Optional[tuple] = None):
+        """The Decide screen, behind the PIN, on this proposal (``key``) or the first."""
+        app = App.get_running_app()
+        self.close_panel()
+        app.screen("decide").prepare(select=key, back="board")
+        app.screen("pin").ask(then="decide")
 
     def _do(self, run: Callable, key: tuple) -> None:
         """After the confirm: the intent through ``app.act``; the panel closes either way

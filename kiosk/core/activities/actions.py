@@ -13,9 +13,13 @@ An action document has two facets with two writers, so neither overwrites the ot
 * the **plan** (``PLAN_FIELDS``: theme, answers, owner, follow-up, IGLO, trial,
   review, deleted), written by ``ActionPlan`` during the workshop;
 * the **status** (``STATUS_FIELDS``: stage, parked, verdict, finished_at, history),
-  written by the statuspil ``Board`` between meetings.
+  written by the statuspil ``Board`` between meetings;
+* the **decision** (``DECISION_FIELDS``), only where the method proposes its actions to
+  a body (``Method.decided_by``): proposed, approved, declined or merged, who decided,
+  when and why, written by ``kiosk.core.decisions.Decisions`` behind the PIN. An action
+  of a method the workshop decides has no decision facet (its document is as before).
 
-Both write only their own fields, each change in one ``store.batch``, and both read
+Each writes only its own fields, each change in one ``store.batch``, and both read
 the store on every call instead of keeping copies, so the board, the workshop screen
 and the phone export always agree and a failed write leaves nothing half-shown.
 
@@ -34,6 +38,7 @@ from typing import Any, Iterable, Mapping, Optional, Union
 
 from ..refusal import Refusal
 from ..undo import Undoable, UndoLog
+from kiosk.core.method import DECIDERS
 from kiosk.core.params import FROM_PREPARED, ID_TITLE, Bool, Int, Param, Tables, Text, Texts, prepared_off
 from kiosk.i18n import N_
 
@@ -75,6 +80,13 @@ DOCS_MAX = 300
 PLAN_FIELDS = ("theme_key", "theme_label", "answers", "owner", "follow_up", "iglo",
                "trial", "review", "deleted")
 STATUS_FIELDS = ("stage", "parked", "verdict", "finished_at", "history")
+DECISION_FIELDS = ("decision",)
+
+PROPOSED, APPROVED, DECLINED, MERGED = "proposed", "approved", "declined", "merged"
+DECISION_STATES = (PROPOSED, APPROVED, DECLINED, MERGED)
+"""A proposal awaits its body's decision; approved it is an agreed action (on the arrow at
+its first stage); declined it leaves the board for the archive; merged it lives on in
+the proposal it was merged into."""
 
 MEASURE_WORDS = ("indsats", "tiltak", "action", "measure")
 """A question id containing one of these asks for the measure itself."""
@@ -187,6 +199,64 @@ def stages_from(params: Optional[Mapping]) -> tuple[str, ...]:
     return clean_stages(params["stages"])
 
 
+# -- the decision facet ----------------------------------------------------------------------
+
+def _int_or_none(value: Any) -> Optional[int]:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the responsible body decided about a proposal (the action's third facet).
+
+    ``log`` keeps every decision, oldest first: ``{"at", "event", "by", ...}`` with event
+    "propose", "approve", "adjust" (+ "before": the plan fields it replaced), "merge"
+    (+ "with": the proposal taken in), "merged" (+ "into"), "decline" (+ "reason").
+    Its length is the proposal's revision: a screen sends the one it showed, so a
+    decision taken elsewhere meanwhile is noticed.
+    """
+
+    state: str
+    body: str
+    """Who decides (a ``kiosk.core.method.DECIDERS`` key other than "workshop")."""
+    by: str = ""
+    """The names (or the body) that approved or declined it; '' while it is proposed."""
+    at: Optional[float] = None
+    """When it was approved, declined or merged."""
+    reason: str = ""
+    """Why it was declined."""
+    merged_into: Optional[int] = None
+    merged_from: tuple[int, ...] = ()
+    log: tuple[dict, ...] = ()
+
+    @property
+    def revision(self) -> int:
+        return len(self.log)
+
+    def to_dict(self) -> dict:
+        return {"state": self.state, "body": self.body, "by": self.by, "at": self.at,
+                "reason": self.reason, "merged_into": self.merged_into,
+                "merged_from": list(self.merged_from), "log": [dict(r) for r in self.log]}
+
+    @classmethod
+    def from_dict(cls, d: Any) -> Optional["Decision"]:
+        """Forgiving: no facet (or one no kiosk wrote) is None, an agreed action."""
+        if not isinstance(d, Mapping) or d.get("state") not in DECISION_STATES:
+            return None
+        body = d.get("body") if d.get("body") in DECIDERS[1:] else DECIDERS[1]
+        at = d.get("at")
+        log = d.get("log")
+        merged_from = d.get("merged_from")
+        return cls(
+            state=d["state"], body=body, by=str(d.get("by") or ""),
+            at=float(at) if isinstance(at, (int, float)) and not isinstance(at, bool) else None,
+            reason=str(d.get("reason") or ""), merged_into=_int_or_none(d.get("merged_into")),
+            merged_from=tuple(i for i in (merged_from if isinstance(merged_from, list) else [])
+                              if _int_or_none(i) is not None),
+            log=tuple(r for r in log if isinstance(r, dict)) if isinstance(log, list) else (),
+        )
+
+
 # -- the action ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -222,8 +292,29 @@ class Action:
     finished_at: Optional[float] = None
     """When it reached the last stage (or was dropped); None while it is open."""
     deleted: bool = False
+    decision: Optional[Decision] = None
+    """None: agreed in the workshop. Else a proposal to a body and what it decided."""
 
     # -- reading ---------------------------------------------------------------------
+
+    @property
+    def proposal(self) -> bool:
+        """A proposal still awaiting its body's decision."""
+        return self.decision is not None and self.decision.state == PROPOSED
+
+    @property
+    def agreed(self) -> bool:
+        """Agreed in the workshop, or approved by its body: an arrow that moves."""
+        return self.decision is None or self.decision.state == APPROVED
+
+    @property
+    def declined(self) -> bool:
+        return self.decision is not None and self.decision.state == DECLINED
+
+    @property
+    def merged(self) -> bool:
+        """Merged into another proposal: it lives on there."""
+        return self.decision is not None and self.decision.state == MERGED
 
     @property
     def key(self) -> tuple[str, int]:
@@ -277,6 +368,7 @@ class Action:
             "stages": list(self.stages), "parked": self.parked,
             "history": [dict(h) for h in self.history], "created_at": self.created_at,
             "finished_at": self.finished_at, "deleted": self.deleted,
+            **({} if self.decision is None else {"decision": self.decision.to_dict()}),
         }
 
     @classmethod
@@ -309,7 +401,7 @@ class Action:
             history=tuple(h for h in history if isinstance(h, dict)) if isinstance(history, list) else (),
             created_at=float(d.get("created_at") or 0.0),
             finished_at=float(finished) if isinstance(finished, (int, float)) and not isinstance(finished, bool) else None,
-            deleted=bool(d.get("deleted", False)),
+            deleted=bool(d.get("deleted", False)), decision=Decision.from_dict(d.get("decision")),
         )
 
 
@@ -484,6 +576,9 @@ class ActionPlan(Undoable):
                                   else bool(require_follow_up))
         self.stages = (stages_from(_step_params(doc, "statuspil")) if stages is None
                        else clean_stages(list(stages)))
+        decided_by = (doc.get("method") or {}).get("decided_by")
+        self.body: Optional[str] = decided_by if decided_by in DECIDERS[1:] else None
+        """The body the method proposes its actions to; None: the workshop agrees them."""
         self._undo: UndoLog[tuple[int, dict]] = UndoLog()
 
     # -- reading ---------------------------------------------------------------------
@@ -550,13 +645,16 @@ class ActionPlan(Undoable):
     def add(self, theme_key: Optional[str], theme_label: str, *, trial: bool = False) -> Action:
         """A new action for a theme (several per theme are fine), at the first stage;
         ``trial``: a trial action from the start (a step of prøvehandlinger), in one write
-        and so one Undo."""
+        and so one Undo. Where the method proposes to a body, it is a proposal."""
         key, label = clean_theme(theme_key, theme_label)
         docs = self._docs()
         if len(docs) >= DOCS_MAX or sum(1 for d in docs if not d.get("deleted")) >= ACTIONS_MAX:
             raise ActionError("too_many_actions")
+        now = float(self.clock.now())
+        proposal = None if self.body is None else Decision(
+            PROPOSED, self.body, log=({"at": now, "event": "propose", "by": "workshop", "body": self.body},))
         fresh = Action(id=0, session_id=self.session_id, theme_key=key, theme_label=label,
-                       stages=self.stages, created_at=float(self.clock.now()), trial=bool(trial))
+                       stages=self.stages, created_at=now, trial=bool(trial), decision=proposal)
         doc = fresh.to_dict()
         with self.store.batch(self.session_id):
             new_id = self.store.insert(self.session_id, ACTIONS, doc)
@@ -607,6 +705,27 @@ class ActionPlan(Undoable):
         return self._write(action, deleted=True)
 
 
+DECISION_REFUSALS = {
+    # the board (kiosk.core.activities.statuspil) and the decisions (kiosk.core.decisions)
+    "proposal_pending": N_("This is a proposal. It moves on the arrow once it has been approved."),
+    "not_agreed": N_("This proposal was not approved, so it has no place on the arrow."),
+    "not_proposal": N_("This action was agreed in the workshop: there is nothing to decide."),
+    "already_decided": N_("This proposal has already been decided, on another screen. Look at the list again."),
+    "declined_meanwhile": N_("This proposal was declined a moment ago, so it cannot be approved. Look at the list again."),  # noqa: E501
+    "merged_meanwhile": N_("This proposal was merged into another a moment ago. Look at the list again."),
+    "decision_changed": N_("This proposal was changed on another screen a moment ago. Look at it again, then decide."),
+    "decider_empty": N_("Write who decides: your names, or the body."),
+    "decider_long": N_("That is too long for names (at most 120 characters)."),
+    "reason_empty": N_("Write why it is declined."),
+    "reason_long": N_("That reason is too long (at most 300 characters)."),
+    "merge_self": N_("A proposal cannot be merged with itself. Choose another one."),
+    "merge_decided": N_("Only proposals still awaiting a decision can be merged."),
+    "no_change": N_("Nothing was changed."),
+    "undo_changed": N_("It has changed since (on the board or another screen), so it cannot be undone here."),
+}
+"""What the decisions on proposals refuse, said beside the action they are about."""
+
+
 ACTIVITY = Activity(
     "actions",
     params=(
@@ -629,6 +748,7 @@ ACTIVITY = Activity(
         "theme_long": N_("That theme is too long."),
         "too_many_actions": N_("This plan has as many actions as it can hold."),
         "unknown_action": N_("That action is no longer in the plan."),
+        **DECISION_REFUSALS,
     },
     order=120,
 )

@@ -27,6 +27,11 @@ Finished actions (last stage) stay on the board for ``archive_days`` so the grou
 sees them reach the goal, then move to the archive. A trial action dropped at review
 is finished at once and goes straight to the archive, marked dropped.
 
+A **proposal** (a method that proposes its actions to a body: ``kiosk.core.decisions``)
+is on the board apart, awaiting its decision, and does not move (refused
+'proposal_pending') until it is approved; it is never overdue. A declined proposal
+goes straight to the archive; one merged into another is not shown (it lives on there).
+
 The next meeting of a two-meeting session (dialogverksted, APU) is stored in the
 session file's own "meta" table (one document ``{"key": "next_meeting", "value":
 "YYYY-MM-DD"}``), not in the session document: the workshop rewrites that document
@@ -167,7 +172,8 @@ class Board:
     def overdue(self, action: Action, *, today=None) -> bool:
         """The follow-up day is before today and the action is still open. A parked
         action is never overdue: putting it on hold was a decision, not a slip."""
-        if action.deleted or action.finished or action.parked or action.follow_up is None:
+        if (action.deleted or action.finished or action.parked or action.follow_up is None
+                or not action.agreed):
             return False
         return parse_date(action.follow_up) < (today or self._today())
 
@@ -175,12 +181,14 @@ class Board:
         """A trial action whose review day has come and that awaits a verdict ("adjust"
         moved the review day on, "continue" ends the reviews, "drop" finishes it)."""
         if (not action.trial or action.deleted or action.finished or action.parked
-                or action.review is None or action.verdict == "continue"):
+                or action.review is None or action.verdict == "continue" or not action.agreed):
             return False
         return parse_date(action.review) <= (today or self._today())
 
     def archived(self, action: Action, *, now: Optional[float] = None) -> bool:
-        """Finished ``archive_days`` ago or more; a dropped action at once."""
+        """Finished ``archive_days`` ago or more; a dropped action or a declined proposal at once."""
+        if action.declined:
+            return True
         if action.finished_at is None:
             return False
         if action.dropped:
@@ -220,7 +228,7 @@ class Board:
                     a = Action.from_dict(d, sid)
                 except (KeyError, TypeError, ValueError):
                     continue  # a document no kiosk wrote: not shown, left as it is
-                if not a.deleted:
+                if not a.deleted and not a.merged:
                     actions.append(a)
             out.append((entry, actions))
         self.skipped = skipped
@@ -237,8 +245,9 @@ class Board:
 
         1. needing attention: overdue, or a trial whose review is due;
         2. open, in progress;
-        3. finished (last stage), waiting to be archived;
-        4. parked;
+        3. proposals awaiting their decision;
+        4. finished (last stage), waiting to be archived;
+        5. parked;
 
         within each: by follow-up day (none last), then team, then theme (ignoring
         case), then age — so the same board always looks the same.
@@ -250,19 +259,22 @@ class Board:
 
         def order(r: Arrow) -> tuple:
             a = r.action
-            group = 3 if a.parked else 2 if a.finished else 0 if (r.overdue or r.review_due) else 1
+            group = (4 if a.parked else 3 if a.finished else 2 if a.proposal
+                     else 0 if (r.overdue or r.review_due) else 1)
             return (group, a.follow_up or "9999-99-99", r.team.casefold(),
                     a.theme_label.casefold(), a.created_at, a.session_id, a.id)
         arrows.sort(key=order)
         return arrows
 
     def archive(self, limit: Optional[int] = None) -> list[Arrow]:
-        """Archived actions (finished long enough, or dropped), most recently finished first."""
+        """Archived actions (finished long enough, dropped, or declined), most recently
+        finished (or declined) first."""
         now = float(self.clock.now())
         day = local_date(now)
         arrows = [self._arrow(entry, a, now, day) for entry, actions in self._scan()
                   for a in actions if self.archived(a, now=now)]
-        arrows.sort(key=lambda r: (-(r.action.finished_at or 0.0), r.action.session_id, r.action.id))
+        arrows.sort(key=lambda r: (-(r.action.finished_at or (r.action.decision.at if r.action.declined else None)
+                                     or 0.0), r.action.session_id, r.action.id))
         return arrows if limit is None else arrows[:max(0, limit)]
 
     def next_meetings(self) -> list[Meeting]:
@@ -323,6 +335,8 @@ class Board:
     def _seen(action: Action, seen_stage: Place) -> None:
         if action.place != seen_stage or isinstance(seen_stage, bool):
             raise ActionError("moved_meanwhile")
+        if not action.agreed:  # a proposal moves once approved (kiosk.core.decisions)
+            raise ActionError("proposal_pending" if action.proposal else "not_agreed")
 
     def _to(self, session_id: str, action_id: int, seen_stage: Place, by: str,
             target: Callable[[Action], int]) -> Action:

@@ -15,7 +15,8 @@ from typing import Any, Optional
 from kiosk import i18n
 from kiosk.i18n import N_
 
-from .text import IGLO_LABELS, MISSING_LABELS, VERDICT_LABELS, activity_columns, quadrant_name, translator
+from .text import (IGLO_LABELS, MISSING_LABELS, VERDICT_LABELS, activity_columns, decision_state, quadrant_name,
+                   translator)
 
 __all__ = ["csv_cell", "csv_delimiter", "notes_csv", "actions_csv"]
 
@@ -78,6 +79,20 @@ def notes_csv(doc: dict) -> bytes:
     return _csv(doc, header, rows)
 
 
+def _decision_columns(doc: dict, t) -> list:
+    """Where actions were proposals: their state, the body, who decided, when and why
+    (no columns at all for a plan the workshop agreed, so its file reads as before)."""
+    if not any(a.get("decision") for a in doc["actions"]):
+        return []
+
+    def cell(key: str):
+        return lambda a: (a.get("decision") or {}).get(key) or ""
+    return [(t(N_("Decision")), lambda a: decision_state(a["decision"], t) if a.get("decision") else ""),
+            (t(N_("Body")), cell("body_name")), (t(N_("Who decided")), cell("by")),
+            (t(N_("Decided at")), lambda a: cell("at")(a).replace("T", " ")),
+            (t(N_("Reason")), cell("reason"))]
+
+
 def actions_csv(doc: dict) -> bytes:
     t = translator(doc.get("lang", i18n.DEFAULT))
     qids: list[tuple[str, str]] = []
@@ -87,7 +102,7 @@ def actions_csv(doc: dict) -> bytes:
         for ans in a["answers"]:
             if ans["id"] not in {q for q, _ in qids}:
                 qids.append((ans["id"], ans["title"]))
-    extra = activity_columns(doc, "actions", t)
+    extra = activity_columns(doc, "actions", t) + _decision_columns(doc, t)
     board = doc.get("kind") == "board"
     header = ([t(N_("Team")), t(N_("Method"))] if board else []) + [
         t(N_("No.")), t(N_("Problem")), t(N_("Measure")), t(N_("Responsible")), t(N_("Follow-up")),

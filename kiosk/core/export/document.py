@@ -22,11 +22,12 @@ from kiosk import i18n
 from kiosk.store import StoreError
 
 from .. import activities, minutes
-from ..activities.actions import ACTIONS, Action, measure_question, missing
+from ..activities.actions import ACTIONS, Action, Decision, measure_question, missing
 from ..activities.cards import KIND_LABELS
 from ..activities.matrix import spot
 from ..activities.statuspil import Board, next_meeting
 from ..activities.vote import item_totals
+from ..decisions import body_name
 from ..refusal import Refusal
 from ..wall import PARKING, Cluster, Note, Wall
 from .printdata import agenda, printouts
@@ -207,7 +208,7 @@ def _session_document(store, session: dict, clock, lang: Optional[str]) -> dict:
             continue
         actions_out.append(_action_dict(a, board, questions, action_params, by_key,
                                         team=session.get("team", ""),
-                                        method_title=session.get("method_title", "")))
+                                        method_title=session.get("method_title", ""), t=t))
 
     steps = [s for s in method.get("steps", []) if isinstance(s, dict)]
     index = session.get("step_index", 0)
@@ -236,6 +237,7 @@ def _session_document(store, session: dict, clock, lang: Optional[str]) -> dict:
             "meeting": int(current.get("meeting", 1) or 1),
             "step": str(current.get("title") or ""),
             "next_meeting": meets,
+            **_decided_by(method, t),
             "agenda": agenda(session, steps),
         },
         "kinds": list(kinds.values()),
@@ -280,8 +282,28 @@ def _questions(action_params: dict) -> list[dict]:
             for q in action_params.get("questions", []) or [] if isinstance(q, dict) and q.get("id")]
 
 
+def _decided_by(method: dict, t) -> dict:
+    """The body a method proposes its actions to (nothing when the workshop decides)."""
+    body = method.get("decided_by")
+    if body in (None, "workshop") or not isinstance(body, str):
+        return {}
+    return {"decided_by": body, "decided_by_name": body_name(body, t)}
+
+
+def _decision_dict(d: Decision, t) -> dict:
+    """A proposal's decision as exported: its state, the body, who decided (names typed
+    by design: an APV plan shows who approved it), when, why, and every decision taken."""
+    log = [{"at": iso_time(r.get("at")) if isinstance(r.get("at"), (int, float)) else None,
+            "event": str(r.get("event") or ""), "by": str(r.get("by") or ""),
+            **{k: r[k] for k in ("reason", "with", "into") if r.get(k) is not None}}
+           for r in d.log]
+    return {"state": d.state, "body": d.body, "body_name": body_name(d.body, t), "by": d.by,
+            "at": iso_time(d.at), "reason": d.reason, "merged_into": d.merged_into,
+            "merged_from": list(d.merged_from), "log": log}
+
+
 def _action_dict(a: Action, board: Board, questions: list[dict], params: dict,
-                 by_key: dict, *, team: str, method_title: str) -> dict:
+                 by_key: dict, *, team: str, method_title: str, t=None) -> dict:
     qtitles = {q["id"]: q["title"] for q in questions}
     answers = [{"id": q["id"], "title": q["title"], "text": a.answers[q["id"]]}
                for q in questions if a.answers.get(q["id"], "").strip()]
@@ -319,6 +341,7 @@ def _action_dict(a: Action, board: Board, questions: list[dict], params: dict,
         "created_at": iso_time(a.created_at),
         "behind": behind_out,
         "history": history,
+        **({} if a.decision is None else {"decision": _decision_dict(a.decision, t or i18n.translator(i18n.DEFAULT))}),
     }
 
 
@@ -340,7 +363,7 @@ def _board_document(store, clock, lang: Optional[str]) -> dict:
             questions_of[a.session_id] = (_questions(params), params)
         qs, params = questions_of[a.session_id]
         actions.append(_action_dict(a, board, qs, params, {}, team=arrow.team,
-                                    method_title=arrow.method_title))
+                                    method_title=arrow.method_title, t=i18n.translator(lang)))
     meetings = [{"session_id": m.session_id, "team": m.team, "method_title": m.method_title,
                  "date": m.date} for m in board.next_meetings()]
     return {

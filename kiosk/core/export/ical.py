@@ -53,7 +53,7 @@ def calendar_events(doc: dict) -> list[dict]:
     t = translator(doc.get("lang", i18n.DEFAULT))
     events = []
     for a in doc["actions"]:
-        if a["finished"] or a["dropped"]:
+        if a["finished"] or a["dropped"] or (a.get("decision") or {}).get("state") in ("declined", "merged"):
             continue
         theme = a["problem"] or a["measure"] or t(N_("Action"))
         desc = "\n".join(x for x in (

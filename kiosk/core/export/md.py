@@ -12,6 +12,7 @@ from typing import Any
 from kiosk import i18n
 from kiosk.i18n import N_
 
+from .text import decision_line, decision_log
 from .text import (IGLO_LABELS, MISSING_LABELS, QUADRANTS, VERDICT_LABELS, activity_sections,
                    behind_notes, item_facts, meetings_text, minutes_sections, quadrant_title, stage_text, title,
                    translator, wall_sections, when, worth_showing)
@@ -47,6 +48,8 @@ def markdown(doc: dict) -> str:
                 f"- **{t(N_('Meetings'))}:** {meetings_text(s, t)}"]
         if s.get("next_meeting"):
             out.append(f"- **{t(N_('Next meeting'))}:** {s['next_meeting']}")
+        if s.get("decided_by_name"):
+            out.append(f"- **{t(N_('Decided by'))}:** {e(s['decided_by_name'])}")
         out.append("")
     out += [f"## {t(N_('Action plan'))}", ""]
     if not doc["actions"]:
@@ -75,6 +78,7 @@ def _action(doc: dict, a: dict, n: int, t) -> list[str]:
             f"- **{t(N_('Responsible'))}:** {e(a['owner']) or '–'}",
             f"- **{t(N_('Follow-up'))}:** {a['follow_up'] or '–'}",
             f"- **{t(N_('Status'))}:** {e(stage_text(a, t))}"]
+    out += _decision(doc, a, t)
     if a.get("iglo"):
         out.append(f"- **IGLO:** {t(IGLO_LABELS[a['iglo']])}")
     if a.get("trial"):
@@ -93,6 +97,18 @@ def _action(doc: dict, a: dict, n: int, t) -> list[str]:
         out.append(f"- **{t(N_('Behind this action'))}:** {e(b['label'])}{votes}")
         out += [f"    - {e(text)}" for text in behind_notes(b)]
     out.append("")
+    return out
+
+
+def _decision(doc: dict, a: dict, t) -> list[str]:
+    """A proposal's decision: who, which body, when; and every decision before the last."""
+    if not a.get("decision"):
+        return []
+    out = [f"- **{t(N_('Decision'))}:** {md_escape(decision_line(a, doc, t))}"]
+    log = decision_log(a, t)
+    if len(log) > (0 if a["decision"]["state"] == "proposed" else 1):
+        out.append(f"- **{t(N_('Decisions taken'))}:**")
+        out += [f"    - {md_escape(line)}" for line in log]
     return out
 
 

@@ -24,6 +24,8 @@ from .text import (IGLO_LABELS, MISSING_LABELS, QUADRANTS, VERDICT_LABELS, activ
                    item_facts, meetings_text, minutes_sections, quadrant_name, quadrant_title, stage_text, title,
                    translator, wall_sections, when, worth_showing)
 
+from .text import decision_line, decision_log
+
 __all__ = ["pdf", "font_dir"]
 
 
@@ -117,6 +119,7 @@ def pdf(doc: dict) -> bytes:
                 (t(N_("Date")), s["date"]), (t(N_("Meetings")), meetings_text(s, t))]
         if s.get("next_meeting"):
             rows.append((t(N_("Next meeting")), s["next_meeting"]))
+        rows += _approval_rows(doc, t)
         _table(p, rows, width, nl)
     else:
         para(f"{t(N_('Exported'))}: {when(doc)}", colour=MUTED)
@@ -139,6 +142,30 @@ def pdf(doc: dict) -> bytes:
         for m in doc["meetings"]:
             para(f"{m['date']}: {m['team']} ({m['method_title']})")
     return bytes(p.output())
+
+
+def _approval_rows(doc: dict, t) -> list[tuple[str, str]]:
+    """Where the workshop proposed and a body decides: which body, how far it has
+    decided, and who approved when (an APV plan shows who approved it)."""
+    s = doc["session"]
+    if not s.get("decided_by_name"):
+        return []
+    body = s["decided_by_name"]
+    rows = [(t(N_("Decided by")), body[:1].upper() + body[1:])]
+    states = [(a.get("decision") or {}).get("state") for a in doc["actions"]]
+    counts = [(N_("{n} approved"), states.count("approved")), (N_("{n} awaiting decision"), states.count("proposed")),
+              (N_("{n} declined"), states.count("declined")), (N_("{n} merged"), states.count("merged"))]
+    rows.append((t(N_("Decisions")), " · ".join(t(w).format(n=n) for w, n in counts if n) or "–"))
+    approvers: list[str] = []
+    for a in doc["actions"]:
+        d = a.get("decision") or {}
+        if d.get("state") == "approved":
+            line = f"{d.get('by')} ({d.get('body_name')}), {(d.get('at') or '')[:10]}"
+            if line not in approvers:
+                approvers.append(line)
+    if approvers:
+        rows.append((t(N_("Approved by")), "\n".join(approvers)))
+    return rows
 
 
 def _overview(p, doc: dict, t, width: float) -> None:
@@ -276,8 +303,15 @@ def _action(p, doc, a, n, t, width, nl, heading, para) -> None:
     for ans in a["answers"]:
         if ans["id"] != a.get("measure_question"):
             rows.append((ans["title"], ans["text"]))
+    d = a.get("decision")
+    if d:
+        rows.append((t(N_("Decision")), decision_line(a, doc, t)))
+        log = decision_log(a, t)
+        if len(log) > (0 if d["state"] == "proposed" else 1):
+            rows.append((t(N_("Decisions taken")), "\n".join(log)))
     _table(p, rows, width, nl, label_w=48)
-    _stage_arrow(p, a, width)
+    if not d or d["state"] == "approved":  # a proposal has no place on the arrow yet
+        _stage_arrow(p, a, width)
     if a.get("missing"):
         para(f"{t(N_('Still missing'))}: " + ", ".join(t(MISSING_LABELS.get(m, m)) for m in a["missing"]),
              9.5, "B", WARN)

@@ -18,6 +18,7 @@ from kiosk import i18n
 from kiosk.i18n import N_
 
 from .formats import FORMATS, Format, filename, offered
+from .text import decision_line, decision_log, decision_state
 from .text import (IGLO_LABELS, MISSING_LABELS, QUADRANTS, VERDICT_LABELS, activity_sections, behind_notes,
                    item_facts, meetings_text, minutes_sections, quadrant_title, stage_text, title, translator,
                    wall_sections, when, worth_showing)
@@ -147,15 +148,20 @@ def _action_card(doc: dict, a: dict, n: int, t) -> str:
         flags += f'<span class="flag parked">⏸ {esc(t(N_("Parked")))}</span>'
     if a.get("dropped"):
         flags += f'<span class="flag parked">{esc(t(N_("Dropped")))}</span>'
+    d = a.get("decision")
+    if d and d["state"] != "approved":
+        flags += f'<span class="flag parked">{esc(decision_state(d, t))}</span>'
     out.append(f"<h3>{n}. {esc(head)}{flags}</h3>")
     if doc.get("kind") == "board":
         out.append(f'<p class="kind">{esc(a["team"])} · {esc(a["method_title"])}</p>')
-    out.append('<ol class="stages">')
-    for i, name in enumerate(a["stages"]):
-        cls = "now" if i == a["stage"] else "done" if i < a["stage"] else ""
-        mark = "▶ " if i == a["stage"] else "✓ " if i < a["stage"] else ""
-        out.append(f'<li class="{cls}">{mark}{esc(name)}</li>')
-    out.append("</ol><dl>")
+    if not d or d["state"] == "approved":  # a proposal has no place on the arrow yet
+        out.append('<ol class="stages">')
+        for i, name in enumerate(a["stages"]):
+            cls = "now" if i == a["stage"] else "done" if i < a["stage"] else ""
+            mark = "▶ " if i == a["stage"] else "✓ " if i < a["stage"] else ""
+            out.append(f'<li class="{cls}">{mark}{esc(name)}</li>')
+        out.append("</ol>")
+    out.append("<dl>")
 
     def row(label: str, value: str) -> None:
         out.append(f"<dt>{esc(label)}</dt><dd>{esc(value) if value else '–'}</dd>")
@@ -163,6 +169,11 @@ def _action_card(doc: dict, a: dict, n: int, t) -> str:
     row(t(N_("Measure")), a["measure"])
     row(t(N_("Responsible")), a["owner"])
     row(t(N_("Follow-up")), a["follow_up"] or "")
+    if d:
+        row(t(N_("Decision")), decision_line(a, doc, t))
+        log = decision_log(a, t)
+        if len(log) > (0 if d["state"] == "proposed" else 1):
+            row(t(N_("Decisions taken")), "; ".join(log))
     if a.get("iglo"):
         row("IGLO", t(IGLO_LABELS[a["iglo"]]))
     if a.get("trial"):

@@ -32,7 +32,7 @@ MISSING_LABELS = {"problem": N_("problem"), "measure": N_("measure"), "owner": N
 
 __all__ = ["IGLO_LABELS", "VERDICT_LABELS", "MISSING_LABELS", "QUADRANT_NAMES", "QUADRANTS", "PARKING",
            "translator", "slug", "when", "meetings_text", "title", "worth_showing", "behind_notes",
-           "stage_text", "item_facts", "wall_sections", "quadrant_name", "quadrant_title", "one_line",
+           "stage_text", "decision_state", "decision_line", "decision_log", "item_facts", "wall_sections", "quadrant_name", "quadrant_title", "one_line",
            "activity_sections", "activity_summary", "activity_columns", "activity_events",
            "minutes_sections"]
 
@@ -90,7 +90,11 @@ def behind_notes(behind: dict) -> list[str]:
 
 
 def stage_text(a: dict, t: Translate) -> str:
-    """"undervejs (3/5)", plus parked / dropped / overdue in words (never colour only)."""
+    """"undervejs (3/5)", plus parked / dropped / overdue in words (never colour only);
+    a proposal not (yet) approved says so instead of a stage."""
+    d = a.get("decision")
+    if d and d["state"] != "approved":
+        return decision_state(d, t)
     out = f"{a['stage_name']} ({a['stage'] + 1}/{len(a['stages'])})"
     if a.get("dropped"):
         out += " · " + t(N_("Dropped"))
@@ -100,6 +104,50 @@ def stage_text(a: dict, t: Translate) -> str:
         out += " · " + t(N_("Overdue"))
     if a.get("review_due"):
         out += " · " + t(N_("Review due"))
+    return out
+
+
+def decision_state(d: dict, t: Translate) -> str:
+    """A proposal's state in a few words: "Proposal to ansvarsgruppen · awaiting decision"."""
+    body = d.get("body_name") or ""
+    return {"proposed": t(N_("Proposal to {body} · awaiting decision")),
+            "approved": t(N_("Approved by {body}")),
+            "declined": t(N_("Declined by {body}")),
+            "merged": t(N_("Merged into another proposal"))}[d["state"]].format(body=body)
+
+
+def decision_line(a: dict, doc: dict, t: Translate) -> str:
+    """Who decided, which body, when (and why, or into which): the line an APV plan needs.
+    '' for an action the workshop agreed."""
+    d = a.get("decision")
+    if not d:
+        return ""
+    if d["state"] == "proposed":
+        return decision_state(d, t)
+    when_ = (d.get("at") or "").replace("T", " ")
+    args = {"names": d.get("by") or "–", "body": d.get("body_name") or "", "when": when_}
+    if d["state"] == "approved":
+        return t(N_("Approved by {names} ({body}), {when}")).format(**args)
+    if d["state"] == "declined":
+        return t(N_("Declined by {names} ({body}), {when}: {reason}")).format(reason=d.get("reason") or "–", **args)
+    into = next((n for n, b in enumerate(doc.get("actions") or [], 1) if b.get("id") == d.get("merged_into")
+                 and b.get("session_id") == a.get("session_id")), None)
+    return (t(N_("Merged into no. {n} by {names} ({body}), {when}")).format(n=into, **args) if into
+            else decision_state(d, t))
+
+
+DECISION_EVENTS = {"approve": N_("approved"), "adjust": N_("adjusted"), "merge": N_("merged another proposal in"),
+                   "merged": N_("merged into another"), "decline": N_("declined")}
+
+
+def decision_log(a: dict, t: Translate) -> list[str]:
+    """Every decision on a proposal after it was made, oldest first: "2027-01-15 10:00 · adjusted · Ali"."""
+    d = a.get("decision") or {}
+    out = []
+    for r in d.get("log") or []:
+        if r.get("event") in DECISION_EVENTS:
+            out.append(" · ".join(x for x in ((r.get("at") or "").replace("T", " "),
+                                              t(DECISION_EVENTS[r["event"]]), r.get("by") or "") if x))
     return out
 
 

@@ -39,6 +39,7 @@ from kivy.utils import escape_markup
 
 from kiosk.core.activities.actions import (ANSWER_MAX, IGLO, OWNER_MAX, REVIEW_WEEKS, ActionPlan, measure_question,
                                            review_suggestion, today)
+from kiosk.core.decisions import body_name
 from kiosk.core.wall import PARKING
 from kiosk.i18n import N_, tr
 from kiosk.ui import theme
@@ -284,6 +285,9 @@ class ActionsView(WallView):
         self.complete = not missing
         self.missing_text = (f"{sym(TICK)}  " + tr("Complete")) if not missing else \
             f"{sym(WARN)}  " + tr("Missing: {parts}").format(parts=escape_markup(missing_words(missing)))
+        if action.decision is not None:  # the method proposes to a body (kiosk.core.decisions)
+            self.missing_text = f"{sym('◇')} " + escape_markup(tr("Proposal to {body}").format(
+                body=body_name(action.decision.body, tr))) + "   " + self.missing_text
         self._draw_plan(action, missing)
 
     def _draw_themes(self):

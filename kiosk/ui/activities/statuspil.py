@@ -28,6 +28,7 @@ from kivy.utils import escape_markup
 
 from kiosk.core.activities.actions import Action, ActionError, ActionPlan, stages_from
 from kiosk.core.activities.statuspil import Board
+from kiosk.core.decisions import body_name
 from kiosk.i18n import tr
 from kiosk.ui import messages, theme
 from kiosk.ui.activities.base import ActivityView
@@ -72,6 +73,8 @@ class StageRow(BoxLayout):
     action = ObjectProperty(None, allownone=True)
     theme_text = StringProperty("")
     meta_text = StringProperty("")
+    proposal_text = StringProperty("")
+    """Markup in the arrow's place for a proposal awaiting its body's decision; '' else."""
 
     def show(self, action: Optional[Action]) -> None:
         self.action = action
@@ -82,7 +85,10 @@ class StageRow(BoxLayout):
         self.theme_text = action.theme_label or "—"
         owner = action.owner or tr("no owner yet")
         state = f"  ·  {tr('Parked')}" if action.parked else ""
-        self.meta_text = f"{owner}  ·  {tr('now')}: {action.stage_name}{state}"
+        self.meta_text = f"{owner}  ·  {tr('now')}: {action.stage_name}{state}" if action.agreed else owner
+        self.proposal_text = "" if action.agreed else (
+            f"{sym('◇')} [b]{escape_markup(tr('Proposal · awaiting decision'))}[/b]  "
+            + escape_markup(tr("For {body} to decide").format(body=body_name(action.decision.body, tr))))
         arrow = self.ids.arrow
         arrow.stages = list(action.stages)
         arrow.stage = action.stage
