@@ -16,7 +16,8 @@ KINDS = [{"id": "good", "title": "Works well", "colour": "yellow"},
 
 def test_the_catalogue_has_the_activities_of_the_design_plus_signup_and_map():
     assert ACTIVITIES == ("talk", "rounds", "write", "present", "group", "sort", "vote",
-                          "matrix", "rate", "cards", "timeline", "actions", "signup", "map", "statuspil")
+                          "matrix", "rate", "cards", "timeline", "actions", "signup", "map", "statuspil",
+                          "review")
     assert set(CATALOGUE) == set(ACTIVITIES)
 
 
@@ -42,6 +43,7 @@ GOOD = {
     "signup": {"themes": "clusters", "one_per_person": False},
     "map": {"centre": "Hård tone", "write": True, "kind": "point", "max_length": 100},
     "statuspil": {"stages": ["agreed", "started", "done"]},
+    "review": {"next_weeks": 6},
 }
 
 
@@ -126,6 +128,7 @@ def test_an_unknown_parameter_is_reported_for_every_activity(activity):
      [("stages[1]", 'a string not already in the list (got "agreed")')]),
     ("statuspil", {"stages": ["agreed", ""]},
      [("stages[1]", 'a non-empty string of at most 30 characters (got "")')]),
+    ("review", {"next_weeks": 0}, [("next_weeks", "an integer from 1 to 52 (got 0)")]),
     ("group", [], [("", "a table of parameters (got an empty list)")]),
 ])
 def test_each_rule_reports_the_field_and_what_was_expected(activity, params, expected):

@@ -76,7 +76,7 @@ def test_unregistered_the_tally_is_an_unknown_activity(tmp_path):
     [problem] = e.value.problems
     assert problem.field == "steps[1] (id 'count').activity"
     assert problem.expected == ("one of: talk, rounds, write, present, group, sort, vote, matrix, rate, cards, "
-                                "timeline, actions, signup, map, statuspil (got \"tally\")")
+                                "timeline, actions, signup, map, statuspil, review (got \"tally\")")
 
 
 def test_the_tally_is_checked_in_a_method_file_once_registered(tmp_path, tally):

@@ -81,7 +81,7 @@ EXPECTED = {
     "unknown_activity.toml": [
         ("steps[0] (id 'brainstorm').activity",
          "one of: talk, rounds, write, present, group, sort, vote, matrix, rate, cards, timeline, "
-         'actions, signup, map, statuspil (got "brainstorm")')],
+         'actions, signup, map, statuspil, review (got "brainstorm")')],
     "negative_minutes.toml": [
         ("steps[1] (id 'talk-back').minutes", "a number > 0 and ≤ 600 (got -5)")],
     "missing_title.toml": [

@@ -27,7 +27,7 @@ def test_apu_two_meetings_start_to_finish(kiosk):
     sid = session.id
     m1 = [p.minutes for p in session.method.phases() if p.meeting == 1]
     m2 = [p.minutes for p in session.method.phases() if p.meeting == 2]
-    assert m1 == [15, 55, 25] and m2 == [20, 50, 15, 10]
+    assert m1 == [15, 55, 25] and m2 == [5, 20, 50, 15, 10]    # meeting 2 opens with the follow-up
     k.tap("toggle")
 
     # the pair interviews: A interviews B, then B interviews A, the guide's questions on screen
@@ -88,8 +88,10 @@ def test_apu_two_meetings_start_to_finish(kiosk):
     [button] = k.screen().continue_buttons()
     k.tap(button)
     k.tap(app.confirm_view.ids.yes)
-    assert app.workshop.session.id == sid and app.workshop.session.step.id == "muligheter"
+    assert app.workshop.session.id == sid and app.workshop.session.step.id == "status-tiltak"
     k.frames(3)
+    assert not view(k).has_action                                 # no open actions of Team Nord yet
+    next_step(k, "muligheter")
 
     # meeting 2: from wishes to possibilities
     v = view(k)

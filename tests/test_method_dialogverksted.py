@@ -52,6 +52,9 @@ def test_the_method_file_has_the_guides_steps_and_times():
     acts = {s.id: (s.activity, s.params) for s in m.steps}
     assert acts["prioritering"][0] == "vote" and acts["prioritering"][1]["mode"] == "hands"
     assert acts["paamelding"][0] == "signup" and acts["bekreft-temaer"][0] == "signup"
+    first = next(s for s in m.steps if s.meeting == 2)          # meeting 2 opens with the follow-up
+    assert (first.id, first.activity, first.minutes) == ("status-tiltak", "review", 5)
+    assert first.phase == two[0].title == "Oppstart og endelig beslutning om temaer"   # inside the guide's 15–30
     assert acts["losninger"][0] == "actions" and acts["losninger"][1]["iglo"] is True
 
 
@@ -135,8 +138,10 @@ def test_dialogverksted_start_to_finish_by_touch(kiosk):
     assert app.sm.current == "home"
     k.tap(k.screen().continue_buttons()[0])
     k.tap(app.confirm_view.ids.yes)
-    assert app.sm.current == "workshop" and app.workshop.session.step.id == "bekreft-temaer"
-    v = view(k)                                                  # the same names on the same themes
+    assert app.sm.current == "workshop" and app.workshop.session.step.id == "status-tiltak"
+    v = view(k)                                                  # the follow-up of open actions first:
+    assert not v.has_action and "no open actions" in v.empty_text   # the team has none yet
+    v = next_step(k, "bekreft-temaer")                           # the same names on the same themes
     board = v.ids.board
     per = next(n.key for n in wall_of(k, sid).signups() if n.text == "Per")
     x, y, w, h = v.columns[1].rect

@@ -181,11 +181,11 @@ def test_an_overdue_action_is_marked_with_a_sign_and_a_word(kiosk, monkeypatch):
     keys = seed(k, 2, days_ahead=1)            # follow-up tomorrow and the day after
     screen = board_of(k, monkeypatch)
     row = screen.row_for(*keys[0])
-    assert not row.overdue and "Overdue" not in row.when_text
+    assert not row.overdue and "Not followed up" not in row.when_text
     k.advance(3 * 86_400)
     row = screen.row_for(*keys[0])
     assert row.overdue and row.attention
-    assert "⚠" in row.when_text and "Overdue" in row.when_text
+    assert "⚠" in row.when_text and "Not followed up" in row.when_text   # nobody has followed it up since
     shot(k, "board-overdue-1920x1080.png")
 
 

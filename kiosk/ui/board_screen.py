@@ -186,10 +186,14 @@ def when_markup(arrow: Arrow, today) -> str:
         return f"{sym('★')} {escape_markup(tr('Done'))}\n{ended}"
     if a.parked:
         return f"{sym('▮▮')} {escape_markup(tr('Parked'))}"
-    if arrow.overdue:
-        return f"[b]{sym('⚠')} {escape_markup(tr('Overdue'))}[/b]\n{follow}"
+    if arrow.overdue:  # its day has passed and nobody has followed it up since
+        return (f"[b]{sym('⚠')} {escape_markup(tr('Not followed up'))}[/b]\n"
+                + escape_markup(tr("since {date}").format(date=follow)))
     if arrow.review_due:
         return f"[b]{sym('⚑')} {escape_markup(tr('Review due'))}[/b]\n{day_text(a.review, today)}"
+    if a.followed_up:  # a follow-up meeting looked at it (kiosk.core.activities.review)
+        done = f"{sym('✓')} " + escape_markup(tr("Followed up {date}").format(date=day_text(a.followed_up, today)))
+        return done + ("\n" + escape_markup(tr("Next {date}").format(date=follow)) if follow else "")
     if follow:
         return f"{escape_markup(tr('Follow-up'))}\n{follow}"
     return ""
@@ -287,6 +291,11 @@ def facts_markup(arrow: Arrow, today) -> str:
     if who:
         lines.append(" · ".join(e(x) for x in who)
                      + (f"   [b]{sym('⚠')} {e(tr('Overdue'))}[/b]" if arrow.overdue else ""))
+    if a.follow_ups:  # the latest follow-up at a follow-up meeting, in its own words
+        f = a.follow_ups[-1]
+        said = " ".join(str(f.get("line") or "").split())
+        lines.append(f"{sym('✓')} " + e(tr("Followed up {date}").format(date=day_text(f.get("date"), today))
+                                        + (f": {short(said, 90)}" if said else "")))
     if a.trial:
         trial = tr("Trial action, review {date}").format(date=day_text(a.review, today) or "—")
         lines.append(e(trial) + (f"   [b]{sym('⚑')} {e(tr('Review due'))}[/b]" if arrow.review_due else ""))

@@ -51,7 +51,8 @@ IGLO = ("individual", "group", "leadership", "organisation")
 """Who must act, in the Norwegian methods' IGLO order."""
 
 VERDICTS = ("continue", "adjust", "drop")
-"""What a group decides about a trial action at its review."""
+"""What a group decides about a trial action at its review, and about any action at a
+follow-up meeting (``kiosk.core.activities.review``)."""
 
 DEFAULT_STAGES = ("aftalt", "sat i gang", "undervejs", "fulgt op", "i mål")
 """The statuspil's stages when the method names none (the trivselsdialog's own)."""
@@ -79,7 +80,7 @@ DOCS_MAX = 300
 """Documents per session table, deleted ones included: add/undo loops stay bounded."""
 PLAN_FIELDS = ("theme_key", "theme_label", "answers", "owner", "follow_up", "iglo",
                "trial", "review", "deleted")
-STATUS_FIELDS = ("stage", "parked", "verdict", "finished_at", "history")
+STATUS_FIELDS = ("stage", "parked", "verdict", "finished_at", "history", "follow_ups")
 DECISION_FIELDS = ("decision",)
 
 PROPOSED, APPROVED, DECLINED, MERGED = "proposed", "approved", "declined", "merged"
@@ -288,6 +289,9 @@ class Action:
     parked: bool = False
     history: tuple[dict, ...] = ()
     """Every status change, oldest first: {at, from, to, by} (+ what undo needs)."""
+    follow_ups: tuple[dict, ...] = ()
+    """Every follow-up at a follow-up meeting, oldest first: {at, date, line, from, stage,
+    verdict, next, session, step} (``kiosk.core.activities.review``)."""
     created_at: float = 0.0
     finished_at: Optional[float] = None
     """When it reached the last stage (or was dropped); None while it is open."""
@@ -357,6 +361,16 @@ class Action:
     def last_move(self) -> Optional[dict]:
         return self.history[-1] if self.history else None
 
+    @property
+    def followed_up(self) -> Optional[str]:
+        """The day (ISO) of its latest follow-up, or None: never followed up."""
+        return self.follow_ups[-1].get("date") if self.follow_ups else None
+
+    def followed_up_since(self, day: date) -> bool:
+        """Someone followed it up on ``day`` or later."""
+        last = _day_or_none(self.followed_up)
+        return last is not None and last >= day
+
     # -- storage ---------------------------------------------------------------------
 
     def to_dict(self) -> dict:
@@ -366,7 +380,8 @@ class Action:
             "follow_up": self.follow_up, "iglo": self.iglo, "trial": self.trial,
             "review": self.review, "verdict": self.verdict, "stage": self.stage,
             "stages": list(self.stages), "parked": self.parked,
-            "history": [dict(h) for h in self.history], "created_at": self.created_at,
+            "history": [dict(h) for h in self.history],
+            "follow_ups": [dict(f) for f in self.follow_ups], "created_at": self.created_at,
             "finished_at": self.finished_at, "deleted": self.deleted,
             **({} if self.decision is None else {"decision": self.decision.to_dict()}),
         }
@@ -383,6 +398,7 @@ class Action:
         stage = stage if isinstance(stage, int) and not isinstance(stage, bool) else 0
         answers = d.get("answers")
         history = d.get("history")
+        follow_ups = d.get("follow_ups")
         finished = d.get("finished_at")
         verdict = d.get("verdict")
         iglo = d.get("iglo")
@@ -399,6 +415,8 @@ class Action:
             stage=min(max(0, stage), len(stages) - 1), stages=stages,
             parked=bool(d.get("parked", False)),
             history=tuple(h for h in history if isinstance(h, dict)) if isinstance(history, list) else (),
+            follow_ups=(tuple(f for f in follow_ups if isinstance(f, dict) and _day_or_none(f.get("date")))
+                        if isinstance(follow_ups, list) else ()),
             created_at=float(d.get("created_at") or 0.0),
             finished_at=float(finished) if isinstance(finished, (int, float)) and not isinstance(finished, bool) else None,
             deleted=bool(d.get("deleted", False)), decision=Decision.from_dict(d.get("decision")),

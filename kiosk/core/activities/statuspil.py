@@ -65,6 +65,8 @@ META = "meta"
 NEXT_MEETING = "next_meeting"
 BY = ("board", "workshop")
 """Who made a change: a passer-by at the board, or the group in the workshop."""
+FOLLOW_UP = "follow_up"
+"""The history event of a follow-up at a follow-up meeting (``kiosk.core.activities.review``)."""
 DAY = 86_400.0
 UNDOABLE = ("parked", "verdict", "finished_at", "review")
 """The fields a history record's "before" may put back (the stage comes from "from")."""
@@ -170,12 +172,14 @@ class Board:
         return local_date(float(self.clock.now()))
 
     def overdue(self, action: Action, *, today=None) -> bool:
-        """The follow-up day is before today and the action is still open. A parked
-        action is never overdue: putting it on hold was a decision, not a slip."""
+        """The follow-up day is before today, nobody has followed it up since (at a
+        follow-up meeting, ``kiosk.core.activities.review``), and the action is still
+        open. A parked action is never overdue: putting it on hold was a decision, not a slip."""
         if (action.deleted or action.finished or action.parked or action.follow_up is None
                 or not action.agreed):
             return False
-        return parse_date(action.follow_up) < (today or self._today())
+        due = parse_date(action.follow_up)
+        return due < (today or self._today()) and not action.followed_up_since(due)
 
     def review_due(self, action: Action, *, today=None) -> bool:
         """A trial action whose review day has come and that awaits a verdict ("adjust"
@@ -199,9 +203,10 @@ class Board:
     def undo_left(self, action: Action, *, now: Optional[float] = None) -> float:
         """Seconds left to undo the action's last change (0: nothing to undo). A change
         stamped in the future (the clock was set back since) is not undone: how long
-        ago it was cannot be known, and the window must not stay open for an hour."""
+        ago it was cannot be known, and the window must not stay open for an hour. A
+        follow-up is taken back by its meeting's Undo (``review.Review``), not here."""
         last = action.last_move
-        if last is None or not isinstance(last.get("at"), (int, float)):
+        if last is None or not isinstance(last.get("at"), (int, float)) or last.get("event") == FOLLOW_UP:
             return 0.0
         now = float(self.clock.now()) if now is None else now
         ago = now - float(last["at"])
@@ -474,7 +479,7 @@ class Board:
 
         def check(a: Action) -> dict:
             last = a.last_move
-            if last is None:
+            if last is None or last.get("event") == FOLLOW_UP:  # the meeting's Undo takes that back
                 raise ActionError("nothing_to_undo")
             if seen_stage is not None:
                 self._seen(a, seen_stage)
