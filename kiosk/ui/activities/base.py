@@ -131,11 +131,19 @@ def kind_styles(method) -> dict[str, Style]:
 
 
 def _made_by_activities(method) -> dict[str, Style]:
-    """The looks of notes an activity makes itself, from its view's ``STYLES``."""
-    from kiosk.ui.activities import view_class
+    """The looks of notes an activity makes itself, from its view's ``STYLES`` (the view
+    module is found through the core registry, so this base never imports the package
+    that chooses views: that one imports the lanes, which build on this base)."""
+    import importlib
+
+    from kiosk.core import activities
 
     out: dict[str, Style] = {}
     for activity in dict.fromkeys(s.activity for s in method.steps):
-        for kind, style in view_class(activity).STYLES.items():
+        try:
+            module = activities.get(activity).view_module
+        except KeyError:
+            continue
+        for kind, style in importlib.import_module(module).View.STYLES.items():
             out.setdefault(kind, Style(style.colour, style.mark, tr(style.title)))
     return out
