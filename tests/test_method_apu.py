@@ -12,7 +12,7 @@ import pytest
 from kiosk.core.activities.actions import ActionPlan
 from kiosk.core.activities.vote import VOTES
 
-from tests.walk import end_workshop, next_step, pick, rounds_doc, view, wall_of
+from tests.walk import end_workshop, lane, next_step, pick, rounds_doc, view, wall_of
 
 pytestmark = [pytest.mark.window, pytest.mark.walk]
 
@@ -52,7 +52,7 @@ def test_apu_two_meetings_start_to_finish(kiosk):
     assert set(keys) == set(WISHES)
 
     # the top three first: three marks each, one per wish
-    v = next_step(k, "topp3")
+    v = lane(next_step(k, "topp3"))                              # a room never split: one lane, the room's
     board = v.ids.board
     ballots = [(WISHES[0], WISHES[1], WISHES[2]), (WISHES[0], WISHES[1], WISHES[3]),
                (WISHES[0], WISHES[2], WISHES[1])]
@@ -69,7 +69,7 @@ def test_apu_two_meetings_start_to_finish(kiosk):
     assert top == [keys[w] for w in WISHES[:3]]
 
     # the exhibition
-    v = next_step(k, "utstilling")
+    v = lane(next_step(k, "utstilling"))
     k.tap(v.ids.turn)
     assert len(wall_of(k).revealed_notes()) == 3
 
