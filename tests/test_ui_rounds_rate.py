@@ -19,7 +19,9 @@ def go_to(k, step_id):
     k.app.act(ws.go_to, ws.session.method.step_index(step_id), undo=ws)
     k.frames(3)
     assert ws.session.step.id == step_id
-    return k.find("activity").children[0]
+    from tests.walk import lane
+
+    return lane(k.find("activity").children[0])   # a table-group step of a room never split: the room's lane
 
 
 def stored_rounds(k, step_id):
@@ -161,8 +163,9 @@ def test_rate_by_tapping_shows_the_spread_undo_and_pages(kiosk):
     start(k)
     view = go_to(k, "paastander")
     assert type(view).__name__ == "RateView"
-    assert view.pages == 2 and view.page_text == "Statements 1–5 of 10"
-    assert sorted(view.rows) == [0, 1, 2, 3, 4]
+    per = len(view.rows)              # the step runs at the tables: a lane's head takes a row's room
+    assert per >= 3 and view.pages == -(-10 // per) and view.page_text == f"Statements 1–{per} of 10"
+    assert sorted(view.rows) == list(range(per))
     s = k.app.s
     assert all(t.height >= 80 * s for t in view.tiles.values())  # finger-sized
     for v in (0, 0, 2):                                            # three tables answer statement 1
@@ -195,12 +198,15 @@ def test_rate_by_tapping_shows_the_spread_undo_and_pages(kiosk):
     k.tap(tile(view, 2, 0))                                        # nothing there: said, nothing changes
     assert "no mark there" in k.app.notice and tile(view, 2, 0).count == 0
     k.tap(k.app.root.ids.banner.ids.dismiss)                       # the banner's OK
-    assert sorted(view.rows) == [0, 1, 2, 3, 4]
+    assert sorted(view.rows) == list(range(per))
     k.tap("page_next")
-    assert view.page == 1 and sorted(view.rows) == [5, 6, 7, 8, 9]
-    assert k.find("page_next").disabled
+    assert view.page == 1 and sorted(view.rows) == list(range(per, min(2 * per, 10)))
+    while not k.find("page_next").disabled:
+        k.tap("page_next")
+    assert 9 in view.rows
     k.tap(tile(view, 9, 1))
-    k.tap("page_prev")
+    while view.page:
+        k.tap("page_prev")
     assert tile(view, 0, 0).count == 2
     fresh = Rating(k.app.store, sid, "paastander", view.rating.statements, view.rating.scale)
     assert fresh.tally()[9] == [0, 1, 0] and fresh.tally()[0] == [2, 0, 1]

@@ -69,6 +69,9 @@ def _digits(text: str, _undo: bool) -> str:
 
 class TeamScreen(KioskScreen):
     _quiet = False
+    banner_edge = "top"
+    """A message lies over the head, never over the keyboard and the count of people below
+    it, which the group needs next (the head's buttons wait for OK)."""
     method = ObjectProperty(None, allownone=True)
     plan = ObjectProperty(None, allownone=True)
     """The facilitator's plan for this method (the guide's until adjusted)."""
