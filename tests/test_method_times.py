@@ -22,7 +22,8 @@ GUIDE: dict[str, dict] = {
     # Dialogverksted: 10–15 · 45–60 · 30–40; meeting 2: 15–30 · 45–60 · ca. 30 · 15–30
     "dialogverksted": {"phases": {1: [(10, 15), (45, 60), (30, 40)], 2: [(15, 30), (45, 60), 30, (15, 30)]}},
     # APU: ca. 15 · 45–60 · 20–30; meeting 2: ca. 20 · ca. 50 · ca. 15 · 5–10; interviews 10 each way
-    "apu": {"phases": {1: [15, (45, 60), (20, 30)], 2: [20, 50, 15, (5, 10)]},
+    # meeting 2 opens with a 5-minute review of meeting 1's actions (the follow-up the guide asks for)
+    "apu": {"phases": {1: [15, (45, 60), (20, 30)], 2: [5, 20, 50, 15, (5, 10)]},
             "round_minutes": {"A": 10, "B": 10}},
     # NED dialogduk: 2.5–3 hours; tasks 10 · 10 · 30 · 30; 3 points each in the summary
     "ned-dialogduk": {"total": (150, 180),
@@ -36,6 +37,9 @@ GUIDE: dict[str, dict] = {
     "arbejdsmiljo-checkin": {"total": 20, "rounds": 3},
     "trio-forandringsdialog": {"phases": {1: [15, 30]}, "rounds_exact": [5, 20, 5]},
     "fremtidsvaerksted": {},
+    # the follow-up meeting at the board: 10–15 minutes, standing
+    "opfolgningsmode": {"total": (10, 15)},
+    "oppfolgingsmote": {"total": (10, 15)},
     "arbejdsmiljofortaelling": {},
 }
 
