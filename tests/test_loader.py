@@ -101,7 +101,7 @@ EXPECTED = {
          "one of: yellow, pink, blue, green, orange, purple, grey, white (missing)"),
         ("steps[1] (id 'vote').params.budgett",
          "a known parameter of vote (budget, mode, winners, winners_max, max_per_note, "
-         "rest_to_parking, from_prepared, kinds)")],
+         "rest_to_parking, hide_totals, from_prepared, kinds)")],
     "steps_empty.toml": [("steps", "a non-empty list of [[steps]] tables (got an empty list)")],
     "wrong_types.toml": [
         ("method.id", "an id of a–z, 0–9, '-' or '_', starting with a letter, at most 40 long "

@@ -140,6 +140,12 @@ def test_every_pad_refusal_has_a_message():
     raised = {n.exc.args[0].value for n in ast.walk(ast.parse(inspect.getsource(pads_mod)))
               if isinstance(n, ast.Raise) and isinstance(n.exc, ast.Call) and n.exc.args
               and isinstance(n.exc.args[0], ast.Constant)}
-    from kiosk.core import people
+    from kiosk.core import people, wall
+    from kiosk.core.activities import refusal_message
 
-    assert raised <= set(pads_mod.REFUSALS) | set(people.REFUSALS) and len(raised) >= 10
+    raised |= {n.args[0].value for n in ast.walk(ast.parse(inspect.getsource(pads_mod)))
+               if isinstance(n, ast.Call) and getattr(n.func, "attr", "") in ("RateError", "TurnError")
+               and n.args and isinstance(n.args[0], ast.Constant)}
+    known = set(pads_mod.REFUSALS) | set(people.REFUSALS) | set(wall.REFUSALS)
+    assert {r for r in raised if r not in known and refusal_message(r) is None} == set()
+    assert len(raised) >= 15

@@ -28,17 +28,26 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, field, replace
-from typing import Any, Optional
+from typing import Any, Callable, Optional, Union
 
 from kiosk.i18n import N_
 
+from .activities import present as present_rules
+from .activities import rate as rate_rules
+from .activities import signup as signup_rules
+from .activities import vote as vote_rules
 from .activities import write as write_rules
-from .people import People, clean_name
+from .lanes import lane_key, lane_title, split_key
+from .people import People, clean_name, label
 from .record import Record
 from .refusal import Refusal
+from .undo import Undoable, UndoLog
+from .wall import NOTE_MAX, Note, WallError, clean_text
 
 PADS = "pads"
 """The per-session store table of joined devices."""
+INBOX = "pad_inbox"
+"""The per-session store table of notes held in the inbox (not on the wall yet)."""
 META = "meta"
 DOOR_KEY = "pad_door"
 
@@ -55,6 +64,9 @@ KEY_MAX = 64
 
 PERSON, TABLE = "person", "table"
 
+PAD_ACTIVITIES = ("write", "vote", "rate", "signup", "present")
+"""The activities a pad takes part in; on any other step it shows the title, prompts and time."""
+
 
 class PadError(Refusal):
     """An intent from a pad that the rules refuse; ``reason`` keys the plain message."""
@@ -67,6 +79,10 @@ def digest(secret: str) -> str:
 
 def _secret_ok(value: Any) -> bool:
     return isinstance(value, str) and 0 < len(value) <= KEY_MAX and value.isascii()
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True)
@@ -86,9 +102,42 @@ class Device(Record):
     joined_at: float = 0.0
     removed: bool = False
     last_note_at: float = 0.0
-    """On the clock's monotonic time: the rate limit's memory (not stored across restarts)."""
+    """On the clock's monotonic time: the rate limit's memory (forgotten on a restart,
+    where the monotonic clock starts again)."""
     notes: dict = field(default_factory=dict)
     """step id → notes sent there (the per-step bound)."""
+    wrote: tuple[int, ...] = ()
+    """The wall notes it sent (a table's tablet writes without an author, so "My notes"
+    needs this list)."""
+    voters: dict = field(default_factory=dict)
+    """vote round ("<step>", or "<step>@<table>" at a table) → its voter number there."""
+    done: tuple[str, ...] = ()
+    """The vote rounds it said "I have voted" in."""
+    marks: dict = field(default_factory=dict)
+    """rate round → {statement index as text: [scale value index, the mark's doc id]}."""
+    signups: tuple[int, ...] = ()
+    """Its sign-up notes (its participant's name on a theme)."""
+
+
+@dataclass(frozen=True)
+class Held(Record):
+    """A note from a pad held in the inbox: stored in the session, not on the wall, until
+    the facilitator lets it in or declines it."""
+
+    ID_FIELD = "id"
+
+    id: int
+    step: str = ""
+    kind: str = ""
+    text: str = ""
+    author: Optional[int] = None
+    group: Optional[int] = None
+    device: int = 0
+    at: float = 0.0
+
+    @property
+    def key(self) -> str:
+        return f"h{self.id}"
 
 
 @dataclass(frozen=True)
@@ -100,35 +149,64 @@ class Door:
     """The digest of the join token while open."""
     paused: bool = False
     """All pads paused by the facilitator: they read, but send nothing."""
+    inbox: bool = False
+    """Notes from pads wait in the inbox until the facilitator lets each onto the wall."""
 
 
-class Pads:
-    """The pads of one session: the door, the devices, and their intents.
+NoteRef = Union[int, str]
+"""A note a pad names: a wall note's id (12, "12" or "n12") or a held one's ("h3")."""
+
+
+def note_ref(value: Any) -> tuple[str, int]:
+    """("n", id) for a wall note, ("h", id) for one in the inbox; 'not_yours' otherwise."""
+    if _whole(value) and value > 0:
+        return "n", value
+    if isinstance(value, str) and value.isascii() and 0 < len(value) <= 12:
+        head, rest = (value[0], value[1:]) if value[0] in "nh" else ("n", value)
+        if rest.isdigit() and int(rest) > 0:
+            return head, int(rest)
+    raise PadError("not_yours")
+
+
+class Pads(Undoable):
+    """The pads of one session: the door, the devices, their intents, and the inbox.
 
     ``step()`` returns the wall's current step (the screen's), so an intent for another
     step is refused; ``wall`` and ``people`` are the session's controllers, whose rules
-    and refusals apply unchanged.
+    and refusals apply unchanged. ``method`` (optional) finds the step a held note was
+    written at, so it can be let in after the wall moved on.
+
+    The facilitator's inbox decisions, pause and inbox switch are undoable here (the
+    wall's Undo, ``kiosk.ui.act``); what a pad does is not on the wall's Undo, as a tap
+    at the wall by another person would not be.
     """
 
-    def __init__(self, store, session_id: str, clock, *, wall, people: People, step) -> None:
+    def __init__(self, store, session_id: str, clock, *, wall, people: People,
+                 step: Callable[[], Any], method=None) -> None:
         self.store = store
         self.session_id = session_id
         self.clock = clock
         self.wall = wall
         self.people = people
         self.step = step
+        self.method = method
         self._door = Door()
         self._door_doc: Optional[int] = None
         self._devices: dict[int, Device] = {}
+        self._held: dict[int, Held] = {}
+        self._undo: UndoLog[tuple] = UndoLog()
         self.reload()
 
     def reload(self) -> None:
         """Read the devices again; the door is closed after a restart (joined pads go on)."""
-        self._devices = {d["doc_id"]: Device.from_dict(d) for d in self.store.all(self.session_id, PADS)}
+        self._devices = {d["doc_id"]: replace(Device.from_dict(d), last_note_at=0.0)
+                         for d in self.store.all(self.session_id, PADS)}
+        self._held = {d["doc_id"]: Held.from_dict(d) for d in self.store.all(self.session_id, INBOX)}
         doc = self.store.first(self.session_id, META, "key", DOOR_KEY)
         self._door_doc = None if doc is None else doc["doc_id"]
-        paused = bool(doc.get("paused")) if doc else False
-        self._door = Door(open=False, paused=paused)
+        self._door = Door(open=False, paused=bool(doc.get("paused")) if doc else False,
+                          inbox=bool(doc.get("inbox")) if doc else False)
+        self._undo.clear()
 
     # -- the door --------------------------------------------------------------------
 
@@ -146,14 +224,27 @@ class Pads:
         """New devices can no longer join; joined ones keep working."""
         self._door = replace(self._door, open=False, token="")
 
-    def pause(self, paused: bool = True) -> None:
-        """Pause all pads (they still read the step), or let them send again; stored."""
+    def _set_door(self, **fields: bool) -> None:
+        before = {k: getattr(self._door, k) for k in fields}
+        if before == fields:
+            return
         with self.store.batch(self.session_id):
             if self._door_doc is None:
-                self._door_doc = self.store.insert(self.session_id, META, {"key": DOOR_KEY, "paused": bool(paused)})
+                self._door_doc = self.store.insert(self.session_id, META, {"key": DOOR_KEY, **fields})
             else:
-                self.store.update(self.session_id, META, self._door_doc, {"paused": bool(paused)})
-        self._door = replace(self._door, paused=bool(paused))
+                self.store.update(self.session_id, META, self._door_doc, fields)
+        self._door = replace(self._door, **fields)
+        self._undo.push(("door", before))
+
+    def pause(self, paused: bool = True) -> None:
+        """Pause all pads (they still read the step), or let them send again; stored."""
+        self._set_door(paused=bool(paused))
+
+    def inbox(self, on: bool = True) -> None:
+        """Hold the notes pads send until the facilitator lets each in (for sensitive
+        topics), or send them straight to the wall again; stored. Notes held so far
+        stay held until let in or declined."""
+        self._set_door(inbox=bool(on))
 
     def token_ok(self, token: Any) -> bool:
         """Does this token open the door now? (Compared in constant time.)"""
@@ -165,6 +256,10 @@ class Pads:
     def devices(self) -> list[Device]:
         """The joined devices, oldest first (what the wall counts)."""
         return [d for _, d in sorted(self._devices.items()) if not d.removed]
+
+    def persons(self) -> list[Device]:
+        """The joined devices of one person each (not the tables' tablets)."""
+        return [d for d in self.devices() if d.role == PERSON]
 
     def device(self, key: Any) -> Device:
         """The device of a key; refuses 'unknown_device' (never joined, forged, or removed)."""
@@ -178,16 +273,51 @@ class Pads:
                 return d
         raise PadError("unknown_device")
 
-    def _write(self, device: Device) -> Device:
-        with self.store.batch(self.session_id):
-            if device.id == 0:
-                doc = device.to_dict()
-                new_id = self.store.insert(self.session_id, PADS, doc)
-                device = replace(device, id=new_id)
-            else:
-                self.store.update(self.session_id, PADS, device.id, device.to_dict())
+    def label(self, device: Device, t: Callable[[str], str] = lambda s: s) -> str:
+        """What the pad calls itself: its participant ("Kari", "Participant 7") or its table."""
+        if device.person is not None and self.people.known(device.person):
+            return label(self.people.get(device.person), t)
+        if device.table is not None:
+            return lane_title(device.table, t)
+        return t(N_("Participant"))
+
+    def table_of(self, device: Device) -> Optional[int]:
+        """The table a device sits at now (a person's seat may change at the count-off)."""
+        if device.role == TABLE:
+            table = device.table
+        else:
+            table = self.people.table_of(device.person)
+        return table if _whole(table) and 1 <= table <= self.people.tables else None
+
+    def lane_of(self, device: Device, step) -> Optional[int]:
+        """The table lane a device works in at a step: its table in a table-group step of
+        a split room, else None (the whole room's)."""
+        if not getattr(step, "groups", False) or self.people.tables < 1:
+            return None
+        return self.table_of(device)
+
+    def _lane(self, device: Device, step) -> Optional[int]:
+        lane = self.lane_of(device, step)
+        if lane is None and getattr(step, "groups", False) and self.people.tables >= 1:
+            raise PadError("no_table")
+        return lane
+
+    def _store_device(self, device: Device) -> Device:
+        """Write a device (inside the caller's batch); memory follows with ``_keep``."""
+        if device.id == 0:
+            new_id = self.store.insert(self.session_id, PADS, device.to_dict())
+            return replace(device, id=new_id)
+        self.store.update(self.session_id, PADS, device.id, device.to_dict())
+        return device
+
+    def _keep(self, device: Device) -> Device:
         self._devices[device.id] = device
         return device
+
+    def _write(self, device: Device) -> Device:
+        with self.store.batch(self.session_id):
+            device = self._store_device(device)
+        return self._keep(device)
 
     def join(self, token: Any, *, name: Any = "", table: Any = None, role: str = PERSON) -> tuple[str, Device]:
         """A device joins through the open door: (its new key, the device). A person device
@@ -200,15 +330,15 @@ class Pads:
             raise PadError("full")
         if role not in (PERSON, TABLE):
             raise PadError("bad_form")
-        if table is not None and (isinstance(table, bool) or not isinstance(table, int)
-                                  or not 1 <= table <= self.people.tables):
+        if table is not None and (not _whole(table) or not 1 <= table <= self.people.tables):
             raise PadError("unknown_table")
         if role == TABLE and table is None:
             raise PadError("unknown_table")
+        name = clean_name(name)
         key = secrets.token_urlsafe(TOKEN_BYTES)
         person_id = None
         if role == PERSON:
-            person = self.people.add(clean_name(name))
+            person = self.people.add(name)
             if table is not None:
                 person = self.people.move(person.id, table)
             person_id = person.id
@@ -228,69 +358,376 @@ class Pads:
 
     # -- intents ---------------------------------------------------------------------
 
-    def _ready(self, key: Any, step_id: Any) -> tuple[Device, Any]:
+    def _ready(self, key: Any, step_id: Any, activity: Optional[str] = None) -> tuple[Device, Any]:
         device = self.device(key)
         if self._door.paused:
             raise PadError("paused")
         step = self.step()
-        if step is None or step_id != step.id:
+        if step is None or not isinstance(step_id, str) or step_id != step.id:
             raise PadError("moved_on")
+        if activity is not None and step.activity != activity:
+            raise PadError("not_here")
         return device, step
 
-    def send_note(self, key: Any, step_id: Any, kind: Any, text: Any) -> Any:
+    def send_note(self, key: Any, step_id: Any, kind: Any, text: Any) -> Union[Note, Held]:
         """A note from a pad: onto the wall as the step says (face down or up), with the
-        device's participant as author, at its table in a table-group step. Refuses
-        'moved_on', 'not_here' (the step takes no notes), 'too_fast', 'too_many', and
-        the write step's own refusals (kind, length, max per person)."""
+        device's participant as author, at its table in a table-group step; with the
+        inbox on, held until the facilitator lets it in (a ``Held``). Refuses 'moved_on',
+        'not_here' (the step takes no notes), 'too_fast', 'too_many', and the write
+        step's own refusals (kind, length, max per person)."""
         device, step = self._ready(key, step_id)
         if step.activity != "write":
             raise PadError("not_here")
         now = float(self.clock.monotonic())
-        if device.last_note_at and now - device.last_note_at < NOTE_GAP_SECONDS:
+        if device.last_note_at and 0 <= now - device.last_note_at < NOTE_GAP_SECONDS:
             raise PadError("too_fast")
         sent = int(device.notes.get(step.id, 0))
         if sent >= NOTES_PER_STEP:
             raise PadError("too_many")
         if not isinstance(text, str) or not isinstance(kind, str):
             raise PadError("bad_form")
-        group = device.table if device.role == TABLE else None
-        note = write_rules.add_note(self.wall, self.people, step, kind, text,
-                                    author=device.person, group=group)
-        self._write(replace(device, last_note_at=now, notes={**device.notes, step.id: sent + 1}))
+        group = self._lane(device, step) if device.role == TABLE else None
+        if device.role == PERSON:
+            self._lane(device, step)  # a split room's table-group step needs a seat
+        counted = replace(device, last_note_at=now, notes={**device.notes, step.id: sent + 1})
+        if self._door.inbox:
+            waiting = sum(1 for h in self._held.values() if h.step == step.id and h.author is not None
+                          and h.author == device.person)
+            kind, text, group = write_rules.check_note(self.wall, self.people, step, kind, text,
+                                                       author=device.person, group=group, waiting=waiting)
+            with self.store.batch(self.session_id):
+                doc = Held(id=0, step=step.id, kind=kind, text=text, author=device.person, group=group,
+                           device=device.id, at=float(self.clock.now())).to_dict()
+                held = Held.from_dict({**doc, "doc_id": self.store.insert(self.session_id, INBOX, doc)})
+                self._store_device(counted)
+            self._held[held.id] = held
+            self._keep(counted)
+            return held
+        with self.store.batch(self.session_id):
+            note = write_rules.add_note(self.wall, self.people, step, kind, text,
+                                        author=device.person, group=group)
+            counted = self._store_device(replace(counted, wrote=device.wrote + (note.id,)))
+        self._keep(counted)
         return note
 
-    def my_notes(self, key: Any) -> list:
-        """The device's own notes on the wall (what its "My notes" lists)."""
-        device = self.device(key)
-        if device.person is None:
-            return [n for n in self.wall.notes() if n.author is None and n.group == device.table
-                    and n.step == (self.step().id if self.step() else None)]
-        return [n for n in self.wall.notes() if n.author == device.person]
+    def _notes_of(self, device: Device) -> list[Note]:
+        if device.person is not None:
+            return [n for n in self.wall.notes() if n.author == device.person]
+        wrote = set(device.wrote)
+        return [n for n in self.wall.notes() if n.id in wrote]
 
-    def _own(self, key: Any, note_id: Any):
+    def my_notes(self, key: Any) -> list[Note]:
+        """The device's own notes on the wall (what its "My notes" lists)."""
+        return self._notes_of(self.device(key))
+
+    def my_held(self, key: Any) -> list[Held]:
+        """The device's notes waiting in the inbox, oldest first."""
+        return self._held_of(self.device(key))
+
+    def _held_of(self, device: Device) -> list[Held]:
+        return [h for _, h in sorted(self._held.items()) if h.device == device.id]
+
+    def _own(self, key: Any, ref: NoteRef) -> tuple[Device, Union[Note, Held]]:
         device = self.device(key)
         if self._door.paused:
             raise PadError("paused")
-        note = next((n for n in self.my_notes(key) if n.id == note_id), None)
+        kind, number = note_ref(ref)
+        if kind == "h":
+            held = self._held.get(number)
+            if held is None or held.device != device.id:
+                raise PadError("not_yours")
+            return device, held
+        note = next((n for n in self._notes_of(device) if n.id == number), None)
         if note is None:
             raise PadError("not_yours")
         if note.revealed is not None:
             raise PadError("presented")
         return device, note
 
-    def edit_note(self, key: Any, note_id: Any, text: Any) -> Any:
-        """Change one's own note until it is presented. Refuses 'not_yours', 'presented'."""
-        _, note = self._own(key, note_id)
-        step = self.step()
-        limit = (step.params or {}).get("max_length") if step is not None and step.id == note.step else None
+    def _max_length(self, step_id: str) -> int:
+        step = self._step_of(step_id, strict=False)
+        return int(((step.params or {}) if step is not None else {}).get("max_length") or NOTE_MAX)
+
+    def edit_note(self, key: Any, ref: NoteRef, text: Any) -> Union[Note, Held]:
+        """Change one's own note until it is presented (or while it waits in the inbox).
+        Refuses 'not_yours', 'presented', and the wall's length refusals."""
+        _, note = self._own(key, ref)
         if not isinstance(text, str):
             raise PadError("bad_form")
-        return self.wall.edit_text(note.id, text, **({"max_length": limit} if limit else {}))
+        limit = self._max_length(note.step)
+        if isinstance(note, Held):
+            changed = replace(note, text=clean_text(text, limit))
+            with self.store.batch(self.session_id):
+                self.store.update(self.session_id, INBOX, note.id, changed.to_dict())
+            self._held[note.id] = changed
+            return changed
+        return self.wall.edit_text(note.id, text, max_length=limit)
 
-    def delete_note(self, key: Any, note_id: Any) -> Any:
-        """Take one's own note off the wall until it is presented."""
-        _, note = self._own(key, note_id)
+    def delete_note(self, key: Any, ref: NoteRef) -> Union[Note, Held]:
+        """Take one's own note off the wall (or out of the inbox) until it is presented."""
+        _, note = self._own(key, ref)
+        if isinstance(note, Held):
+            with self.store.batch(self.session_id):
+                self.store.remove(self.session_id, INBOX, note.id)
+            self._held.pop(note.id, None)
+            return note
         return self.wall.delete_note(note.id)
+
+    # -- vote ------------------------------------------------------------------------
+
+    def vote_round(self, step, lane: Optional[int] = None) -> vote_rules.VoteRound:
+        """The vote round a pad at ``lane`` votes in (a table's own in a table-group step).
+        Refuses 'not_here' for a show of hands, 'nothing_to_vote_on' for an empty ballot."""
+        params = step.params or {}
+        if params.get("mode", vote_rules.MODES[0]) != "dots":
+            raise PadError("not_here")
+        kw = {"group": lane} if getattr(step, "groups", False) else {}
+        return vote_rules.VoteRound.on_wall(self.store, self.session_id, step.id, params, self.wall, **kw)
+
+    def dot(self, key: Any, step_id: Any, item: Any, delta: int) -> int:
+        """Place one dot on a ballot item (``delta`` 1) or take one back (-1), within the
+        person's budget and the per-item cap; returns their dots on it now. A device is a
+        voter of its own in the round (its table's, at a table). Refuses 'voted' after
+        "I have voted", and the vote's refusals ('no_votes_left', 'item_cap',
+        'unknown_item', 'no_vote_here')."""
+        device, step = self._ready(key, step_id, "vote")
+        if delta not in (1, -1) or not isinstance(item, str):
+            raise PadError("bad_form")
+        rnd = self.vote_round(step, self._lane(device, step))
+        if rnd.step_id in device.done:
+            raise PadError("voted")
+        with self.store.batch(self.session_id):
+            voter = device.voters.get(rnd.step_id)
+            if not _whole(voter) or not 0 < voter <= rnd.voters:
+                voter = rnd.pad_voter()
+            have = rnd.cast(item, voter) if delta > 0 else rnd.take_back(item, voter)
+            device = self._store_device(replace(device, voters={**device.voters, rnd.step_id: voter}))
+        self._keep(device)
+        return have
+
+    def done(self, key: Any, step_id: Any) -> Device:
+        """"I have voted": the device's dots stand and count as done (a second time
+        changes nothing)."""
+        device, step = self._ready(key, step_id, "vote")
+        rnd = self.vote_round(step, self._lane(device, step))
+        if rnd.step_id in device.done:
+            return device
+        return self._write(replace(device, done=device.done + (rnd.step_id,)))
+
+    def my_dots(self, device: Device, rnd: vote_rules.VoteRound) -> dict[str, int]:
+        """A device's dots per ballot item in a round (none: it has not voted there)."""
+        voter = device.voters.get(rnd.step_id)
+        if not _whole(voter):
+            return {}
+        out: dict[str, int] = {}
+        for d in self.store.all(self.session_id, vote_rules.VOTES):
+            if d.get("round") == rnd.step_id and d.get("voter") == voter and _whole(d.get("points")):
+                out[d.get("item")] = out.get(d.get("item"), 0) + d["points"]
+        return out
+
+    def voted_count(self, step_id: Optional[str] = None) -> tuple[int, int]:
+        """"Everyone has voted", as numbers for the wall: (person devices that said done
+        at the vote step, person devices joined). Tables' tablets are not persons."""
+        if step_id is None:
+            step = self.step()
+            step_id = step.id if step is not None else ""
+        persons = self.persons()
+        done = sum(1 for d in persons if any(split_key(r)[0] == step_id for r in d.done))
+        return done, len(persons)
+
+    def totals_shown(self, step=None, lane: Any = ...) -> bool:
+        """Do the running totals of a vote step show now (``vote.totals_shown``): always,
+        unless it hides them; then once every person's pad has said done, or once the
+        facilitator revealed them (in ``lane``'s round, or any of the step's)."""
+        step = self.step() if step is None else step
+        if step is None:
+            return True
+        done, voters = self.voted_count(step.id)
+        revealed = any(d.get("revealed") for d in self.store.all(self.session_id, vote_rules.ROUNDS)
+                       if split_key(d.get("round"))[0] == step.id
+                       and (lane is ... or d.get("round") == lane_key(step.id, lane)))
+        return vote_rules.totals_shown(step.params or {}, done=done, voters=voters, revealed=revealed)
+
+    # -- rate ------------------------------------------------------------------------
+
+    def rating(self, step, lane: Optional[int] = None) -> rate_rules.Rating:
+        return rate_rules.Rating.for_step(self.store, self.session_id, step, self.clock,
+                                          group=lane if getattr(step, "groups", False) else None)
+
+    def mark(self, key: Any, step_id: Any, statement: Any, value: Any) -> Optional[str]:
+        """Mark a statement with a value of the step's scale ("green", "yellow", "red"),
+        privately: the device's own mark replaces its earlier one; "" or None takes it
+        away. The wall shows only the spread. Refuses 'unknown_statement', 'unknown_value'."""
+        device, step = self._ready(key, step_id, "rate")
+        rating = self.rating(step, self._lane(device, step))
+        if value in ("", None):
+            index = None
+        elif isinstance(value, str) and value in rating.scale:
+            index = rating.scale.index(value)
+        else:
+            raise rate_rules.RateError("unknown_value")
+        if not _whole(statement) or not 0 <= statement < len(rating.statements):
+            raise rate_rules.RateError("unknown_statement")
+        mine = dict(device.marks.get(rating.step_id) or {})
+        before = mine.get(str(statement))
+        before_id = before[1] if isinstance(before, list) and len(before) == 2 else None
+        with self.store.batch(self.session_id):
+            doc_id = rating.own(statement, index, before_id)
+            if doc_id is None:
+                mine.pop(str(statement), None)
+            else:
+                mine[str(statement)] = [index, doc_id]
+            device = self._store_device(replace(device, marks={**device.marks, rating.step_id: mine}))
+        self._keep(device)
+        return value or None
+
+    def my_marks(self, device: Device, rating: rate_rules.Rating) -> dict[int, str]:
+        """A device's marks in a rating: statement index → the scale's value."""
+        out: dict[int, str] = {}
+        for s, pair in (device.marks.get(rating.step_id) or {}).items():
+            if isinstance(pair, list) and len(pair) == 2 and str(s).isdigit() and _whole(pair[0]) \
+                    and 0 <= pair[0] < len(rating.scale):
+                out[int(s)] = rating.scale[pair[0]]
+        return out
+
+    # -- sign-up ---------------------------------------------------------------------
+
+    def themes(self, step) -> list:
+        """The themes a sign-up step offers (``signup.theme_items``)."""
+        return signup_rules.theme_items(self.wall, (step.params or {}).get("themes", signup_rules.THEMES[0]))
+
+    def my_signups(self, device: Device) -> list[Note]:
+        mine = set(device.signups)
+        return [n for n in self.wall.signups() if n.id in mine]
+
+    def sign_up(self, key: Any, step_id: Any, theme: Any, t: Callable[[str], str] = lambda s: s) -> Optional[Note]:
+        """Sign up for a theme, named by design: the device's participant's name (or
+        "Participant 7" in ``t``'s language) goes on it as a sign-up note. With one theme
+        per person a second pick moves the name; "" takes it off. Refuses 'person_only'
+        for a table's tablet, 'unknown_item' for a theme not offered, and the sign-up's
+        own refusals."""
+        device, step = self._ready(key, step_id, "signup")
+        if device.person is None or not self.people.known(device.person):
+            raise PadError("person_only")
+        if not isinstance(theme, str):
+            raise PadError("bad_form")
+        params = step.params or {}
+        board = signup_rules.Signup(self.wall, step=step.id, one_per_person=params.get("one_per_person", True))
+        live = self.my_signups(device)
+        if theme == "":
+            with self.store.batch(self.session_id):
+                for n in live:
+                    board.withdraw(n.id)
+                device = self._store_device(replace(device, signups=()))
+            self._keep(device)
+            return None
+        if theme not in {i.key for i in self.themes(step)}:
+            raise WallError("unknown_item")
+        there = next((n for n in live if n.signup == theme), None)
+        if there is not None:
+            return there
+        name = label(self.people.get(device.person), t)
+        with self.store.batch(self.session_id):
+            if board.one_per_person and live:
+                note = board.move(live[0].id, theme)
+            else:
+                note = board.add(theme, name)
+            keep = tuple(dict.fromkeys([n.id for n in live] + [note.id]))
+            device = self._store_device(replace(device, signups=keep))
+        self._keep(device)
+        return note
+
+    # -- present your own --------------------------------------------------------------
+
+    def turns(self, step) -> present_rules.PresentTurns:
+        return present_rules.PresentTurns(self.store, self.session_id, self.wall, self.people, step)
+
+    def reveal(self, key: Any, step_id: Any, ref: Any) -> list[Note]:
+        """Present your own: the person whose turn it is turns up one of their face-down
+        notes from their pad. Refuses 'not_your_turn', and the turn's own refusals
+        ('not_your_note', 'turn_full')."""
+        device, step = self._ready(key, step_id, "present")
+        kind, number = note_ref(ref)
+        turns = self.turns(step)
+        person = turns.current()
+        if device.person is None or person is None or person.id != device.person:
+            raise PadError("not_your_turn")
+        if kind != "n":
+            raise present_rules.TurnError("not_your_note")
+        return turns.reveal_own([number])
+
+    # -- the inbox (the facilitator's) --------------------------------------------------
+
+    def held(self) -> list[Held]:
+        """The notes waiting in the inbox, oldest first (their authors are never shown)."""
+        return [h for _, h in sorted(self._held.items())]
+
+    def _held_one(self, held_id: Any) -> Held:
+        held = self._held.get(held_id) if _whole(held_id) else None
+        if held is None:
+            raise PadError("inbox_gone")
+        return held
+
+    def _step_of(self, step_id: str, *, strict: bool = True):
+        here = self.step()
+        if here is not None and here.id == step_id:
+            return here
+        for s in getattr(self.method, "steps", ()) or ():
+            if s.id == step_id:
+                return s
+        if strict:
+            raise PadError("moved_on")
+        return None
+
+    def let_in(self, held_id: Any) -> Note:
+        """Let a held note onto the wall, through the write step's rules, its author kept
+        (never shown). Refuses 'inbox_gone', and the write rules' refusals."""
+        held = self._held_one(held_id)
+        step = self._step_of(held.step)
+        author = held.author if held.author is not None and self.people.known(held.author) else None
+        device = self._devices.get(held.device)
+        with self.store.batch(self.session_id):
+            note = write_rules.add_note(self.wall, self.people, step, held.kind, held.text,
+                                        author=author, group=held.group)
+            self.store.remove(self.session_id, INBOX, held.id)
+            if device is not None:
+                device = self._store_device(replace(device, wrote=device.wrote + (note.id,)))
+        if device is not None:
+            self._keep(device)
+        self._held.pop(held.id, None)
+        self._undo.push(("let_in", held, note.id))
+        return note
+
+    def decline(self, held_id: Any) -> Held:
+        """Decline a held note: it never goes on the wall (Undo puts it back in the inbox)."""
+        held = self._held_one(held_id)
+        with self.store.batch(self.session_id):
+            self.store.remove(self.session_id, INBOX, held.id)
+        self._held.pop(held.id, None)
+        self._undo.push(("declined", held))
+        return held
+
+    def undo(self) -> bool:
+        """Take back the newest inbox decision, pause or inbox switch."""
+        return self._undo.undo(self._put_back)
+
+    def _put_back(self, entry: tuple) -> None:
+        if entry[0] == "door":
+            fields = entry[1]
+            with self.store.batch(self.session_id):
+                self.store.update(self.session_id, META, self._door_doc, fields)
+            self._door = replace(self._door, **fields)
+            return
+        held = entry[1]
+        with self.store.batch(self.session_id):
+            if entry[0] == "let_in":
+                try:
+                    self.wall.delete_note(entry[2])
+                except WallError:
+                    pass  # gone from the wall another way: only the inbox gets it back
+            doc = {k: v for k, v in held.to_dict().items() if k != "doc_id"}
+            back = replace(held, id=self.store.insert(self.session_id, INBOX, doc))
+        self._held[back.id] = back
 
 
 REFUSALS = {
@@ -305,5 +742,14 @@ REFUSALS = {
     "bad_form": N_("That could not be read. Try again."),
     "not_yours": N_("That is not one of your post-its."),
     "presented": N_("That post-it has been presented; it stays as it is."),
+    "no_table": N_("Your table is not known yet. Ask the facilitator to seat you at a table."),
+    "voted": N_("You have said you are done voting. Your marks are counted."),
+    "person_only": N_("Each person signs up on their own phone, not on the table's tablet."),
+    "not_your_turn": N_("It is not your turn yet. The wall shows whose turn it is."),
+    "inbox_gone": N_("That post-it is no longer waiting in the inbox."),
+    "not_saved": N_("The wall could not save that. Try again in a moment."),
+    "failed": N_("Something went wrong on the wall. Try again."),
 }
-"""Refusal reasons of the pads → the plain message the phone page shows."""
+"""Refusal reasons of the pads → the plain message the phone page shows. The rules a pad
+shares with the wall (the people's, the wall's, each activity's) keep their own messages
+(``kiosk.core.padview.message`` looks in each)."""

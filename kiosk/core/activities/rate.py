@@ -134,6 +134,25 @@ class Rating(Undoable):
         self._undo.push(("added", doc_id))
         return have + 1
 
+    def own(self, statement: int, value: Optional[int], before: Optional[int] = None) -> Optional[int]:
+        """One person's own mark, from their pad (``kiosk.core.pads``): it replaces their
+        earlier mark on the statement (``before``, its doc id), or with ``value`` None
+        takes it away. Returns the new mark's doc id (None: taken away). Not on the wall's
+        undo: the wall's Undo never takes back a phone's private answer."""
+        self._check(statement, 0 if value is None else value)
+        if value is not None and self.count(statement, value) >= MARKS_MAX:
+            raise RateError("marks_full")
+        old = self.store.get(self.session_id, TABLE, before) if isinstance(before, int) else None
+        if old is not None and old.get("step") == self.step_id:
+            if value is not None and old.get("statement") == statement and old.get("value") == value:
+                return before
+            self.store.remove(self.session_id, TABLE, before)
+        if value is None:
+            return None
+        at = self.clock.now() if self.clock is not None else 0.0
+        return self.store.insert(self.session_id, TABLE,
+                                 {"step": self.step_id, "statement": statement, "value": value, "at": at})
+
     def take_back(self, statement: int, value: int) -> int:
         """Remove the newest mark on a statement's value (a mis-tap noticed later, even
         after a restart); returns the count now. The kiosk's Undo puts it back."""

@@ -60,6 +60,15 @@ def ranking(totals: dict[str, int]) -> list[Rank]:
     return out
 
 
+def totals_shown(params: dict, *, done: int, voters: int, revealed: bool = False) -> bool:
+    """Do the running totals show now? Always, unless the step hides them
+    (``hide_totals``, for sensitive votes): then only once every voter on a pad has said
+    done (``done`` of ``voters``, at least one), or the facilitator revealed them."""
+    if not params.get("hide_totals"):
+        return True
+    return bool(revealed) or (voters > 0 and done >= voters)
+
+
 def tally(records: Iterable[dict], items: Iterable[str]) -> dict[str, int]:
     """Points per item (0 for none), in the items' order, from a round's vote records.
     A record for another key, or with unreadable points, is kept in the store but not
@@ -241,6 +250,21 @@ class VoteRound(Undoable):
         self._set_state(n, n)
         return n
 
+    def pad_voter(self) -> int:
+        """A voter on their own phone (``kiosk.core.pads``): numbered like one who steps
+        up, so the count of voters holds them, but not the one at the screen: the wall's
+        current voter keeps their turn."""
+        self._need_dots()
+        n = self.voters + 1
+        self._set_state(n, self.current, undoable=False)
+        return n
+
+    def _pad(self, voter: Any) -> int:
+        self._need_dots()
+        if isinstance(voter, bool) or not isinstance(voter, int) or not 0 < voter <= self.voters:
+            raise VoteError("no_voter")
+        return voter
+
     def done(self) -> None:
         """The voter steps away; a second tap changes nothing."""
         self._need_dots()
@@ -253,19 +277,21 @@ class VoteRound(Undoable):
         rec = None if voter is None else self._record(voter, item)
         return int(rec["points"]) if rec else 0
 
-    def remaining(self) -> int:
-        """Dots the current voter still has to place (0 between voters)."""
-        voter = self.current
+    def remaining(self, voter: Optional[int] = None) -> int:
+        """Dots the current voter (or ``voter``, one on their own pad) still has to place
+        (0 between voters)."""
+        voter = self.current if voter is None else voter
         if voter is None or self.mode != "dots":
             return 0
         used = sum(int(d["points"]) for d in self._records() if d.get("voter") == voter)
         return max(0, self.budget - used)
 
-    def cast(self, item: str) -> int:
-        """One dot on an item; returns the voter's dots on it now."""
-        voter = self._need_voter()
+    def cast(self, item: str, voter: Optional[int] = None) -> int:
+        """One dot on an item; returns the voter's dots on it now. ``voter``: one voting
+        on their own pad (``pad_voter``) rather than the one at the screen."""
+        voter = self._need_voter() if voter is None else self._pad(voter)
         self._need_item(item)
-        if self.remaining() <= 0:
+        if self.remaining(voter) <= 0:
             raise VoteError("no_votes_left")
         have = self.points(item, voter)
         if have >= self.max_per_item:
@@ -273,9 +299,10 @@ class VoteRound(Undoable):
         self._set_points(voter, item, have + 1)
         return have + 1
 
-    def take_back(self, item: str) -> int:
-        """Take one of the current voter's dots off an item (a second tap; the undo of cast)."""
-        voter = self._need_voter()
+    def take_back(self, item: str, voter: Optional[int] = None) -> int:
+        """Take one of the current voter's (or ``voter``'s) dots off an item (a second
+        tap; the undo of cast)."""
+        voter = self._need_voter() if voter is None else self._pad(voter)
         self._need_item(item)
         have = self.points(item, voter)
         if have <= 0:
@@ -314,12 +341,36 @@ class VoteRound(Undoable):
             raise VoteError("nothing_to_undo")
 
     def _put_back(self, change: tuple) -> None:
-        if change[0] == "state":
+        if change[0] == "shown":
+            self._set_shown(change[1])
+        elif change[0] == "state":
             self._set_state(change[1], change[2], undoable=False)
         else:
             self._set_points(change[1], change[2], change[3], undoable=False)
 
     # -- result --------------------------------------------------------------------------
+
+    @property
+    def revealed(self) -> bool:
+        """The facilitator showed the totals of a vote that hides them (``hide_totals``)."""
+        state = self._state()
+        return bool(state and state.get("revealed"))
+
+    def reveal_totals(self, shown: bool = True) -> None:
+        """Show (or hide again) the running totals before everyone has said done; undoable."""
+        before = self.revealed
+        if before == bool(shown):
+            return
+        self._set_shown(bool(shown))
+        self._undo.push(("shown", before))
+
+    def _set_shown(self, shown: bool) -> None:
+        state = self._state()
+        if state is None:
+            self.store.insert(self.session_id, ROUNDS,
+                              {"round": self.step_id, "voters": 0, "current": None, "revealed": shown})
+        else:
+            self.store.update(self.session_id, ROUNDS, state["doc_id"], {"revealed": shown})
 
     def totals(self) -> dict[str, int]:
         """Points per ballot item, in ballot order (0 for none). Votes for a key no longer
@@ -408,6 +459,8 @@ ACTIVITY = Activity(
         Param("winners_max", Int(1)),
         Param("max_per_note", Int(1)),
         Param("rest_to_parking", Bool(), default=False),
+        # a sensitive vote: the totals stay hidden until everyone has said done
+        Param("hide_totals", Bool()),
         FROM_PREPARED,
         LENS_KINDS,
     ),

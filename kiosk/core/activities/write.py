@@ -13,7 +13,7 @@ from typing import Any, Optional
 from kiosk.core.minimum import Shortfall
 from kiosk.core.params import COLOURS, ID_TITLE, Bool, Choice, Int, Issue, Param, Tables
 from kiosk.core.people import live_people
-from kiosk.core.wall import NOTE_MAX, Note, WallError
+from kiosk.core.wall import NOTE_MAX, Note, WallError, clean_text
 from kiosk.i18n import N_
 
 from . import Activity
@@ -50,21 +50,42 @@ def add_note(wall, people, step, kind: str, text: str, *, author: Optional[int] 
     goes to its writer's table unless a table is given. An author who is no longer on
     the list ('unknown_person') or a table there is not ('unknown_table') is refused."""
     params = step.params or {}
+    group = _checked(wall, people, step, author, group)
+    return wall.add_note(kind, text, step=step.id, face_down=params.get("face_down", False),
+                         max_length=params.get("max_length", NOTE_MAX), kinds=writable(params),
+                         author=author, group=group if step.groups else None)
+
+
+def _checked(wall, people, step, author: Optional[int], group: Optional[int], waiting: int = 0) -> Optional[int]:
+    """The author and table rules of ``add_note``; the table the note goes to."""
+    params = step.params or {}
     if author is not None:
         if people is None or not people.known(author):
             raise WallError("unknown_person")
         most = params.get("max_per_person")
         mine = [n for n in wall.notes() if n.step == step.id and n.author == author]
-        if most is not None and len(mine) >= most:
+        if most is not None and len(mine) + waiting >= most:
             raise WallError("too_many_for_person")
         if group is None and step.groups:
             group = people.table_of(author)
     if group is not None and (people is None or not isinstance(group, int) or isinstance(group, bool)
                               or not 1 <= group <= people.tables):
         raise WallError("unknown_table")
-    return wall.add_note(kind, text, step=step.id, face_down=params.get("face_down", False),
-                         max_length=params.get("max_length", NOTE_MAX), kinds=writable(params),
-                         author=author, group=group if step.groups else None)
+    return group
+
+
+def check_note(wall, people, step, kind: Any, text: Any, *, author: Optional[int] = None,
+               group: Optional[int] = None, waiting: int = 0) -> tuple[str, str, Optional[int]]:
+    """What ``add_note`` would write, refused as it refuses, without writing it: (kind,
+    text as stored, table). For a note held back before it goes on the wall (a pad's
+    inbox); ``waiting`` are the author's notes held so far, which count toward
+    ``max_per_person``."""
+    params = step.params or {}
+    if not isinstance(kind, str) or kind not in writable(params):
+        raise WallError("unknown_kind")
+    text = clean_text(text, params.get("max_length", NOTE_MAX))
+    group = _checked(wall, people, step, author, group, waiting)
+    return kind, text, group if step.groups else None
 
 
 def short_people(params: dict, wall, people: list[Any], step_id: str) -> dict[str, int]:
