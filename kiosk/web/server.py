@@ -181,6 +181,8 @@ class QuietLog:
 
     MAX_REASONS = 32
     MAX_CLIENTS = 4096
+    LABEL = "export server"
+    """Names the server in the summary line (the pad server has its own)."""
 
     def __init__(self, what: str, level: int = logging.WARNING, every: float = LOG_EVERY,
                  now: Callable[[], float] = time.monotonic, logger: logging.Logger = log) -> None:
@@ -225,7 +227,7 @@ class QuietLog:
         total = sum(counts.values())
         detail = ", ".join(f"{n} × {reason}" for reason, n in counts.most_common())
         many = f"{len(clients)}+" if len(clients) >= self.MAX_CLIENTS else str(len(clients))
-        self.logger.log(self.level, "export server: %d more %s in %.0f s from %s client(s): %s",
+        self.logger.log(self.level, "%s: %d more %s in %.0f s from %s client(s): %s", self.LABEL,
                         total, self.what, max(0.0, now - since), many, detail)
 
     def pending(self) -> int:
