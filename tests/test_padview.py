@@ -32,6 +32,9 @@ STEPS = (
          params={"statements": ["Vi hilser", "Vi hjælper"], "scale": ["green", "yellow", "red"]}),
     Step(id="tilmeld", title="Tilmeld", minutes=5, activity="signup", params={"themes": "all"}),
     Step(id="snak", title="Snak", minutes=5, activity="talk", prompts=("Tal sammen",)),
+    Step(id="tid", title="Tidslinje", minutes=5, activity="timeline", params={"span_years": 10}),
+    Step(id="kort", title="Kort", minutes=5, activity="map", params={"centre": "Trivsel", "max_length": 60}),
+    Step(id="lukket", title="Kort", minutes=5, activity="map", params={"write": False}),
 )
 METHOD = Method(id="m", title="M", language="da", steps=STEPS)
 
@@ -292,3 +295,28 @@ def test_the_wifi_code_escapes_and_refuses_what_a_phone_cannot_join():
         wifi_payload("Net", "x", security="nopass")
     with pytest.raises(WifiError):
         wifi_payload("Net", "hemmelig1", security="WPA3")
+
+
+def test_timeline_and_map_steps_take_notes_from_pads_into_their_tray(room, clock):
+    kari = join(room)
+    room.go("tid")
+    v = room.view(kari)
+    assert v["step"]["pad"] == "write"
+    assert v["write"]["kinds"] == [{"id": "godt", "title": "Godt", "colour": "#f0e442"}]  # the method's first
+    assert room.send(op="note", key=kari, step="tid", kind="godt", text="2019: ny leder")["ok"]
+    assert room.send(op="note", key=kari, step="tid", kind="skidt", text="x")["reason"] == "too_fast"
+    clock.advance(2)
+    assert room.send(op="note", key=kari, step="tid", kind="skidt", text="x")["reason"] == "unknown_kind"
+    room.go("kort")
+    v = room.view(kari)
+    assert v["write"]["kinds"] == [{"id": "map", "title": "Et opmærksomhedspunkt", "colour": "#f0e442"}]
+    assert v["write"]["max_length"] == 60 and v["write"]["face_down"] is False
+    assert room.send(op="note", key=kari, step="kort", kind="map", text="Travlhed")["ok"]
+    timeline, point = room.wall.notes()
+    assert (timeline.step, timeline.year, timeline.author) == ("tid", None, room.pads.device(kari).person)
+    assert (point.kind, point.map_at, point.step) == ("map", None, "kort")   # in the tray, for the group to place
+    assert [n["text"] for n in room.view(kari)["write"]["notes"]] == ["2019: ny leder", "Travlhed"]
+    room.go("lukket")
+    assert room.view(kari)["step"]["pad"] == "info"
+    clock.advance(2)
+    assert room.send(op="note", key=kari, step="lukket", kind="map", text="x")["reason"] == "not_here"

@@ -16,10 +16,23 @@ elsewhere and never touches the store.
   first name is typed); as a table tablet it writes for its table group. Devices are
   stored in the session, so after a restart the pads carry on with their keys. A
   removed device's notes stay, anonymous. The device key is never shown or exported.
+- **Intents.** A note (on a write step, and on timeline and map steps that take notes);
+  editing or deleting one's own until it is presented; dots within the person's budget
+  and the per-item cap, and "I have voted"; a private green / yellow / red mark per
+  statement; a sign-up named by the person's participant (by design); turning up one's
+  own note on one's turn in present-your-own. A device votes and marks as one voter of
+  its own, in its table's lane in a table-group step (``lanes.lane_key``). Each goes
+  through the same core rules as a tap on the wall and is refused with the same
+  reasons, plus the pads' own (``REFUSALS``).
+- **The inbox.** For sensitive topics the facilitator may hold pad notes (stored in the
+  session, not on the wall) and let each in (it then goes on the wall through the step's
+  rules, its author kept) or decline it; the phone's "My notes" shows them as held.
 - **Bounds.** At most ``DEVICES_MAX`` devices per session, one note per
   ``NOTE_GAP_SECONDS`` per device and ``NOTES_PER_STEP`` per step; a note follows the
   step's length limit. An intent names the step it was made on: a form sent for a step
   the wall has left is refused ("the wall has moved on").
+
+What a phone reads, and the intents as forms send them, are ``kiosk.core.padview``'s.
 """
 
 from __future__ import annotations
@@ -64,8 +77,8 @@ KEY_MAX = 64
 
 PERSON, TABLE = "person", "table"
 
-PAD_ACTIVITIES = ("write", "vote", "rate", "signup", "present")
-"""The activities a pad takes part in; on any other step it shows the title, prompts and time."""
+EVENT = "event"
+"""The kind of a note written on a timeline when the method names no kind (the wall's own)."""
 
 
 class PadError(Refusal):
@@ -369,14 +382,60 @@ class Pads(Undoable):
             raise PadError("not_here")
         return device, step
 
+    def kinds(self, step) -> list[dict]:
+        """The kinds of note a pad writes at a step ({id, title, colour}): a write step's
+        own (not the prepared ones); on a timeline the method's first kind, as the wall's
+        composer writes there; on a map its attention points, unless the method says the
+        map takes none (``write = false``). Empty: the step takes no notes from pads."""
+        params = (step.params or {}) if step is not None else {}
+        activity = getattr(step, "activity", None)
+        if activity == "write":
+            return [dict(k) for k in params.get("kinds") or [] if isinstance(k, dict) and not k.get("prepared")]
+        if activity not in ("timeline", "map") or (activity == "map" and params.get("write") is False):
+            return []
+        from .activities import declared_kinds
+
+        made = [k for _, k in declared_kinds(getattr(self.method, "steps", ()) or ())]
+        if activity == "map":
+            kind = params.get("kind") or "map"
+            look = next((k for k in made if k.get("id") == kind), {})
+            return [{"id": kind, "title": look.get("title") or N_("An attention point"),
+                     "colour": look.get("colour") or "yellow"}]
+        first = made[0] if made else {}
+        return [{"id": first.get("id") or EVENT, "title": first.get("title") or N_("A post-it"),
+                 "colour": first.get("colour") or "yellow"}]
+
+    def _checked(self, step, device: Device, kind: Any, text: Any, group: Optional[int],
+                 waiting: int = 0) -> tuple[str, str, Optional[int]]:
+        """(kind, text, table) of a pad's note as the step's rules would write it, refused
+        as they refuse, without writing it."""
+        if step.activity == "write":
+            return write_rules.check_note(self.wall, self.people, step, kind, text,
+                                          author=device.person, group=group, waiting=waiting)
+        if not isinstance(kind, str) or kind not in [k["id"] for k in self.kinds(step)]:
+            raise WallError("unknown_kind")
+        return kind, clean_text(text, self._max_length(step.id)), group if step.groups else None
+
+    def _add(self, step, kind: str, text: str, author: Optional[int], group: Optional[int]) -> Note:
+        """A pad's note onto the wall through the step's rules: a write step's, or on a
+        timeline or map a note the group then puts on a year or on the map (it waits in
+        the tray, as an unplaced note does)."""
+        if step.activity == "write":
+            return write_rules.add_note(self.wall, self.people, step, kind, text, author=author, group=group)
+        kinds = [k["id"] for k in self.kinds(step)]
+        if not kinds:
+            raise PadError("not_here")
+        return self.wall.add_note(kind, text, step=step.id, max_length=self._max_length(step.id), kinds=kinds,
+                                  author=author, group=group if step.groups else None)
+
     def send_note(self, key: Any, step_id: Any, kind: Any, text: Any) -> Union[Note, Held]:
         """A note from a pad: onto the wall as the step says (face down or up), with the
         device's participant as author, at its table in a table-group step; with the
         inbox on, held until the facilitator lets it in (a ``Held``). Refuses 'moved_on',
-        'not_here' (the step takes no notes), 'too_fast', 'too_many', and the write
-        step's own refusals (kind, length, max per person)."""
+        'not_here' (the step takes no notes), 'too_fast', 'too_many', and the step's own
+        refusals (kind, length, max per person)."""
         device, step = self._ready(key, step_id)
-        if step.activity != "write":
+        if not self.kinds(step):
             raise PadError("not_here")
         now = float(self.clock.monotonic())
         if device.last_note_at and 0 <= now - device.last_note_at < NOTE_GAP_SECONDS:
@@ -393,8 +452,7 @@ class Pads(Undoable):
         if self._door.inbox:
             waiting = sum(1 for h in self._held.values() if h.step == step.id and h.author is not None
                           and h.author == device.person)
-            kind, text, group = write_rules.check_note(self.wall, self.people, step, kind, text,
-                                                       author=device.person, group=group, waiting=waiting)
+            kind, text, group = self._checked(step, device, kind, text, group, waiting)
             with self.store.batch(self.session_id):
                 doc = Held(id=0, step=step.id, kind=kind, text=text, author=device.person, group=group,
                            device=device.id, at=float(self.clock.now())).to_dict()
@@ -404,17 +462,15 @@ class Pads(Undoable):
             self._keep(counted)
             return held
         with self.store.batch(self.session_id):
-            note = write_rules.add_note(self.wall, self.people, step, kind, text,
-                                        author=device.person, group=group)
+            note = self._add(step, kind, text, device.person, group)
             counted = self._store_device(replace(counted, wrote=device.wrote + (note.id,)))
         self._keep(counted)
         return note
 
     def _notes_of(self, device: Device) -> list[Note]:
-        if device.person is not None:
-            return [n for n in self.wall.notes() if n.author == device.person]
         wrote = set(device.wrote)
-        return [n for n in self.wall.notes() if n.id in wrote]
+        return [n for n in self.wall.notes()
+                if n.id in wrote or (device.person is not None and n.author == device.person)]
 
     def my_notes(self, key: Any) -> list[Note]:
         """The device's own notes on the wall (what its "My notes" lists)."""
@@ -687,8 +743,7 @@ class Pads(Undoable):
         author = held.author if held.author is not None and self.people.known(held.author) else None
         device = self._devices.get(held.device)
         with self.store.batch(self.session_id):
-            note = write_rules.add_note(self.wall, self.people, step, held.kind, held.text,
-                                        author=author, group=held.group)
+            note = self._add(step, held.kind, held.text, author, held.group)
             self.store.remove(self.session_id, INBOX, held.id)
             if device is not None:
                 device = self._store_device(replace(device, wrote=device.wrote + (note.id,)))

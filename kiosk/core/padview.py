@@ -122,14 +122,16 @@ def public(snap: dict) -> dict:
 
 # -- making the snapshot (the kiosk process) ---------------------------------------------
 
-def _pad_of(step) -> str:
-    """Which page a step's pad shows."""
+def _pad_of(pads, step) -> str:
+    """Which page a step's pad shows: timeline and map steps that take notes write."""
     if step is None:
         return "info"
     activity = step.activity
     if activity == "vote" and (step.params or {}).get("mode", "dots") != "dots":
         return "info"  # a show of hands is counted by the facilitator
-    return activity if activity in ("write", "vote", "rate", "signup", "present") else "info"
+    if activity in ("write", "timeline", "map"):
+        return "write" if pads.kinds(step) else "info"
+    return activity if activity in ("vote", "rate", "signup", "present") else "info"
 
 
 def _lane_id(lane: Optional[int]) -> str:
@@ -182,7 +184,7 @@ def snapshot(pads, session, *, serial: int, lang: str, now: Optional[float] = No
     t = translator(lang)
     now = float(pads.clock.now()) if now is None else float(now)
     step = pads.step()
-    pad = _pad_of(step)
+    pad = _pad_of(pads, step)
     people = pads.people
     tables = list(range(1, people.tables + 1))
     door = pads.door
@@ -215,15 +217,15 @@ def snapshot(pads, session, *, serial: int, lang: str, now: Optional[float] = No
 
 
 def _write_part(pads, step, snap, parts, lanes, devices, t, colours) -> None:
-    from kiosk.core.activities.write import writable
     from kiosk.core.wall import NOTE_MAX
 
     params = step.params or {}
-    kinds = {k["id"]: k for k in params.get("kinds") or [] if isinstance(k, dict)}
+    own = step.activity == "write"  # a write step's kinds are the method's words; the others are ours
     snap["step"]["write"] = {
-        "kinds": [{"id": k, "title": str(kinds[k].get("title", k)),
-                   "colour": TRAFFIC_HEX.get(str(kinds[k].get("colour")), NO_COLOUR)} for k in writable(params)],
-        "max_length": int(params.get("max_length") or NOTE_MAX), "face_down": bool(params.get("face_down")),
+        "kinds": [{"id": str(k["id"]), "title": str(k.get("title") or k["id"]) if own else t(str(k["title"])),
+                   "colour": TRAFFIC_HEX.get(str(k.get("colour")), NO_COLOUR)} for k in pads.kinds(step)],
+        "max_length": int(params.get("max_length") or NOTE_MAX),
+        "face_down": bool(params.get("face_down")) and own,
     }
     by_author: dict[int, list] = {}
     by_id: dict[int, Any] = {}
@@ -235,10 +237,8 @@ def _write_part(pads, step, snap, parts, lanes, devices, t, colours) -> None:
     for h in pads.held():
         held_by.setdefault(h.device, []).append(h)
     for d in devices:
-        if d.person is not None:
-            mine = by_author.get(d.person, [])
-        else:
-            mine = [by_id[i] for i in d.wrote if i in by_id]
+        ids = {i for i in d.wrote if i in by_id} | {n.id for n in by_author.get(d.person, [])}
+        mine = [by_id[i] for i in sorted(ids)]
         notes = [{"id": n.key, "kind": n.kind, "text": n.text, "editable": n.revealed is None, "held": False}
                  for n in mine]
         notes += [{"id": h.key, "kind": h.kind, "text": h.text, "editable": True, "held": True}
