@@ -402,3 +402,29 @@ def test_votes_go_on_after_a_restart(room, clock, store):
     refused("no_votes_left", again.dot, key, "vaelg", b, 1)
     voters = {v["voter"] for v in store.all("s1", "votes")}
     assert len(voters) == 1
+
+
+def test_the_people_panel_and_the_walls_undo_speak_for_the_phone_too(room, clock):
+    from kiosk.core.activities.rate import Rating
+
+    pads, people, _, here = room
+    key, dev = pads.join(pads.open_door(), name="Kari")
+    people.remove(dev.person)                                           # taken off on the People panel
+    refused("unknown_device", pads.send_note, key, "skriv", "godt", "x")
+    assert pads.devices() == [] and pads.voted_count() == (0, 0)
+    people.undo()
+    assert pads.device(key) == dev
+    here["step"] = RATE
+    pads.mark(key, "ned", 2, "yellow")
+    rating = Rating.for_step(pads.store, "s1", RATE)
+    assert pads.my_marks(pads.device(key), rating) == {2: "yellow"}
+    rating.take_back(2, 1)                                              # the wall takes the mark back
+    assert pads.my_marks(pads.device(key), rating) == {}
+    pads.pause()
+    pads.inbox(True)
+    assert pads.door.paused and pads.door.inbox
+    pads.undo()
+    pads.undo()
+    assert not pads.door.paused and not pads.door.inbox and not pads.undo()
+    again = Pads(pads.store, "s1", clock, wall=pads.wall, people=people, step=lambda: RATE)
+    assert not again.door.paused and not again.door.inbox

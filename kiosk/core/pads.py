@@ -266,9 +266,14 @@ class Pads(Undoable):
 
     # -- devices ---------------------------------------------------------------------
 
+    def _live(self, device: Device) -> bool:
+        """Joined and not taken off: neither the device, nor (for a person's) its participant
+        on the People panel; an undo there brings the phone back too."""
+        return not device.removed and (device.person is None or self.people.known(device.person))
+
     def devices(self) -> list[Device]:
         """The joined devices, oldest first (what the wall counts)."""
-        return [d for _, d in sorted(self._devices.items()) if not d.removed]
+        return [d for _, d in sorted(self._devices.items()) if self._live(d)]
 
     def persons(self) -> list[Device]:
         """The joined devices of one person each (not the tables' tablets)."""
@@ -281,7 +286,7 @@ class Pads(Undoable):
         wanted = digest(key)
         for d in self._devices.values():
             if hmac.compare_digest(d.key, wanted):
-                if d.removed:
+                if not self._live(d):
                     raise PadError("unknown_device")
                 return d
         raise PadError("unknown_device")
@@ -637,12 +642,16 @@ class Pads(Undoable):
         self._keep(device)
         return value or None
 
-    def my_marks(self, device: Device, rating: rate_rules.Rating) -> dict[int, str]:
-        """A device's marks in a rating: statement index → the scale's value."""
+    def my_marks(self, device: Device, rating: rate_rules.Rating,
+                 live: Optional[set[int]] = None) -> dict[int, str]:
+        """A device's marks in a rating: statement index → the scale's value. A mark the
+        wall took back meanwhile (its Undo, or take-back) is no longer the device's;
+        ``live``: the rating's mark doc ids, when the caller read them already."""
+        live = {d["doc_id"] for d in rating.marks()} if live is None else live
         out: dict[int, str] = {}
         for s, pair in (device.marks.get(rating.step_id) or {}).items():
             if isinstance(pair, list) and len(pair) == 2 and str(s).isdigit() and _whole(pair[0]) \
-                    and 0 <= pair[0] < len(rating.scale):
+                    and 0 <= pair[0] < len(rating.scale) and pair[1] in live:
                 out[int(s)] = rating.scale[pair[0]]
         return out
 

@@ -290,6 +290,7 @@ def _vote_part(pads, step, snap, parts, lanes, devices, t, colours) -> None:
 
 
 def _rate_part(pads, step, snap, parts, lanes, devices, t, colours) -> None:
+    from kiosk.core.activities.rate import TABLE as RATES
     from kiosk.core.activities.rate import TRAFFIC_WORDS, Rating
     from kiosk.core.refusal import Refusal
 
@@ -299,6 +300,7 @@ def _rate_part(pads, step, snap, parts, lanes, devices, t, colours) -> None:
         "statements": [{"id": str(i), "text": str(s)} for i, s in enumerate(params.get("statements") or [])],
         "scale": [{"id": v, "text": t(TRAFFIC_WORDS[v]) if v in TRAFFIC_WORDS else v} for v in scale],
     }
+    live = {d["doc_id"] for d in pads.store.all(pads.session_id, RATES)}
     for d in devices:
         lane = pads.lane_of(d, step)
         try:
@@ -306,7 +308,7 @@ def _rate_part(pads, step, snap, parts, lanes, devices, t, colours) -> None:
         except Refusal:  # a step without statements: nothing to mark
             parts[d.key]["rate"] = {}
             continue
-        parts[d.key]["rate"] = {str(i): v for i, v in pads.my_marks(d, rating).items()}
+        parts[d.key]["rate"] = {str(i): v for i, v in pads.my_marks(d, rating, live).items()}
 
 
 def _signup_part(pads, step, snap, parts, lanes, devices, t, colours) -> None:
