@@ -204,9 +204,14 @@ def test_dots_from_a_pad_keep_the_budget_and_the_cap_and_done_counts(room, clock
     refused("voted", pads.dot, kari, "vaelg", a, -1)
     # the wall's own voter steps up meanwhile and keeps their full budget
     n = rnd.next_voter()
-    assert rnd.remaining() == 3 and n == rnd.voters == 3
+    assert rnd.remaining() == 3 and n == rnd.voters == 1
     pads.dot(ola, "vaelg", a, 1)
     assert rnd.current == n and rnd.remaining() == 3
+    rnd.cast(c)
+    rnd.undo()
+    rnd.undo()                                                            # "Next voter" taken back
+    assert rnd.next_voter() == 1 and rnd.remaining() == 3                 # a phone's dots stay its own
+    assert rnd.totals() == {a: 2, b: 1, c: 2} and pads.dot(ola, "vaelg", b, 1) == 1
 
 
 def test_a_show_of_hands_takes_no_dots_from_pads(room, clock):

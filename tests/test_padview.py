@@ -135,6 +135,11 @@ def test_each_step_gives_the_view_the_contract_names(room, clock):
     assert room.send(op="done", key=ola, step="vaelg")["ok"]
     v = room.view(ola)["vote"]
     assert v["show_totals"] and [b["total"] for b in v["ballot"]] == [2, 1, 0] and v["done_count"] == 2
+    room.pads.store.save_session(room.session.to_dict())
+    from kiosk.core import export
+
+    (result,) = export.document(room.pads.store, "s1", clock=clock)["votes"]
+    assert result["voters"] == 2 and [r["points"] for r in result["ranking"]] == [2, 1]
 
     room.go("ned")
     v = room.view(kari)

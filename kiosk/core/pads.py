@@ -79,6 +79,8 @@ PERSON, TABLE = "person", "table"
 
 EVENT = "event"
 """The kind of a note written on a timeline when the method names no kind (the wall's own)."""
+PAD_ACTIVITIES = ("write", "vote", "rate", "signup", "present", "timeline", "map")
+"""The activities a pad may take part in (``pad_kind`` says whether a step of one does)."""
 
 
 class PadError(Refusal):
@@ -122,8 +124,6 @@ class Device(Record):
     wrote: tuple[int, ...] = ()
     """The wall notes it sent (a table's tablet writes without an author, so "My notes"
     needs this list)."""
-    voters: dict = field(default_factory=dict)
-    """vote round ("<step>", or "<step>@<table>" at a table) → its voter number there."""
     done: tuple[str, ...] = ()
     """The vote rounds it said "I have voted" in."""
     marks: dict = field(default_factory=dict)
@@ -179,6 +179,45 @@ def note_ref(value: Any) -> tuple[str, int]:
         if rest.isdigit() and int(rest) > 0:
             return head, int(rest)
     raise PadError("not_yours")
+
+
+def note_kinds(step, method=None) -> list[dict]:
+    """The kinds of note a pad writes at a step ({id, title, colour}): a write step's
+    own (not the prepared ones); on a timeline the method's first kind, as the wall's
+    composer writes there; on a map its attention points, unless the method says the
+    map takes none (``write = false``). Empty: the step takes no notes from pads."""
+    params = (step.params or {}) if step is not None else {}
+    activity = getattr(step, "activity", None)
+    if activity == "write":
+        return [dict(k) for k in params.get("kinds") or [] if isinstance(k, dict) and not k.get("prepared")]
+    if activity not in ("timeline", "map") or (activity == "map" and params.get("write") is False):
+        return []
+    from .activities import declared_kinds
+
+    made = [k for _, k in declared_kinds(getattr(method, "steps", ()) or ())]
+    if activity == "map":
+        kind = params.get("kind") or "map"
+        look = next((k for k in made if k.get("id") == kind), {})
+        return [{"id": kind, "title": look.get("title") or N_("An attention point"),
+                 "colour": look.get("colour") or "yellow"}]
+    first = made[0] if made else {}
+    return [{"id": first.get("id") or EVENT, "title": first.get("title") or N_("A post-it"),
+             "colour": first.get("colour") or "yellow"}]
+
+
+def pad_kind(step, method=None) -> str:
+    """Which page a pad shows at a step: "write" (also on timeline and map steps that take
+    notes), "vote" (dots; a show of hands is the facilitator's), "rate", "signup",
+    "present", or "info" (the title, prompts and time left). Anything but "info" is a
+    step the facilitator may open for phones."""
+    if step is None:
+        return "info"
+    activity = step.activity
+    if activity in ("write", "timeline", "map"):
+        return "write" if note_kinds(step, method) else "info"
+    if activity == "vote":
+        return "vote" if (step.params or {}).get("mode", vote_rules.MODES[0]) == "dots" else "info"
+    return activity if activity in ("rate", "signup", "present") else "info"
 
 
 class Pads(Undoable):
@@ -388,27 +427,8 @@ class Pads(Undoable):
         return device, step
 
     def kinds(self, step) -> list[dict]:
-        """The kinds of note a pad writes at a step ({id, title, colour}): a write step's
-        own (not the prepared ones); on a timeline the method's first kind, as the wall's
-        composer writes there; on a map its attention points, unless the method says the
-        map takes none (``write = false``). Empty: the step takes no notes from pads."""
-        params = (step.params or {}) if step is not None else {}
-        activity = getattr(step, "activity", None)
-        if activity == "write":
-            return [dict(k) for k in params.get("kinds") or [] if isinstance(k, dict) and not k.get("prepared")]
-        if activity not in ("timeline", "map") or (activity == "map" and params.get("write") is False):
-            return []
-        from .activities import declared_kinds
-
-        made = [k for _, k in declared_kinds(getattr(self.method, "steps", ()) or ())]
-        if activity == "map":
-            kind = params.get("kind") or "map"
-            look = next((k for k in made if k.get("id") == kind), {})
-            return [{"id": kind, "title": look.get("title") or N_("An attention point"),
-                     "colour": look.get("colour") or "yellow"}]
-        first = made[0] if made else {}
-        return [{"id": first.get("id") or EVENT, "title": first.get("title") or N_("A post-it"),
-                 "colour": first.get("colour") or "yellow"}]
+        """The kinds of note a pad writes at a step (``note_kinds``)."""
+        return note_kinds(step, self.method)
 
     def _checked(self, step, device: Device, kind: Any, text: Any, group: Optional[int],
                  waiting: int = 0) -> tuple[str, str, Optional[int]]:
@@ -548,7 +568,7 @@ class Pads(Undoable):
     def dot(self, key: Any, step_id: Any, item: Any, delta: int) -> int:
         """Place one dot on a ballot item (``delta`` 1) or take one back (-1), within the
         person's budget and the per-item cap; returns their dots on it now. A device is a
-        voter of its own in the round (its table's, at a table). Refuses 'voted' after
+        voter of its own (``vote.pad_voter``) in the round (its table's, at a table). Refuses 'voted' after
         "I have voted", and the vote's refusals ('no_votes_left', 'item_cap',
         'unknown_item', 'no_vote_here')."""
         device, step = self._ready(key, step_id, "vote")
@@ -557,14 +577,8 @@ class Pads(Undoable):
         rnd = self.vote_round(step, self._lane(device, step))
         if rnd.step_id in device.done:
             raise PadError("voted")
-        with self.store.batch(self.session_id):
-            voter = device.voters.get(rnd.step_id)
-            if not _whole(voter) or not 0 < voter <= rnd.voters:
-                voter = rnd.pad_voter()
-            have = rnd.cast(item, voter) if delta > 0 else rnd.take_back(item, voter)
-            device = self._store_device(replace(device, voters={**device.voters, rnd.step_id: voter}))
-        self._keep(device)
-        return have
+        voter = vote_rules.pad_voter(device.id)
+        return rnd.cast(item, voter) if delta > 0 else rnd.take_back(item, voter)
 
     def done(self, key: Any, step_id: Any) -> Device:
         """"I have voted": the device's dots stand and count as done (a second time
@@ -577,9 +591,7 @@ class Pads(Undoable):
 
     def my_dots(self, device: Device, rnd: vote_rules.VoteRound) -> dict[str, int]:
         """A device's dots per ballot item in a round (none: it has not voted there)."""
-        voter = device.voters.get(rnd.step_id)
-        if not _whole(voter):
-            return {}
+        voter = vote_rules.pad_voter(device.id)
         out: dict[str, int] = {}
         for d in self.store.all(self.session_id, vote_rules.VOTES):
             if d.get("round") == rnd.step_id and d.get("voter") == voter and _whole(d.get("points")):

@@ -122,18 +122,6 @@ def public(snap: dict) -> dict:
 
 # -- making the snapshot (the kiosk process) ---------------------------------------------
 
-def _pad_of(pads, step) -> str:
-    """Which page a step's pad shows: timeline and map steps that take notes write."""
-    if step is None:
-        return "info"
-    activity = step.activity
-    if activity == "vote" and (step.params or {}).get("mode", "dots") != "dots":
-        return "info"  # a show of hands is counted by the facilitator
-    if activity in ("write", "timeline", "map"):
-        return "write" if pads.kinds(step) else "info"
-    return activity if activity in ("vote", "rate", "signup", "present") else "info"
-
-
 def _lane_id(lane: Optional[int]) -> str:
     return "" if lane is None else str(lane)
 
@@ -179,12 +167,13 @@ def snapshot(pads, session, *, serial: int, lang: str, now: Optional[float] = No
     device's own part (its label, lane, own notes, dots, marks, sign-ups). ``now`` is
     the wall clock (epoch seconds; default the pads' clock)."""
     from kiosk.core.lanes import lane_title
+    from kiosk.core.pads import pad_kind
     from kiosk.i18n import translator
 
     t = translator(lang)
     now = float(pads.clock.now()) if now is None else float(now)
     step = pads.step()
-    pad = _pad_of(pads, step)
+    pad = pad_kind(step, pads.method)
     people = pads.people
     tables = list(range(1, people.tables + 1))
     door = pads.door
@@ -247,7 +236,7 @@ def _write_part(pads, step, snap, parts, lanes, devices, t, colours) -> None:
 
 
 def _vote_part(pads, step, snap, parts, lanes, devices, t, colours) -> None:
-    from kiosk.core.activities.vote import VOTES
+    from kiosk.core.activities.vote import VOTES, pad_voter
     from kiosk.core.refusal import Refusal
 
     params = step.params or {}
@@ -284,8 +273,8 @@ def _vote_part(pads, step, snap, parts, lanes, devices, t, colours) -> None:
         if rnd is None:
             parts[d.key]["vote"] = {"mine": {}, "done": False}
             continue
-        voter = d.voters.get(rnd.step_id)
-        mine = {key: points.get((rnd.step_id, voter, key), 0) for key in rnd.items} if voter else {}
+        voter = pad_voter(d.id)
+        mine = {key: points.get((rnd.step_id, voter, key), 0) for key in rnd.items}
         parts[d.key]["vote"] = {"mine": {k: v for k, v in mine.items() if v}, "done": rnd.step_id in d.done}
 
 

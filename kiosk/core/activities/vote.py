@@ -28,6 +28,10 @@ ROUNDS = "vote_rounds"
 HANDS_MAX = 999
 """A hand count is a number of people in a room; more is a typing slip."""
 HANDS_VOTER = 0
+PAD_VOTERS = 1_000_000
+"""Voters on their own phones (``kiosk.core.pads``) are numbered from here (``pad_voter``),
+apart from those who step up to the screen (1, 2, …): the wall's current voter keeps
+their turn, and an Undo of "Next voter" never hands a phone's dots to someone else."""
 MODES = ("dots", "hands")
 
 
@@ -58,6 +62,11 @@ def ranking(totals: dict[str, int]) -> list[Rank]:
         rank = out[-1].rank if out and out[-1].points == points else i + 1
         out.append(Rank(rank, key, points, counts[points] > 1))
     return out
+
+
+def pad_voter(device_id: int) -> int:
+    """The voter number of a phone or tablet in every round it votes in."""
+    return PAD_VOTERS + int(device_id)
 
 
 def totals_shown(params: dict, *, done: int, voters: int, revealed: bool = False) -> bool:
@@ -250,18 +259,9 @@ class VoteRound(Undoable):
         self._set_state(n, n)
         return n
 
-    def pad_voter(self) -> int:
-        """A voter on their own phone (``kiosk.core.pads``): numbered like one who steps
-        up, so the count of voters holds them, but not the one at the screen: the wall's
-        current voter keeps their turn."""
-        self._need_dots()
-        n = self.voters + 1
-        self._set_state(n, self.current, undoable=False)
-        return n
-
     def _pad(self, voter: Any) -> int:
         self._need_dots()
-        if isinstance(voter, bool) or not isinstance(voter, int) or not 0 < voter <= self.voters:
+        if isinstance(voter, bool) or not isinstance(voter, int) or voter < PAD_VOTERS:
             raise VoteError("no_voter")
         return voter
 
@@ -288,7 +288,7 @@ class VoteRound(Undoable):
 
     def cast(self, item: str, voter: Optional[int] = None) -> int:
         """One dot on an item; returns the voter's dots on it now. ``voter``: one voting
-        on their own pad (``pad_voter``) rather than the one at the screen."""
+        on their own phone (``pad_voter``) rather than the one at the screen."""
         voter = self._need_voter() if voter is None else self._pad(voter)
         self._need_item(item)
         if self.remaining(voter) <= 0:
@@ -407,13 +407,16 @@ def collect(ctx) -> dict:
             n = params.get("winners")
             won = {r.key for r in winners(ranks, int(n), params.get("winners_max"))} if n else set()
             state = states.get(round_id) or {}
+            at_screen = state.get("voters") if isinstance(state.get("voters"), int) else None
+            on_phones = len({d.get("voter") for d in records
+                             if isinstance(d.get("voter"), int) and d["voter"] >= PAD_VOTERS})
             title = str(step.get("title") or "")
             if group is not None:
                 title = f"{title} · {lane_title(group, ctx.t)}"
             rounds.append({
                 "step": str(step.get("id")), "title": title, "group": group,
                 "mode": str(params.get("mode", "dots")), "budget": params.get("budget"),
-                "voters": state.get("voters") if isinstance(state.get("voters"), int) else None,
+                "voters": (at_screen or 0) + on_phones if at_screen is not None or on_phones else None,
                 "ranking": [{"rank": r.rank, "key": r.key, "label": ctx.label(r.key), "points": r.points,
                              "tied": r.tied, "winner": r.key in won} for r in ranks],
             })
