@@ -362,6 +362,7 @@ def test_the_inbox_holds_notes_until_let_in_or_declined(room, clock, store):
     assert [h.text for h in pads.held()] == ["Nej tak"]
     pads.undo()                                                          # the let-in
     assert wall.notes() == [] and sorted(h.text for h in pads.held()) == ["Følsomt emne", "Nej tak"]
+    assert not wall.can_undo                                             # its insert went with it
     here["step"] = TALK
     refused("moved_on", pads.let_in, pads.held()[0].id)                  # no method to find its step
     methodical = Pads(store, "s1", clock, wall=wall, people=people, step=lambda: TALK,

@@ -55,7 +55,7 @@ from .people import People, clean_name, label
 from .record import Record
 from .refusal import Refusal
 from .undo import Undoable, UndoLog
-from .wall import NOTE_MAX, Note, WallError, clean_text
+from .wall import NOTE_MAX, NOTES, Note, WallError, clean_text
 
 PADS = "pads"
 """The per-session store table of joined devices."""
@@ -783,6 +783,20 @@ class Pads(Undoable):
         self._undo.push(("declined", held))
         return held
 
+    def _off_the_wall(self, note_id: int) -> None:
+        """A note let in goes off the wall again. Letting it in put its insert on the wall's
+        own undo as well; the one Undo button has taken back every later change by now,
+        so that insert is the wall's newest, and the wall's undo takes it (nothing is left
+        behind for a later Undo to trip over)."""
+        log = self.wall._undo
+        if log and log[-1] == [(NOTES, note_id, None)]:
+            self.wall.undo()
+            return
+        try:
+            self.wall.delete_note(note_id)
+        except WallError:
+            pass  # gone from the wall another way: only the inbox gets it back
+
     def undo(self) -> bool:
         """Take back the newest inbox decision, pause or inbox switch."""
         return self._undo.undo(self._put_back)
@@ -797,10 +811,7 @@ class Pads(Undoable):
         held = entry[1]
         with self.store.batch(self.session_id):
             if entry[0] == "let_in":
-                try:
-                    self.wall.delete_note(entry[2])
-                except WallError:
-                    pass  # gone from the wall another way: only the inbox gets it back
+                self._off_the_wall(entry[2])
             doc = {k: v for k, v in held.to_dict().items() if k != "doc_id"}
             back = replace(held, id=self.store.insert(self.session_id, INBOX, doc))
         self._held[back.id] = back
