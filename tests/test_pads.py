@@ -434,3 +434,17 @@ def test_the_people_panel_and_the_walls_undo_speak_for_the_phone_too(room, clock
     assert not pads.door.paused and not pads.door.inbox and not pads.undo()
     again = Pads(pads.store, "s1", clock, wall=pads.wall, people=people, step=lambda: RATE)
     assert not again.door.paused and not again.door.inbox
+
+
+def test_which_page_a_step_gives_a_phone():
+    from kiosk.core.pads import EVENT, note_kinds, pad_kind
+
+    timeline = Step(id="tid", title="T", minutes=5, activity="timeline", params={"span_years": 5})
+    closed_map = Step(id="k", title="K", minutes=5, activity="map", params={"write": False})
+    hands = replace(VOTE, params={**VOTE.params, "mode": "hands"})
+    assert [pad_kind(s) for s in (WRITE, VOTE, hands, RATE, SIGNUP, PRESENT, TALK, timeline, closed_map, None)] \
+        == ["write", "vote", "info", "rate", "signup", "present", "info", "write", "info", "info"]
+    assert note_kinds(timeline) == [{"id": EVENT, "title": "A post-it", "colour": "yellow"}]
+    prepared = replace(WRITE, params={**WRITE.params, "kinds": [{"id": "trio", "title": "Trio", "colour": "pink",
+                                                                 "prepared": True}]})
+    assert pad_kind(prepared) == "info" and note_kinds(closed_map) == []

@@ -79,6 +79,9 @@ PERSON, TABLE = "person", "table"
 
 EVENT = "event"
 """The kind of a note written on a timeline when the method names no kind (the wall's own)."""
+POINT, POST_IT = N_("An attention point"), N_("A post-it")
+"""The titles of the kinds a pad writes on a map and a timeline when the method names none
+(the wall's composer's own words; a method's kinds keep theirs, untranslated)."""
 PAD_ACTIVITIES = ("write", "vote", "rate", "signup", "present", "timeline", "map")
 """The activities a pad may take part in (``pad_kind`` says whether a step of one does)."""
 
@@ -198,10 +201,10 @@ def note_kinds(step, method=None) -> list[dict]:
     if activity == "map":
         kind = params.get("kind") or "map"
         look = next((k for k in made if k.get("id") == kind), {})
-        return [{"id": kind, "title": look.get("title") or N_("An attention point"),
+        return [{"id": kind, "title": look.get("title") or POINT,
                  "colour": look.get("colour") or "yellow"}]
     first = made[0] if made else {}
-    return [{"id": first.get("id") or EVENT, "title": first.get("title") or N_("A post-it"),
+    return [{"id": first.get("id") or EVENT, "title": first.get("title") or POST_IT,
              "colour": first.get("colour") or "yellow"}]
 
 

@@ -208,13 +208,16 @@ def snapshot(pads, session, *, serial: int, lang: str, now: Optional[float] = No
 def _write_part(pads, step, snap, parts, lanes, devices, t, colours) -> None:
     from kiosk.core.wall import NOTE_MAX
 
+    from kiosk.core.pads import POINT, POST_IT
+
     params = step.params or {}
-    own = step.activity == "write"  # a write step's kinds are the method's words; the others are ours
+    ours = (POINT, POST_IT)  # our words are translated; a method's kind titles stay as written
     snap["step"]["write"] = {
-        "kinds": [{"id": str(k["id"]), "title": str(k.get("title") or k["id"]) if own else t(str(k["title"])),
+        "kinds": [{"id": str(k["id"]),
+                   "title": t(k["title"]) if k.get("title") in ours else str(k.get("title") or k["id"]),
                    "colour": TRAFFIC_HEX.get(str(k.get("colour")), NO_COLOUR)} for k in pads.kinds(step)],
         "max_length": int(params.get("max_length") or NOTE_MAX),
-        "face_down": bool(params.get("face_down")) and own,
+        "face_down": bool(params.get("face_down")) and step.activity == "write",
     }
     by_author: dict[int, list] = {}
     by_id: dict[int, Any] = {}
@@ -248,6 +251,8 @@ def _vote_part(pads, step, snap, parts, lanes, devices, t, colours) -> None:
                             "done_count": done, "voters": voters}
     rounds = {}
     for lane_id, lane in lanes.items():
+        if lane is None and step.groups and pads.people.tables:
+            continue  # a phone at no table of a split room votes nowhere yet ('no_table')
         try:
             rnd = pads.vote_round(step, lane)
         except Refusal:  # nothing to vote on yet: the lane's ballot is empty
