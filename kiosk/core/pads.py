@@ -397,14 +397,15 @@ class Pads(Undoable):
         name = clean_name(name)
         key = secrets.token_urlsafe(TOKEN_BYTES)
         person_id = None
-        if role == PERSON:
-            person = self.people.add(name)
-            if table is not None:
-                person = self.people.move(person.id, table)
-            person_id = person.id
-        device = self._write(Device(id=0, key=digest(key), role=role, person=person_id, table=table,
-                                    joined_at=float(self.clock.now())))
-        return key, device
+        with self.store.batch(self.session_id):  # one write: the participant, the seat, the device
+            if role == PERSON:
+                person = self.people.add(name)
+                if table is not None:
+                    person = self.people.move(person.id, table)
+                person_id = person.id
+            device = self._store_device(Device(id=0, key=digest(key), role=role, person=person_id, table=table,
+                                               joined_at=float(self.clock.now())))
+        return key, self._keep(device)
 
     def remove(self, device_id: int) -> Device:
         """The facilitator takes a device off: it can send nothing more; its notes stay,
