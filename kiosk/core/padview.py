@@ -398,7 +398,8 @@ def _note(pads, f, t) -> dict:
 
     sent = pads.send_note(f["key"], f["step"], f["kind"], f["text"])
     if isinstance(sent, Held):
-        return {"ok": True, "held": True, "message": t("Sent. It waits for the facilitator before it goes on the wall.")}
+        return {"ok": True, "held": True,
+                "message": t("Sent. It waits for the facilitator before it goes on the wall.")}
     return {"ok": True}
 
 
