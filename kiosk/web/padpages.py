@@ -138,8 +138,9 @@ def _document(lang: str, title: str, body: str, *, script: bool = True, body_att
             f"{body}</body></html>\n").encode("utf-8")
 
 
-def _message(message: str) -> str:
-    shown = f"<p>{esc(message)}</p>" if message else ""
+def _message(message: str, ok: bool = False) -> str:
+    cls = ' class="ok"' if ok else ""
+    shown = f"<p{cls}>{esc(message)}</p>" if message else ""
     return f'<div id="msg" class="msg" role="status" aria-live="polite">{shown}</div>'
 
 
@@ -172,7 +173,7 @@ def pad_page(view: dict, *, nonce: str, message: str = "", fragment: bool = Fals
     if fragment:
         return part.encode("utf-8")
     title = str(step.get("title") or "") or t(N_("Workshop"))
-    body = f'<main id="pad">{_message(message)}{part}</main>'
+    body = f'<main id="pad">{_message(message, ok=message == t(MESSAGES["ok"]))}{part}</main>'
     return _document(lang, title, body)
 
 

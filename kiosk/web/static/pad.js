@@ -7,6 +7,7 @@
   var POLL_MS = 1500, TAP_GUARD_MS = 450;
   var view, msg, body = document.body;
   var pending = false, busy = false, misses = 0, lastTap = 0, loadedAt = 0, draft = "", msgTimer = 0;
+  var blocked = false; // the page's CSP forbids fetch (no connect-src): be a plain page then
 
   function $(sel, root) { return (root || document).querySelector(sel); }
   function $$(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
@@ -103,7 +104,7 @@
   }
 
   function poll() {
-    if (document.hidden || busy) { return; }
+    if (document.hidden || busy || blocked) { return; }
     fetch("/pad/state", { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
       .then(function (r) {
         if (r.status === 403) { location.reload(); return null; }
@@ -159,12 +160,21 @@
         show(out.message || (out.ok ? (note ? body.getAttribute("data-sent") : "") : body.getAttribute("data-failed")), out.ok);
         return refresh(true);
       })
-      .catch(function () { show(body.getAttribute("data-failed"), false); })
+      .catch(function () {
+        // a blocked fetch reports its CSP violation a moment later: then send as a plain form
+        return new Promise(function (done) { setTimeout(done, 80); }).then(function () {
+          if (!blocked) { show(body.getAttribute("data-failed"), false); }
+        });
+      })
       .then(function () {
         busy = false;
         if (document.contains(form)) {
           form.classList.remove("busy");
           buttons.forEach(function (b) { b.disabled = false; });
+          if (blocked) {
+            show("");
+            if (form.requestSubmit) { form.requestSubmit(submitter || undefined); } else { form.submit(); }
+          }
         }
       });
   }
@@ -203,9 +213,12 @@
     var t = $("textarea[data-keep=note]", view);
     if (t && draft && !t.value) { t.value = draft; }
     setup();
+    document.addEventListener("securitypolicyviolation", function (e) {
+      if (/^(connect-src|default-src)/.test(e.effectiveDirective || e.violatedDirective || "")) { blocked = true; }
+    });
     document.addEventListener("submit", function (e) {
       var form = e.target;
-      if (!view.contains(form)) { return; }
+      if (blocked || !view.contains(form)) { return; }
       e.preventDefault();
       send(form, e.submitter);
     });
