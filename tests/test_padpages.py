@@ -228,6 +228,13 @@ def test_signup_and_present_pages():
     assert "Venter på neste tur" in nobody.text
 
 
+def test_an_empty_ballot_or_theme_list_says_so():
+    p = page("vote", vote=dict(VOTE, ballot=[]))
+    assert "Der er intet at stemme om endnu." in p.text and not [f for f in p.forms if f["action"] == "/pad/dot"]
+    p = page("signup", lang="nb", signup={"themes": []})
+    assert "Ingen temaer ennå." in p.text and not p.forms
+
+
 def test_info_page_title_prompts_and_time_in_each_language():
     for lang, left in (("da", "7 min. tilbage"), ("nb", "7 min igjen"), ("en", "7 min left")):
         p = page("info", lang=lang)

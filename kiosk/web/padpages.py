@@ -282,6 +282,8 @@ def _vote(v: dict, step_id: str, nonce: str, t, paused: bool) -> str:
                f'<span>{esc(t(N_("of {budget}, at most {cap} on one")).format(budget=budget, cap=cap))}</span></p>')
     if done:
         out.append(f'<p class="banner ok">{esc(t(N_("You have voted. Thank you.")))}</p>')
+    if not [i for i in v.get("ballot") or [] if isinstance(i, dict)]:
+        out.append(f'<p class="empty">{esc(t(N_("Nothing to vote on yet. It shows here when the wall has it.")))}</p>')
     out.append('<ol class="ballot">')
     for item in v.get("ballot") or []:
         if not isinstance(item, dict):
@@ -358,6 +360,8 @@ def _signup(s: dict, step_id: str, nonce: str, t, paused: bool) -> str:
     themes = [x for x in s.get("themes") or [] if isinstance(x, dict)]
     out = ['<section class="signup">',
            f'<p class="hint">{esc(t(N_("Pick the theme you will work on. Your name shows with it on the wall.")))}</p>']
+    if not themes:
+        out.append(f'<p class="empty">{esc(t(N_("No themes yet. They show here when the wall has them.")))}</p>')
     buttons = []
     for th in themes:
         mine = bool(th.get("mine"))
@@ -365,7 +369,8 @@ def _signup(s: dict, step_id: str, nonce: str, t, paused: bool) -> str:
         buttons.append(_button(f"{esc(th.get('text', ''))}{mark}", name="theme", value=str(th.get("id", "")),
                                cls=f"btn theme{' on' if mine else ''}", disabled=paused,
                                extra=f' aria-pressed="{"true" if mine else "false"}"'))
-    out.append(_form("signup", nonce, [("step", step_id)], "".join(buttons), cls="themes"))
+    if buttons:
+        out.append(_form("signup", nonce, [("step", step_id)], "".join(buttons), cls="themes"))
     out.append("</section>")
     return "".join(out)
 
