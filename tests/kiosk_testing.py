@@ -215,6 +215,11 @@ class Driver:
 
         return UnitTestTouch(x, y)
 
+    def panel(self) -> "Panel":
+        """A multitouch panel: fingers with their own touch ids, whose events are queued and
+        delivered by the next frame in the order they happened (``Panel``)."""
+        return Panel(self)
+
     def center_of(self, widget) -> tuple[float, float]:
         return widget.to_window(*widget.center)
 
@@ -328,6 +333,68 @@ class Driver:
             raise RuntimeError("the window did not give a screenshot")
         made.replace(path)
         return path
+
+
+class Panel:
+    """Several fingers on the glass at once, as a multitouch panel reports them.
+
+    Each contact is a MotionEvent with the touch id the panel gave it (``down(id, …)``);
+    a finger's move and up name that id. The events are queued on the event loop's input
+    queue, as an input provider queues them, and the next frame runs them through Kivy's
+    input post-processing (double tap, calibration …) and dispatches them in the order
+    they happened: down 1, down 2, up 1, down 3 … within one frame, interleaved as
+    several people's fingers are. ``Driver.tap`` instead dispatches one touch at once."""
+
+    def __init__(self, driver: Driver) -> None:
+        from kivy.base import EventLoop
+        from kivy.input import kivy_postproc_modules
+
+        self.driver = driver
+        self.loop = EventLoop
+        self.down_now: dict[int, object] = {}
+        for mod in kivy_postproc_modules.values():  # as App.run() adds them for a real panel
+            EventLoop.add_postproc_module(mod)
+
+    def _event(self, touch_id: int, x: float, y: float):
+        from kivy.input.motionevent import MotionEvent
+
+        class PanelTouch(MotionEvent):
+            def depack(self, args):
+                self.sx, self.sy = args
+                self.profile = ["pos"]
+                super().depack(args)
+
+        w, h = self.loop.window.size
+        return PanelTouch("panel", touch_id, (x / (w - 1.0), y / (h - 1.0)), is_touch=True, type_id="touch")
+
+    def _where(self, target) -> tuple[float, float]:
+        if isinstance(target, tuple):
+            return target
+        if target.disabled or target.get_root_window() is None:
+            raise AssertionError(f"a finger on a widget that cannot be touched: {target!r}")
+        return self.driver.center_of(target)
+
+    def down(self, touch_id: int, target) -> None:
+        """A finger touches a widget's centre (or an (x, y) of the window)."""
+        if touch_id in self.down_now:
+            raise AssertionError(f"touch {touch_id} is down already")
+        touch = self._event(touch_id, *self._where(target))
+        self.down_now[touch_id] = touch
+        self.loop._dispatch_input("begin", touch)
+
+    def move(self, touch_id: int, target) -> None:
+        touch = self.down_now[touch_id]
+        w, h = self.loop.window.size
+        x, y = self._where(target)
+        touch.move((x / (w - 1.0), y / (h - 1.0)))
+        self.loop._dispatch_input("update", touch)
+
+    def up(self, touch_id: int) -> None:
+        self.loop._dispatch_input("end", self.down_now.pop(touch_id))
+
+    def tap(self, touch_id: int, target) -> None:
+        self.down(touch_id, target)
+        self.up(touch_id)
 
 
 def exported_texts(store, session_id: str, clock) -> set[str]:

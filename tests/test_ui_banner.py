@@ -210,7 +210,7 @@ def test_a_banner_stays_above_a_pop_up_that_opens_after_it(kiosk):
     k.tap(view.ids["new_godt"])                         # the note editor opens: a ModalView
     composer = view.composer
     assert composer.get_parent_window() is not None
-    assert k.window.children[0] is bar and k.window.children[1] is composer
+    assert k.window.children[0] is bar and k.window.children[1] is view.desk
     assert bar.shown and bar.edge == "top"              # over the editor's title, not its keyboard
     assert not overlaps(rect(bar), rect(composer.ids.keyboard))
     assert not overlaps(rect(bar), rect(composer.ids.save))
@@ -311,7 +311,7 @@ def test_a_full_disk_while_the_note_editor_is_open_shows_over_it_and_keeps_the_t
             assert Wall(k.app.store, k.app.workshop.session.id, k.app.clock).notes() == []
 
             bar = banner(k)
-            assert k.window.children[0] is bar and composer in k.window.children[1:]
+            assert k.window.children[0] is bar and view.desk in k.window.children[1:]
             assert bar.shown and bar.opacity == 1 and bar.edge == "top"
             x, y, right, top = rect(bar)
             assert x == 0 and right == k.window.width and top == k.window.height and top - y >= 100

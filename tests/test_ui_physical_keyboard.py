@@ -77,6 +77,26 @@ def test_keys_reach_the_field_after_a_tap_beside_it(kiosk):
     assert [n.text for n in k.app.wall().notes()] == ["Godt"]
 
 
+def test_with_several_composers_the_keys_go_to_the_one_touched_last(kiosk):
+    k = kiosk
+    start_workshop(k)
+    view = go_to(k, "refleksion")
+    k.tap(view.ids.together)                            # three composers side by side
+    a, b, c = view.desk.writers
+    k.type(b.ids.keyboard, "B")                         # a key on the middle one …
+    type_on_the_keyboard(k, "eta", b.ids.text)
+    k.tap(a.ids.counter)                                # … a tap beside the left one's text …
+    type_on_the_keyboard(k, "alfa", a.ids.text)
+    k.tap(c.kind_buttons["mindre-godt"])                # … the right one's kind
+    type_on_the_keyboard(k, "gamma", c.ids.text)
+    assert [w.ids.text.text for w in (a, b, c)] == ["alfa", "Beta", "gamma"]
+    assert [w.ids.text.focus for w in (a, b, c)] == [False, False, True]   # one field holds the keys
+    k.tap(c.ids.save)
+    k.tap(c.ids.cancel)                                 # the one touched last closes: keys go on elsewhere
+    type_on_the_keyboard(k, "!", b.ids.text)
+    assert b.ids.text.text == "Beta!" and [n.text for n in k.app.wall().notes()] == ["gamma"]
+
+
 def test_the_team_name_takes_keys_after_an_on_screen_key(kiosk):
     k = kiosk
     k.tap("start")

@@ -54,15 +54,19 @@ def test_an_empty_or_over_long_note_is_refused_and_kept_for_editing(kiosk):
     k.tap(view.ids["new_godt"])
     composer = view.composer
     k.tap(composer.ids.save)
-    assert "Write something" in k.app.notice and composer.get_parent_window() is not None
+    # said in the composer itself, not in a banner over other writers' composers
+    assert "Write something" in composer.message and composer.get_parent_window() is not None
     composer.ids.text.text = "x" * 121           # pasted from a physical keyboard
     k.frames(1)
     assert composer.counter.startswith("121/120")
     k.tap(composer.ids.save)
-    assert "too long" in k.app.notice
+    assert "too long" in composer.message and not k.app.notice
     assert composer.ids.text.text == "x" * 121   # nothing typed is lost
     assert fresh_wall(k).notes() == []
-    k.tap(composer.ids.cancel)
+    k.tap(composer.ids.cancel)                    # closing it with text asks first
+    assert composer.asking and composer.ids.text.text == "x" * 121
+    k.tap(composer.ids.throw)
+    assert composer.get_parent_window() is None
 
 
 def test_edit_delete_and_undo_a_note(kiosk):

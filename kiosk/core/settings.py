@@ -73,6 +73,9 @@ class Settings:
     """Dim the board at night, when nobody walks past (burn-in, glare in an empty room)."""
     night_start: str = "22:00"
     night_end: str = "06:00"
+    screen_inches: int = 65
+    """The wall screen's diagonal in inches: how many people can write at once
+    (``kiosk.core.composers``); X and DRM often report a wrong DPI, so it is set here."""
 
     def pin_ok(self, pin: str) -> bool:
         if not self.pin_hash:
@@ -101,6 +104,7 @@ class Settings:
         known = {k: d[k] for k in ("lang", "chime", "pin_hash") if k in d}
         known.update(_export_settings(d))
         known.update(_board_settings(d))
+        known.update(_screen_settings(d))
         return cls(**known)
 
     def stepped(self, field: str, direction: int) -> Settings:
@@ -110,6 +114,8 @@ class Settings:
             return replace(self, idle_minutes=step_choice(self.idle_minutes, IDLE_CHOICES, direction))
         if field == "export_minutes":
             return replace(self, export_minutes=step_choice(self.export_minutes, EXPORT_CHOICES, direction))
+        if field == "screen_inches":
+            return replace(self, screen_inches=step_choice(self.screen_inches, SCREEN_CHOICES, direction))
         if field in ("night_start", "night_end"):
             other = self.night_end if field == "night_start" else self.night_start
             return replace(self, **{field: step_hour(getattr(self, field), direction, avoid=other)})
@@ -124,6 +130,10 @@ IDLE_CHOICES = (1, 2, 3, 5, 10, 15, 30, 60)
 """Minutes before the screen returns to the board: a few sensible stops, not 60 taps."""
 EXPORT_CHOICES = (5, 10, 15, 20, 30, 60, 120)
 """Minutes an export link stays open."""
+SCREEN_CHOICES = (24, 32, 43, 50, 55, 65, 75, 86, 98)
+"""Screen diagonals in inches, as screens are sold."""
+SCREEN_RANGE = (10, 200)
+"""A diagonal typed into kiosk.json outside this is a typo: the default stays."""
 
 
 def step_choice(value: int, choices: tuple[int, ...], direction: int) -> int:
@@ -183,3 +193,11 @@ def _board_settings(d: dict) -> dict:
     if start and end and start != end:
         out["night_start"], out["night_end"] = (f"{h:02d}:{m:02d}" for h, m in (start, end))
     return out
+
+
+def _screen_settings(d: dict) -> dict:
+    """The screen's diagonal when it is a whole number of inches a screen can have."""
+    v = d.get("screen_inches")
+    if isinstance(v, int) and not isinstance(v, bool) and SCREEN_RANGE[0] <= v <= SCREEN_RANGE[1]:
+        return {"screen_inches": v}
+    return {}

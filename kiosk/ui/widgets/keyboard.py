@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kivy.factory import Factory
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import FocusBehavior
 from kivy.uix.boxlayout import BoxLayout
 
@@ -36,6 +36,16 @@ def load_layout(name: str = "nordic") -> dict:
     return data
 
 
+WIDE = {"space": 6, "shift": 1.6, "backspace": 1.6, "enter": 1.6}
+"""A special key's width in ordinary keys (every other key is one)."""
+
+
+def rows(layout: dict) -> list[tuple[int, float]]:
+    """Each row of both modes as (keys, widths in ordinary keys): what decides how narrow
+    the keys get in a composer of a given width (``kiosk.core.composers``)."""
+    return [(len(row), sum(WIDE.get(k, 1) for k in row)) for mode in ("lower", "upper") for row in layout[mode]]
+
+
 class Key(KButton):
     key = StringProperty("")
     """What the key types, or one of SPECIAL."""
@@ -51,6 +61,10 @@ class OnScreenKeyboard(BoxLayout):
     """The TextInput that receives the keys."""
     shift = BooleanProperty(False)
     layout_name = StringProperty("nordic")
+    key_height = NumericProperty(96)
+    """px at 1080p: a key's height (several composers side by side make them a little lower)."""
+    key_font = NumericProperty(40)
+    """px at 1080p: a key's letter (narrow keys take a smaller one)."""
     __events__ = ("on_enter",)
 
     def __init__(self, **kw):
@@ -74,10 +88,7 @@ class OnScreenKeyboard(BoxLayout):
                 button = Key(key=key, text=LABELS.get(key, key))
                 if key in ("shift", "backspace"):
                     button.font_name = SYMBOLS
-                if key == "space":
-                    button.size_hint_x = 6
-                elif key in SPECIAL:
-                    button.size_hint_x = 1.6
+                button.size_hint_x = WIDE.get(key, 1)
                 self.keys[key] = button
                 line.add_widget(button)
             self.add_widget(line)
