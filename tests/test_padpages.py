@@ -147,6 +147,9 @@ def test_long_kind_titles_stack_and_a_face_up_step_says_so():
     assert p.find("fieldset", class_="kinds long")
     assert "uden dit navn" in p.text and "Ingen endnu" in p.text
     assert p.find("label", class_="kind")[0]["data-colour"] == "blue"
+    # the wall's mark of a kind, when the view carries one, reads the kinds apart without colour
+    marked = page("write", write=dict(w, kinds=[dict(w["kinds"][0], mark="+")]))
+    assert marked.find("span", class_="kmark") and "+ Det der virker mindre godt" in marked.text
 
 
 def test_vote_page_dots_plus_minus_budget_done_and_totals():

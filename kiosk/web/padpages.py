@@ -214,6 +214,13 @@ def _head(view: dict, step: dict, t, now: float) -> str:
     return "".join(out)
 
 
+def _mark(kind: dict) -> str:
+    """The wall's mark of a kind ('+', '−'), when the view carries it: two kinds of one
+    colour then read apart as they do on the wall."""
+    mark = str(kind.get("mark") or "")[:2]
+    return f'<span class="kmark" aria-hidden="true">{esc(mark)}</span> ' if mark else ""
+
+
 def _write(w: dict, step_id: str, nonce: str, t, paused: bool) -> str:
     kinds = [k for k in w.get("kinds") or [] if isinstance(k, dict)]
     looks = {str(k.get("id")): k for k in kinds}
@@ -226,7 +233,7 @@ def _write(w: dict, step_id: str, nonce: str, t, paused: bool) -> str:
             radios.append(f'<input type="radio" name="kind" id="{kid}" value="{esc(k.get("id", ""))}"'
                           f'{" checked" if i == 0 else ""}>'
                           f'<label for="{kid}" class="kind" data-colour="{colour_name(k.get("colour"))}">'
-                          f'{esc(k.get("title", ""))}</label>')
+                          f'{_mark(k)}{esc(k.get("title", ""))}</label>')
         legend = esc(t(N_("Kind of post-it")))
         # two side by side only when every title fits half a phone's width
         wide = " long" if any(len(str(k.get("title", ""))) > 12 for k in kinds) else ""
@@ -257,7 +264,8 @@ def _write(w: dict, step_id: str, nonce: str, t, paused: bool) -> str:
             state = f'<span class="tag held">{esc(t(N_("Waiting for the facilitator")))}</span>'
         elif not n.get("editable"):
             state = f'<span class="tag done">{esc(t(N_("Presented")))}</span>'
-        kind_title = f'<span class="kindname">{esc(look.get("title", ""))}</span>' if look.get("title") else ""
+        kind_title = (f'<span class="kindname">{_mark(look)}{esc(look.get("title", ""))}</span>'
+                      if look.get("title") else "")
         out.append(f'<li class="note" data-colour="{colour}">{kind_title}{state}'
                    f'<p class="text">{esc(n.get("text", ""))}</p>')
         if n.get("editable"):
