@@ -127,9 +127,10 @@ def test_cross_site_posts_and_missing_nonces_are_refused(room, token):
     nonce = phone.nonce()
     before = list(room.intents)
     form = {"step": "skriv", "kind": "godt", "text": "csrf", "nonce": nonce}
-    for headers in ({"Origin": "http://evil.example"}, {"Origin": "null"},
-                    {"Sec-Fetch-Site": "cross-site"}, {"Origin": f"http://127.0.0.1:{room.port + 1}"},
-                    {"Origin": None, "Sec-Fetch-Site": "cross-site"}):
+    for headers in ({"Origin": "http://evil.example"}, {"Origin": "null", "Sec-Fetch-Site": None},
+                    {"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+                    {"Origin": f"http://127.0.0.1:{room.port + 1}"}, {"Origin": None, "Sec-Fetch-Site": "cross-site"},
+                    {"Origin": "null", "Sec-Fetch-Site": "cross-site"}):
         status, _, body = phone.post("/pad/note", form, as_json=True, headers=headers)
         assert status == 403 and json.loads(body)["reason"] == "cross_site", headers
     for missing in ({k: v for k, v in form.items() if k != "nonce"}, {**form, "nonce": "0" * 32},
@@ -142,10 +143,14 @@ def test_cross_site_posts_and_missing_nonces_are_refused(room, token):
     status, _, page = phone.get("/pad?m=stale")
     assert "forældet".encode() in page
     assert room.intents == before
-    # a browser too old to send Origin or Sec-Fetch-Site still posts with the nonce
+    # a browser too old to send Origin or Sec-Fetch-Site still posts with the nonce, and a
+    # form from our own page says "Origin: null" (its no-referrer policy) and same-origin
     room.clock.advance(3)
     status, head, _ = phone.post("/pad/note", form, headers={"Origin": None, "Sec-Fetch-Site": None})
     assert status == 303 and head["location"] == "/pad?m=ok" and room.intents == before + ["note"]
+    room.clock.advance(3)
+    status, head, _ = phone.post("/pad/note", {**form, "text": "own page"}, headers={"Origin": "null"})
+    assert status == 303 and head["location"] == "/pad?m=ok" and room.intents == before + ["note", "note"]
 
 
 def test_oversized_malformed_and_crowded_bodies_are_refused(room, token):

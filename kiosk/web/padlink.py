@@ -121,9 +121,12 @@ class PadLink:
             raise PadLinkError(reason, detail)
         self._host_shown = None
         with self._lock:
-            if self._latest is not None:  # a restart: the new server gets the last snapshot at once
+            again = self._latest is not None
+            if again:  # a restart: the new server gets the last snapshot at once
                 self._frames.append(None)
                 self._lock.notify()
+        if again:
+            self.drain(2.0)  # so a phone's next request finds it there
         log.info("pad server listening on %s:%d (pid %d)", self.host, self._port, proc.pid)
 
     @property

@@ -82,14 +82,19 @@ MAX_FIELDS = 16
 MAX_VALUE = 4000
 """Characters of one field (the core checks the note's own limit and says it)."""
 MAX_CONNECTIONS = 256
-MAX_PER_CLIENT = 8
+MAX_PER_CLIENT = 24
+"""Per address: a phone's browser opens up to six, and a room of phones may reach the
+kiosk through one address (a NAT); idle ones from a busy address are dropped first."""
 RESERVED = 64
 SUSPECT_SECONDS = 60.0
 SPARE_SOCKETS = 2
 MAX_REFUSING = 64
-RATE_PER_SECOND = 5.0
-"""Requests per address: a pad polls every 1.5 s and loads a page with its two files."""
-BURST = 40
+RATE_PER_SECOND = 20.0
+"""Requests per address (a room behind one NAT polls through it) …"""
+BURST = 120
+DEVICE_RATE = 5.0
+"""… and per device (its cookie): a pad polls every 1.5 s and loads a page with its two files."""
+DEVICE_BURST = 40
 POSTS_PER_SECOND = 2.0
 """Intents per device (per address for joins): taps on a ballot come in twos and threes …"""
 POST_BURST = 12
@@ -109,8 +114,10 @@ COOKIE = "pad"
 COOKIE_SECONDS = 43200
 LOG_EVERY = 5.0
 
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+"""The contract's policy plus ``connect-src 'self'``: pad.js polls and sends with fetch, which
+``default-src 'none'`` alone would block."""
 SECURITY_HEADERS = (
     ("Content-Security-Policy", CSP),
     ("X-Content-Type-Options", "nosniff"),
@@ -279,6 +286,7 @@ class PadServer:
         self.served = PadQuietLog("requests served", logging.INFO, logger=log)
         self.failures = PadQuietLog("failures", logging.ERROR, logger=log)
         self.limiter = RateLimiter(RATE_PER_SECOND, BURST)
+        self.per_device = RateLimiter(DEVICE_RATE, DEVICE_BURST)
         self.posts = RateLimiter(POSTS_PER_SECOND, POST_BURST)
         self.snap: Optional[dict] = None
         self.sock = self._listen(host, port)
@@ -640,6 +648,9 @@ class PadServer:
             return
         conn.method, conn.target, conn.headers = method, target, headers
         allowed, wait = self.limiter.allow(conn.host)
+        key = cookie_of(headers)
+        if allowed and key:
+            allowed, wait = self.per_device.allow(sha256(key))
         if not allowed:
             self._refuse(conn, BadRequest(429, "rate limit", method=method, target=target),
                          extra=(("Retry-After", str(max(1, round(wait)))),), page="rate")
@@ -739,6 +750,9 @@ class PadServer:
                 return
             self._send(conn, answer(200, body, STATIC[path][1], cache="public, max-age=300"), SEND_SECONDS)
             return
+        if path == "/favicon.ico":  # every browser asks: a plain 404, not worth a log line
+            self._send(conn, answer(404, self._plain("not_found", 404), "text/html; charset=utf-8"), SEND_SECONDS)
+            return
         if not (path == "/pad" or path == "/pad/state" or JOIN.fullmatch(path)):
             self._not_found(conn, "no such path")
             return
@@ -828,14 +842,21 @@ class PadServer:
     # -- writes -----------------------------------------------------------------------------------
 
     def _cross_site(self, conn: Conn) -> bool:
+        """Not from a page of this server. A browser that says where a request comes from
+        (``Sec-Fetch-Site``) must say same-origin; our pages' no-referrer policy makes a
+        browser send ``Origin: null`` with a form, so that says nothing, and only a real
+        origin is compared. A client that sends neither is judged by the nonce alone."""
         site = conn.headers.get("sec-fetch-site", "").strip().lower()
-        if site == "cross-site":
+        origin = conn.headers.get("origin", "").strip().lower()
+        if site:
+            if site != "same-origin":
+                return True
+        elif origin == "null":
             return True
-        origin = conn.headers.get("origin")
-        if origin is None:
+        if not origin or origin == "null":
             return False
         host = conn.headers.get("host", "")
-        return not host or origin.strip().lower() != f"http://{host.strip().lower()}"
+        return not host or origin != f"http://{host.strip().lower()}"
 
     def _request(self, conn: Conn, body: bytes) -> None:
         """A complete POST: checked, then sent to the kiosk as an intent."""
