@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import asdict, dataclass, replace
 
@@ -76,6 +77,11 @@ class Settings:
     screen_inches: int = 65
     """The wall screen's diagonal in inches: how many people can write at once
     (``kiosk.core.composers``); X and DRM often report a wrong DPI, so it is set here."""
+    wifi_name: str = ""
+    """The Wi-Fi network phones should join to reach the pads ('' : the room's own, say
+    nothing); the join panel then shows a Wi-Fi code before the page's."""
+    wifi_password: str = ""
+    """Its WPA password ('' : an open network). Shown masked in Settings."""
 
     def pin_ok(self, pin: str) -> bool:
         if not self.pin_hash:
@@ -105,7 +111,14 @@ class Settings:
         known.update(_export_settings(d))
         known.update(_board_settings(d))
         known.update(_screen_settings(d))
+        known.update(_wifi_settings(d))
         return cls(**known)
+
+    def with_wifi(self, name: str, password: str) -> Settings:
+        """The phones' Wi-Fi as typed in Settings (both '' forgets it); refused with
+        'wifi_name' or 'wifi_password' (``kiosk.core.wifi``) when a phone could not join."""
+        name, password = check_wifi(name, password)
+        return replace(self, wifi_name=name, wifi_password=password if name else "")
 
     def stepped(self, field: str, direction: int) -> Settings:
         """The setting one choice up (+1) or down (-1), as the Settings screen's − / +
@@ -201,3 +214,33 @@ def _screen_settings(d: dict) -> dict:
     if isinstance(v, int) and not isinstance(v, bool) and SCREEN_RANGE[0] <= v <= SCREEN_RANGE[1]:
         return {"screen_inches": v}
     return {}
+
+
+def check_wifi(name, password) -> tuple[str, str]:
+    """A network a phone can join (``kiosk.core.wifi``'s rules): a name, and no password
+    (an open network) or a WPA one. Both empty: no Wi-Fi is set. Refuses 'wifi_name',
+    'wifi_password'."""
+    from .wifi import WifiError, check_name, check_password
+
+    if not isinstance(name, str) or not isinstance(password, str):
+        raise WifiError("wifi_name")
+    name = name.strip()
+    if not name:
+        if password:
+            raise WifiError("wifi_name")
+        return "", ""
+    return check_name(name), check_password(password) if password else ""
+
+
+def _wifi_settings(d: dict) -> dict:
+    """The phones' Wi-Fi when a phone could join it; a bad pair (typed into kiosk.json by
+    hand) keeps none, and the log says why."""
+    name, password = d.get("wifi_name", ""), d.get("wifi_password", "")
+    if name in ("", None) and password in ("", None):
+        return {}
+    try:
+        name, password = check_wifi(name, password)
+    except Refusal as e:
+        logging.getLogger("kiosk").warning("kiosk.json: the Wi-Fi for phones is not usable (%s); none is shown", e)
+        return {}
+    return {"wifi_name": name, "wifi_password": password}

@@ -40,10 +40,12 @@ class Intents:
         """The controllers (workshop, wall, plan …) in the order they made undoable changes."""
         self._failed_writes = 0
 
-    def act(self, intent, *args, undo=None, **kw):
+    def act(self, intent, *args, undo=None, quiet=False, **kw):
         """Run an intent; on refusal or a failed write, explain on screen and change nothing.
 
-        ``undo``: the controller whose ``undo()`` takes this change back.
+        ``undo``: the controller whose ``undo()`` takes this change back. ``quiet``: an
+        intent from elsewhere (a phone, kiosk.ui.pads): a refusal or a failed write is
+        raised to the caller, who answers the sender, and the wall's message stays as it is.
         """
         app = self.app
         try:
@@ -52,9 +54,13 @@ class Intents:
             self._failed_writes += 1
             if self._failed_writes <= 3 or self._failed_writes % 100 == 0:  # a full disk: not a line per tap
                 log.error("store refused a write (%d so far): %s", self._failed_writes, e)
+            if quiet:
+                raise
             app.say(messages.store_error(e), "error")
             return FAILED
         except Refusal as e:  # every rule's refusal, a new activity's too: said on screen, nothing changed
+            if quiet:
+                raise
             app.say(messages.refusal(e.reason), "error")
             return FAILED
         if self._failed_writes:
@@ -63,7 +69,7 @@ class Intents:
         if undo is not None:
             self._undoers.append(undo)
             del self._undoers[:-UNDO_KEPT]
-        if app.notice_kind == "error" and app.notice:
+        if app.notice_kind == "error" and app.notice and not quiet:
             app.dismiss_notice()  # the next thing that works clears an old refusal
         app.revision += 1
         return result

@@ -8,10 +8,13 @@ import logging
 from kivy.app import App
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.modalview import ModalView
+from kivy.utils import escape_markup
 
 from kiosk.core.activities.actions import today
 from kiosk.core import pin as pin_rule
 from kiosk.core.pin import PinGuard
+from kiosk.core.refusal import Refusal
 from kiosk.core.settings import DEFAULT_PIN, PIN_MAX, SettingsError, check_new_pin
 from kiosk.core.workshop import Waiting, Workshop, session_contents, waiting_sessions
 from kiosk.store import StoreError
@@ -20,7 +23,7 @@ from kiosk.ui import messages, theme
 from kiosk.ui.act import FAILED
 from kiosk.ui.screen import KioskScreen
 from kiosk.ui.text import meeting_day
-from kiosk.ui.widgets import KButton
+from kiosk.ui.widgets import KButton, keyboard, sym  # noqa: F401  (the keyboard's kv rules: the Wi-Fi sheet)
 
 log = logging.getLogger("kiosk")
 
@@ -329,6 +332,19 @@ class SettingsScreen(KioskScreen):
     def change_pin(self):
         App.get_running_app().screen("pin").ask(then="settings", mode="new")
 
+    def open_wifi(self):
+        """The phones' Wi-Fi: its name and password on the on-screen keyboard."""
+        self.wifi_sheet = WifiSheet()
+        self.wifi_sheet.open()
+
+    @staticmethod
+    def wifi_text(settings, _lang) -> str:
+        """The head row's button: the network phones join, its password only as dots."""
+        if not settings.wifi_name:
+            return tr("Wi-Fi for phones: none")
+        dots = "  " + sym("●" * 6) if settings.wifi_password else ""
+        return tr("Wi-Fi: {name}").format(name=escape_markup(settings.wifi_name)) + dots
+
     def end_workshop(self):
         app = App.get_running_app()
         app.confirm(tr("End the workshop? The notes and the agenda are kept."), tr("End workshop"),
@@ -359,6 +375,47 @@ class SettingsScreen(KioskScreen):
         app = App.get_running_app()
         app.admin = False
         app.show("workshop" if app.workshop else app.idle_screen())
+
+
+class WifiSheet(ModalView):
+    """The Wi-Fi network phones join to reach the pads (a guest network that keeps phones
+    from the kiosk is no use): its name and WPA password, the password masked. Save checks
+    both (a phone could not join with a bad pair: said, and the sheet stays); Forget
+    clears them, and the join panel then shows the page's code alone."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        settings = App.get_running_app().settings
+        self.ids.name.text = settings.wifi_name
+        self.ids.password.text = settings.wifi_password
+        self.ids.keyboard.bind(on_enter=lambda *_: self.enter())
+
+    def on_open(self):
+        self.ids.name.focus = True
+
+    def focused(self, field, focus: bool):
+        if focus:
+            self.ids.keyboard.target = field
+
+    def enter(self):
+        """The keyboard's OK: from the name on to the password, from there Save."""
+        if self.ids.keyboard.target is self.ids.name:
+            self.ids.password.focus = True
+        else:
+            self.save()
+
+    def save(self, forget: bool = False):
+        app = App.get_running_app()
+        name, password = ("", "") if forget else (self.ids.name.text, self.ids.password.text)
+        try:
+            new = app.settings.with_wifi(name, password)
+        except Refusal as e:
+            app.say(messages.refusal(e.reason), "error")
+            return
+        if app.save_settings(new):
+            self.dismiss()
+            app.say(tr("Phones are asked to join {name} first.").format(name=new.wifi_name) if new.wifi_name
+                    else tr("No Wi-Fi is shown to phones."))
 
 
 def _replace(settings, **kw):

@@ -234,6 +234,7 @@ class KioskApp(App):
         self._people: People | None = None
         self.intents = Intents(self)
         """Runs the screens' intents and keeps the Undo button's order (``app.act``)."""
+        self._pad_glue = None  # the running session's phones (kiosk.ui.pads), made on first use
 
     # -- life cycle ------------------------------------------------------------
 
@@ -282,9 +283,23 @@ class KioskApp(App):
         if self.workshop is None and self.options.demo and not self.store.list_sessions():
             self._start_demo()
         self.show("workshop" if self.workshop else self.idle_screen())
+        if self.workshop is not None:  # a restart mid-step: joined phones carry on
+            Clock.schedule_once(lambda dt: self._pads_carry_on(), 1.0)
         # after the first frame: method files matter to the picker, not to a restart
         # (scheduled from the first tick: Kivy's clock counts from its last tick, at import)
         Clock.schedule_once(lambda dt: Clock.schedule_once(lambda dt: self._read_methods_later(), 0.5))
+
+    def _pads_carry_on(self):
+        if getattr(self, "_stopped", False) or self.workshop is None or self.store is None:
+            return
+        from kiosk.core.pads import PADS
+
+        try:
+            joined = any(not d.get("removed") for d in self.store.all(self.workshop.session.id, PADS))
+        except StoreError:
+            joined = False
+        if joined:
+            self.pad_glue().carry_on()
 
     def _read_methods_later(self):
         if not getattr(self, "_stopped", False):
@@ -364,6 +379,8 @@ class KioskApp(App):
             if event is not None:
                 event.cancel()
         sdnotify.notify("STOPPING=1")
+        if self._pad_glue is not None:
+            self._pad_glue.stop()  # the phones' server process ends with the kiosk
         self._notice_event = None
         if self.store is not None:
             self.store.close()
@@ -685,10 +702,11 @@ class KioskApp(App):
         self.confirm_view = Confirm(on_yes, question=question, yes_text=yes_text, yes_face=list(face))
         self.confirm_view.open()
 
-    def act(self, intent, *args, undo=None, **kw):
+    def act(self, intent, *args, undo=None, quiet=False, **kw):
         """Run an intent through ``kiosk.ui.act``: a refusal or a failed write is said on
-        screen and returns ``FAILED``; ``undo`` is the controller that can take it back."""
-        return self.intents.act(intent, *args, undo=undo, **kw)
+        screen and returns ``FAILED`` (``quiet``: raised, for a phone's intent); ``undo``
+        is the controller that can take it back."""
+        return self.intents.act(intent, *args, undo=undo, quiet=quiet, **kw)
 
     @property
     def can_undo(self) -> bool:
@@ -706,6 +724,19 @@ class KioskApp(App):
         if self._wall is None or self._wall.session_id != ws.session.id:
             self._wall = Wall(self.store, ws.session.id, self.clock)
         return self._wall
+
+    def pad_glue(self, made: bool = True):
+        """The running session's phones and their server (``kiosk.ui.pads.PadGlue``), made
+        on first use (``made=False``: None until then)."""
+        if self._pad_glue is None and made:
+            from kiosk.ui.pads import PadGlue
+
+            self._pad_glue = PadGlue(self)
+        return self._pad_glue
+
+    def pads(self):
+        """The running session's pads (``kiosk.core.pads.Pads``), or None."""
+        return self.pad_glue().pads()
 
     def people(self) -> People | None:
         """The running session's participants and table groups (one object per session)."""
@@ -800,6 +831,8 @@ class KioskApp(App):
         current = self.sm.current_screen if self.root else None
         if current is not None:
             current.tick()  # every screen keeps kiosk.ui.screen's contract
+        if self._pad_glue is not None:
+            self._pad_glue.tick()  # what the phones see, sent once after a change
         idle = self.idle_screen()
         if current is not None and self.idle.should_return(self.sm.current == idle, self.workshop is not None):
             self.show(idle)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 
-from kiosk.core import activities, minutes, people, wall
+from kiosk.core import activities, minutes, pads, people, wall, wifi
 from kiosk.i18n import N_, tr
 
 _REFUSALS = {
@@ -49,11 +49,17 @@ _REFUSALS = {
 ``kiosk.core.wall.REFUSALS``; each activity's are in its ``Activity.refusals``."""
 
 
+def refusal_msgid(key: str) -> str:
+    """The untranslated message of a refusal reason, wherever the rule that refused it
+    lives (a phone's answer is said in the session's language, not the screen's)."""
+    text = (_REFUSALS.get(key) or wall.REFUSALS.get(key) or people.REFUSALS.get(key)
+            or minutes.REFUSALS.get(key) or pads.REFUSALS.get(key) or wifi.REFUSALS.get(key) or activities.refusal_message(key))
+    return text or N_("That cannot be done here.")
+
+
 def refusal(key: str) -> str:
     """The message of a refusal reason, wherever the rule that refused it lives."""
-    text = (_REFUSALS.get(key) or wall.REFUSALS.get(key) or people.REFUSALS.get(key)
-            or minutes.REFUSALS.get(key) or activities.refusal_message(key))
-    return tr(text or N_("That cannot be done here."))
+    return tr(refusal_msgid(key))
 
 
 def store_error(e) -> str:

@@ -172,6 +172,11 @@ class WorkshopScreen(KioskScreen):
     """The step asks for minutes (its ``record``): the Minutes button stands out."""
     minutes_written = BooleanProperty(False)
     """The step has minutes: the button says so with a tick."""
+    phones_offered = BooleanProperty(False)
+    """The top row offers the phones' panel: the step takes input, or phones are in."""
+    phones_on = BooleanProperty(False)
+    """The pad server runs for this session (the button then names the count)."""
+    phones_text = StringProperty("")
 
     def __init__(self, **kw):
         super().__init__(**kw)
@@ -180,6 +185,7 @@ class WorkshopScreen(KioskScreen):
         self._book = None  # the running session's minutes (kiosk.core.minutes.Minutes)
         self.minutes_panel = None
         self.facilitator_panel = None
+        self.phones_panel = None
         app = App.get_running_app()
         app.bind(revision=lambda *_: self.refresh(), lang=lambda *_: self.refresh(force=True),
                  workshop=self._workshop_changed)
@@ -192,6 +198,7 @@ class WorkshopScreen(KioskScreen):
                 self.ids.activity.remove_widget(view)
                 let_go(view)
             self._shown = None
+            self.hide_phones()
 
     @property
     def workshop(self):
@@ -236,6 +243,7 @@ class WorkshopScreen(KioskScreen):
         self.ids.undo.disabled = not App.get_running_app().can_undo
         self.minutes_asked = bool(s.step.record)
         self.minutes_written = bool(self.minutes_book().text(s.step.id))
+        self.show_phones_button()
         self.draw_timer()
 
     def build_agenda(self, phases, current: int):
@@ -426,6 +434,59 @@ class WorkshopScreen(KioskScreen):
         if self.workshop is not None:
             self.people_panel = PeoplePanel()
             self.people_panel.open()
+
+    # -- phones and table tablets (kiosk.ui.pads) ------------------------------------------
+
+    def show_phones_button(self, *_):
+        """"Open for phones" on a step that takes input; "Phones · 3" while they are in."""
+        from kiosk.ui.pads import takes_input
+
+        app = App.get_running_app()
+        glue = app.pad_glue(made=False)
+        self.phones_on = on = glue is not None and glue.state in ("starting", "on")
+        ws = self.workshop
+        self.phones_offered = on or (ws is not None and takes_input(ws.session.step))
+        if on:
+            self.phones_text = tr("Phones") + f" · {glue.joined}"
+        else:
+            self.phones_text = tr("Open for phones")
+
+    def open_phones(self):
+        """Open the door for phones (the server starts) and show the join panel beside the
+        step's work area; a second tap, with the panel open, folds it away."""
+        from kiosk.ui.widgets.padpanel import WIDTH, PadPanel  # its kv comes with it
+
+        app = App.get_running_app()
+        glue = app.pad_glue()
+        if self.phones_panel is not None:
+            self.hide_phones()
+            return
+        if glue.state not in ("starting", "on") or not glue.door_open:
+            if not glue.open():
+                return
+        self.phones_panel = panel = PadPanel(size_hint_x=None, width=WIDTH * app.s)
+        app.bind(s=self._phones_width)
+        glue.bind(state=self.show_phones_button, joined=self.show_phones_button)
+        self.ids.work.add_widget(panel, index=0)
+        self.show_phones_button()
+
+    def _phones_width(self, app, s):
+        from kiosk.ui.widgets.padpanel import WIDTH
+
+        if self.phones_panel is not None:
+            self.phones_panel.width = WIDTH * s
+
+    def hide_phones(self):
+        """Fold the panel away; the door and the joined phones stay as they are."""
+        panel, self.phones_panel = self.phones_panel, None
+        if panel is None:
+            return
+        app = App.get_running_app()
+        app.unbind(s=self._phones_width)
+        panel.release()
+        if panel.parent is not None:
+            panel.parent.remove_widget(panel)
+        self.show_phones_button()
 
     def undo(self):
         App.get_running_app().undo()

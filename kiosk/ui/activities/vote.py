@@ -75,6 +75,9 @@ class VoteView(WallView):
     count = StringProperty("")
     carry_text = StringProperty("")
     can_carry = BooleanProperty(False)
+    hidden = BooleanProperty(False)
+    """The step hides the running totals (``hide_totals``, a sensitive vote) and not everyone
+    on a phone has said done: the cards show no totals, Results waits, Show reveals them."""
 
     def __init__(self, **kw):
         super().__init__(**kw)
@@ -134,6 +137,10 @@ class VoteView(WallView):
             return
         items = self.live(r.items)
         totals = r.totals()
+        self.hidden = self.totals_hidden(r)
+        if self.hidden:
+            self.results = False
+            self._set_mode()
         voter = r.current if not self.hands else None
         self.voting = voter is not None
         mine = {k for k in r.items if voter is not None and r.points(k, voter) > 0}
@@ -143,13 +150,36 @@ class VoteView(WallView):
         inset = 8 * s  # room for the frame of a card at the edge
         box = (inset, inset, board.width - 2 * inset, board.height - 2 * inset)
         cards = grid_cards(self.wall, items, self.styles, box, s,
-                           badge=lambda i: self.table_of(i) + dots(totals.get(i.key, 0))
+                           badge=lambda i: self.table_of(i) + ("" if self.hidden else dots(totals.get(i.key, 0)))
                            + (f"   {MINE}" if i.key in mine else ""),
                            draggable=False, selected=lambda i: i.key in mine or i.key == self.selected)
         board.set_cards(cards)
         self._status(r, voter, items, totals)
         if self.results:
             self._show_results(r, items)
+
+    def pads(self):
+        """The session's phones (``kiosk.core.pads.Pads``) once any have been let in, else None."""
+        glue = self.app.pad_glue(made=False)
+        return glue.pads() if glue is not None else None
+
+    def totals_hidden(self, r: VoteRound) -> bool:
+        """A vote that hides its totals (``hide_totals``) hides them until every person on a
+        phone has said done, or the facilitator shows them (``kiosk.core.activities.vote``)."""
+        if self.hands or not self.params.get("hide_totals"):
+            return False
+        pads = self.pads()
+        if pads is not None:
+            return not pads.totals_shown(self.step, self.lane)
+        return not rules.totals_shown(self.params, done=0, voters=0, revealed=r.revealed)
+
+    def voted_line(self) -> str:
+        """'7 of 9 have voted': the persons on phones who said done ('' with none joined)."""
+        pads = self.pads()
+        if pads is None:
+            return ""
+        done, of = pads.voted_count(self.step.id)
+        return tr("{n} of {total} have voted").format(n=done, total=of) if of else ""
 
     def table_of(self, item) -> str:
         """The plenary's ballot holds every table's chosen ones: the badge names the table
@@ -171,9 +201,11 @@ class VoteView(WallView):
                 self.hint = tr("Tap a theme, count the hands, then set the number with − and +")
         elif voter is None:
             done = r.voters
-            self.status = (tr("Voted so far: {n}").format(n=done) if done
-                           else tr("Ready for the first voter"))
-            self.hint = tr("Tap “Next voter” when someone steps up to the screen")
+            on_phones = self.voted_line()
+            self.status = on_phones or (tr("Voted so far: {n}").format(n=done) if done
+                                        else tr("Ready for the first voter"))
+            self.hint = (tr("The totals stay hidden until everyone has voted, or until you tap “Show totals”")
+                         if self.hidden else tr("Tap “Next voter” when someone steps up to the screen"))
         else:
             left = r.remaining()
             if left == 0:
@@ -262,7 +294,15 @@ class VoteView(WallView):
             return
         self.app.act(r.set_hand_count, self.selected, new, undo=r)
 
+    def show_totals(self):
+        """The facilitator shows the hidden totals before everyone is done (Undo hides them again)."""
+        r = self.round
+        if r is not None:
+            self.app.act(r.reveal_totals, True, undo=r)
+
     def toggle_results(self):
+        if self.hidden:
+            return
         self.results = not self.results
         self._set_mode()
         self.refresh()
