@@ -244,7 +244,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--phones", type=int, default=15)
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--seconds", type=float, default=12.0)
     ap.add_argument("--poll", type=float, default=1.5)
     ap.add_argument("--notes", type=int, default=3)
     ap.add_argument("--size", default="1920x1080")
@@ -384,7 +384,10 @@ def main() -> int:
     k.close()
 
     acked = [text for text, ok in sent if ok]
-    lost = sum(1 for text in acked if text not in stored) + sum(1 for _, ok in sent if not ok)
+    # lost: answered "on the wall" but not in the store, or never answered (a failed request);
+    # a refusal with its message (say "one at a time") is not lost: the phone keeps the text
+    refused = sum(1 for e in errors if e.startswith("note refused"))
+    lost = sum(1 for text in acked if text not in stored) + (len(sent) - len(acked) - refused)
     ms = lambda xs: [x * 1000 for x in xs]  # noqa: E731
     b, po, lo, c = ms(base), ms(polled), ms(loaded), ms(control)
     frames = {name: {"frames": len(xs), "p50_ms": round(statistics.median(xs), 2), "p95_ms": round(p(xs, 0.95), 2)}
@@ -405,19 +408,21 @@ def main() -> int:
               "errors": len(errors), "error_samples": errors[:10], "latency": latency,
               "latency_all_p95_ms": round(p(every, 0.95), 1),
               "send_to_wall_p95_ms": latency.get("note", {}).get("p95_ms"), "notes_sent": len(sent),
-              "notes_lost": lost, "joined_late": late, "frames": frames, "polling_p95_ratio": round(poll95, 2),
+              "notes_lost": lost, "notes_refused": refused, "joined_late": late, "frames": frames, "polling_p95_ratio": round(poll95, 2),
               "writing_p95_ratio": round(ratio95, 2), "writing_p50_ratio": round(ratio50, 2),
               "control_p95_ratio": round(control95, 2), "polling_over_control_p95": round(poll_over_control, 2),
               "target": TARGET, "devices": devices,
               "server_rss_kb": [round(server_rss0), round(server_rss1)],
               "kb_per_device_server": round(per_device_server, 1), "kb_per_device_kiosk": round(per_device_kiosk, 1),
               "snapshot_bytes": snap_bytes, "snapshot_bytes_per_device": round(snap_bytes / max(1, devices))}
-    verdict = "" if min(poll95, poll_over_control) <= TARGET and not errors and not lost else "  OVER TARGET"
+    hard = len(errors) - refused
+    verdict = "" if min(poll95, poll_over_control) <= TARGET and not hard and not lost else "  OVER TARGET"
     print(f"pads at {args.size}: {args.phones} phones × {args.rounds} rounds (join, {args.seconds:.0f} s polling every "
           f"{args.poll} s, {args.seconds:.0f} s polling and writing {args.notes} notes each) = {requests} requests after "
           f"the joins, {report['requests_per_s']} req/s, {len(errors)} errors · latency p95 "
           f"{report['latency_all_p95_ms']} ms (state {latency['state']['p95_ms']} ms, join {latency['join']['p95_ms']} ms) · "
-          f"send-to-wall p95 {report['send_to_wall_p95_ms']} ms, {len(sent)} notes, {lost} lost · frame p95 without "
+          f"send-to-wall p95 {report['send_to_wall_p95_ms']} ms, {len(sent)} notes, {lost} lost, {refused} refused · "
+          f"frame p95 without "
           f"phones {b95} ms → polling {frames['polling']['p95_ms']} ms ({poll95:.2f}×, target ≤ {TARGET}×) → "
           f"polling and writing {frames['polling_and_writing']['p95_ms']} ms ({ratio95:.2f}×; p50 {ratio50:.2f}×){verdict}")
     print(f"control (the same phones, canned answers from a plain server in its own process): frame p95 "
@@ -428,7 +433,7 @@ def main() -> int:
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "pads.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
-    return 1 if errors or lost else 0  # the frame ratios are reported, not failed on
+    return 1 if hard or lost else 0  # the frame ratios are reported, not failed on
 
 
 def _a_pad_page(port: int, token: str) -> bytes:
