@@ -245,6 +245,49 @@ def token_of_url(url: str) -> str:
     return url.rsplit("/j/", 1)[1]
 
 
+# -- a server that dies, and a kiosk that restarts mid-step ------------------------------------
+
+@pytest.mark.window
+def test_the_phones_carry_on_when_the_server_dies_and_when_the_kiosk_restarts(display, data_dir, clock):
+    import os
+    import signal
+
+    from kiosk_testing import Driver
+
+    k = Driver(data_dir, clock=clock, lang="en")
+    try:
+        ws = start_at(k, "refleksion")
+        kind = ws.session.step.params["kinds"][0]["id"]
+        _, glue = open_phones(k)
+        phone = phone_for(glue)
+        assert meanwhile(k, lambda: phone.join(token_of(glue), name="Kari"))[0] == 303
+        port, pid = glue.link.port, glue.link.pid
+        os.kill(pid, signal.SIGKILL)                              # the server process dies
+        assert k.wait_until(lambda: glue.state == "on" and glue.link.alive and glue.link.pid != pid, 20)
+        assert glue.link.port == port and phone.get("/pad")[0] == 200   # the same address, the same phone
+        answer = meanwhile(k, lambda: phone.send("note", step="refleksion", kind=kind, text="Før genstarten"))
+        assert answer["ok"] is True, answer
+    finally:
+        k.close()
+    assert not glue.link or not glue.link.alive                    # the app's stop ends the server
+
+    k = Driver(data_dir, clock=clock, lang="en")                   # a restart mid-step
+    try:
+        assert k.wait_until(lambda: k.app.pad_glue(made=False) is not None
+                            and k.app.pad_glue().state == "on", 20)
+        glue = k.app.pad_glue()
+        assert not glue.door_open and glue.joined == 1            # the door is shut; Kari is still in
+        assert k.find("phones").text == "Phones · 1"
+        phone.port = glue.link.port
+        k.app.clock.advance(3)
+        answer = meanwhile(k, lambda: phone.send("note", step="refleksion", kind=kind, text="Efter genstarten"))
+        assert answer["ok"] is True, answer
+        k.frames(2)
+        assert {"Før genstarten", "Efter genstarten"} <= {n.text for n in k.app.wall().notes()}
+    finally:
+        k.close()
+
+
 # -- a vote that hides its totals -------------------------------------------------------------
 
 THEMES = ["For lidt tid til den enkelte borger", "Kørelisterne ændres i sidste øjeblik",
@@ -288,11 +331,11 @@ def test_a_vote_that_hides_its_totals_waits_for_every_phone_or_the_facilitators_
     view = k.find("activity").children[0]
     assert view.hidden and view.status == "1 of 2 have voted" and panel.voted_text == "1 of 2 have voted"
     assert not any("●" in b for b in badges(view))                 # no totals on the wall
-    assert k.find("results").disabled
+    assert view.ids.results.text == "Show totals"
     shot(k, "vote-hidden")
 
-    k.tap(view.ids.show_totals)                                    # the facilitator shows them early
-    assert not view.hidden and any("●  2" in b for b in badges(view))
+    k.tap(view.ids.results)                                        # the facilitator shows them early
+    assert not view.hidden and any("●  2" in b for b in badges(view)) and view.ids.results.text == "Results"
     k.tap("undo")                                                  # and hides them again
     assert view.hidden and not any("●" in b for b in badges(view))
 
@@ -341,6 +384,27 @@ def _shoot(size: str) -> list[Path]:
         k.tap(panel.ids.devices)
         out.append(shot(k, "devices"))
         panel.sheet.dismiss()
+        app.end_workshop()
+        app.save_settings(app.settings.with_wifi("", ""))
+        k.frames(2)
+        _, keys = hidden_vote(k)
+        panel, glue = open_phones(k)
+        phones = [phone_for(glue) for _ in range(3)]
+        for phone, name in zip(phones, ("Kari", "Ole", "Mette")):
+            meanwhile(k, lambda: phone.join(token_of(glue), name=name))
+        for phone in phones[:2]:
+            meanwhile(k, lambda: phone.send("dot", step="afstemning", item=keys[0], delta="1"))
+            meanwhile(k, lambda: phone.send("done", step="afstemning"))
+        k.frames(3)
+        out.append(shot(k, "vote-hidden"))
+        app.end_workshop()
+        to_settings(k)
+        k.tap("wifi")
+        sheet = app.screen("settings").wifi_sheet
+        k.type(sheet.ids.keyboard, "Workshop-kiosk")
+        sheet.ids.password.focus = True
+        k.type(sheet.ids.keyboard, "hemmelig-42")
+        out.append(shot(k, "settings-wifi"))
         del ws
     finally:
         k.close()

@@ -300,6 +300,8 @@ class KioskApp(App):
             joined = False
         if joined:
             self.pad_glue().carry_on()
+            if self.sm.has_screen("workshop"):
+                self.sm.get_screen("workshop").show_phones_button()  # "Phones · 3", following the glue
 
     def _read_methods_later(self):
         if not getattr(self, "_stopped", False):

@@ -26,12 +26,12 @@ from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk import i18n
-from kiosk.i18n import N_
 from kiosk.core import padview
+from kiosk.core.lanes import lane_title
 from kiosk.core.pads import PAD_ACTIVITIES, Pads
 from kiosk.core.refusal import Refusal
+from kiosk.i18n import N_
 from kiosk.store import StoreError
-from kiosk.core.lanes import lane_title
 from kiosk.ui.later import running_app
 from kiosk.web.lan import ServerConfig
 
@@ -264,14 +264,21 @@ class PadGlue(EventDispatcher):
         if self.link is not None and self.state in ("on", "starting"):
             self._sync()
             return
-        from kiosk.web.padlink import PadLink, PadLinkError
+        from kiosk.web.padlink import PadLink
 
         config = ServerConfig.from_settings(self.app.settings)
         link = PadLink(self._on_intent, run=run_on_kivy, host=config.bind, port=config.port,
                        public_host=config.host or None)
         link.snapshot = self.snapshot
         self.link = link
+        self._spawn(link)
+
+    def _spawn(self, link):
+        """Start (or start again) the link's server in a thread: the wall keeps drawing."""
+        from kiosk.web.padlink import PadLinkError
+
         self.state = "starting"
+        port = link.requested_port
 
         def start():
             error = None
@@ -279,10 +286,10 @@ class PadGlue(EventDispatcher):
                 try:
                     link.start()
                 except PadLinkError as e:
-                    if e.reason != "bind" or not config.port:
+                    if e.reason != "bind" or not port:
                         raise
                     # the port is taken (the export's link is open): any free one, this once
-                    log.warning("pad server: port %d is taken, listening on a free one", config.port)
+                    log.warning("pad server: port %d is taken, listening on a free one", port)
                     link.requested_port = 0
                     link.start()
             except Exception as e:  # PadLinkError, or a port the OS refused: said on the panel
@@ -332,8 +339,20 @@ class PadGlue(EventDispatcher):
     # -- the phones' side ----------------------------------------------------------------
 
     def tick(self):
-        """The app's 0.2 s tick: publish once when something the phones see changed."""
-        if self._dirty and self.link is not None and self.state == "on":
+        """The app's 0.2 s tick: publish once when something the phones see changed; a
+        server process that died (killed, out of memory) starts again on its port, with
+        the last snapshot, so the phones' open pages carry on."""
+        link = self.link
+        if link is None or self.state != "on":
+            return
+        if not link.alive:
+            log.warning("the pad server stopped; starting it again")
+            if link.port:
+                link.requested_port = link.port
+            self._spawn(link)
+            self._sync()
+            return
+        if self._dirty:
             self.publish()
 
     def publish(self):

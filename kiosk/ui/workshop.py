@@ -443,6 +443,8 @@ class WorkshopScreen(KioskScreen):
 
         app = App.get_running_app()
         glue = app.pad_glue(made=False)
+        if glue is not None:  # (bound once: bind keeps one of each)
+            glue.bind(state=self.show_phones_button, joined=self.show_phones_button)
         self.phones_on = on = glue is not None and glue.state in ("starting", "on")
         ws = self.workshop
         self.phones_offered = on or (ws is not None and takes_input(ws.session.step))
@@ -466,7 +468,6 @@ class WorkshopScreen(KioskScreen):
                 return
         self.phones_panel = panel = PadPanel(size_hint_x=None, width=WIDTH * app.s)
         app.bind(s=self._phones_width)
-        glue.bind(state=self.show_phones_button, joined=self.show_phones_button)
         self.ids.work.add_widget(panel, index=0)
         self.show_phones_button()
 
