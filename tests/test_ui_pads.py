@@ -216,6 +216,11 @@ def test_a_phone_joins_by_the_code_writes_and_the_facilitator_keeps_the_controls
     let_in = next(w for name, w in sheet.ids.items() if name.startswith("let_in_"))
     k.tap(let_in)
     assert any(n.text == "Følsomt emne" for n in app.wall().notes()) and glue.held == 0
+    app.undo()                                                     # Undo: back in the inbox
+    k.frames(2)
+    assert all(n.text != "Følsomt emne" for n in app.wall().notes()) and panel.inbox_text == "Inbox: 1 waiting"
+    k.tap(next(w for name, w in sheet.ids.items() if name.startswith("let_in_")))
+    assert any(n.text == "Følsomt emne" for n in app.wall().notes()) and glue.held == 0
 
     # Remove (asked first): the phone is out, its note stays on the wall
     remove = next(w for name, w in sheet.ids.items() if name.startswith("remove_"))
@@ -233,6 +238,12 @@ def test_a_phone_joins_by_the_code_writes_and_the_facilitator_keeps_the_controls
     k.tap(panel.ids.door)
     k.frames(2)
     assert glue.door_open and glue.join_url and glue.join_url != url
+
+    # Hide folds the panel away (the wall gets its width back); the top row brings it back
+    k.tap(panel.ids.hide)
+    assert k.screen().phones_panel is None and panel.parent is None and k.find("phones").text == "Phones · 0"
+    k.tap("phones")
+    assert k.screen().phones_panel is not None and glue.door_open
 
     # the workshop ends: the server process goes with it
     link = glue.link

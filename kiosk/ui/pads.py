@@ -140,7 +140,11 @@ class PadGlue(EventDispatcher):
             self._sync()
 
     def _changed(self, *_):
+        """Any committed change (a tap, an undo, a step): the phones' snapshot is stale, and
+        the counts the panel shows are read again (an undo may put a note back in the inbox)."""
         self._dirty = True
+        if self._pads is not None:
+            self._sync()
 
     def _sync(self):
         p = self._pads
