@@ -128,6 +128,22 @@ def test_the_wifi_setting_is_checked_and_a_bad_one_in_kiosk_json_keeps_none():
 
 
 @pytest.mark.window
+def test_phones_are_offered_where_their_page_takes_input():
+    """The wall offers "Open for phones" exactly where the phone's page is more than the
+    step's title: the timeline's stories too, never a show of hands or a talk round."""
+    from kiosk.core.loader import load_method
+    from kiosk.ui.pads import takes_input
+
+    methods = ROOT / "methods"
+    story = load_method(methods / "historievaerksted.toml")
+    assert {s.id for s in story.steps if takes_input(s, story)} == {"skriv", "tidslinje", "grupper"}
+    checkin = load_method(methods / "arbejdsmiljo-checkin.toml")
+    assert not any(takes_input(s, checkin) for s in checkin.steps)
+    trivsel = load_method(methods / "trivselsdialog.toml")
+    assert [s.id for s in trivsel.steps if takes_input(s, trivsel)] == [
+        "refleksion", "praesentation", "trioens-post-its", "afstemning"]
+
+
 def test_the_wifi_sheet_types_a_network_and_masks_its_password(kiosk):
     k = kiosk
     to_settings(k)

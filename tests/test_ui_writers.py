@@ -18,24 +18,11 @@ from pathlib import Path
 import pytest
 
 from kiosk.core import composers
-from kiosk.core.wall import Wall
+from tests.test_ui_wall import fresh_wall, go_to  # the same moves as the one-writer wall
 
 pytestmark = pytest.mark.window
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def go_to(k, step_id):
-    ws = k.app.workshop
-    k.app.act(ws.go_to, ws.session.method.step_index(step_id), undo=ws)
-    k.frames(3)
-    assert k.app.workshop.session.step.id == step_id
-    return k.find("activity").children[0]
-
-
-def fresh_wall(k):
-    """A new Wall on the same store: what a restart would read."""
-    return Wall(k.app.store, k.app.workshop.session.id, k.app.clock)
 
 
 def keys_for(keyboard, text: str) -> list[str]:

@@ -28,7 +28,7 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kiosk import i18n
 from kiosk.core import padview
 from kiosk.core.lanes import lane_title
-from kiosk.core.pads import PAD_ACTIVITIES, Pads
+from kiosk.core.pads import Pads, pad_kind
 from kiosk.core.refusal import Refusal
 from kiosk.i18n import N_
 from kiosk.store import StoreError
@@ -44,12 +44,11 @@ WALL_OPS = ("note", "edit", "delete")
 vote, a mark or a sign-up is the person's own answer, not the facilitator's to undo."""
 
 
-def takes_input(step) -> bool:
+def takes_input(step, method=None) -> bool:
     """Does a pad do something at this step (write, vote with dots, rate, sign up,
-    present), so the workshop offers "Open for phones"?"""
-    if step is None or step.activity not in PAD_ACTIVITIES:
-        return False
-    return not (step.activity == "vote" and (step.params or {}).get("mode", "dots") != "dots")
+    present, notes on a timeline or map that takes them), so the workshop offers "Open
+    for phones"? The core's ``pad_kind`` decides, as for the phone's own page."""
+    return pad_kind(step, method) != "info"
 
 
 class _Refused(Refusal):

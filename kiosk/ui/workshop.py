@@ -447,7 +447,7 @@ class WorkshopScreen(KioskScreen):
             glue.bind(state=self.show_phones_button, joined=self.show_phones_button)
         self.phones_on = on = glue is not None and glue.state in ("starting", "on")
         ws = self.workshop
-        self.phones_offered = on or (ws is not None and takes_input(ws.session.step))
+        self.phones_offered = on or (ws is not None and takes_input(ws.session.step, ws.session.method))
         if on:
             self.phones_text = tr("Phones") + f" · {glue.joined}"
         else:
