@@ -92,8 +92,8 @@ def test_each_step_gives_the_view_the_contract_names(room, clock):
     assert set(v) == HEAD | {"write"} and set(v["step"]) == STEP
     assert v["me"] == {"label": "Kari", "role": "person", "table": None, "table_label": ""}
     assert v["step"]["prompts"] == ["Hvad virker?"] and v["step"]["pad"] == "write" and v["team"] == "Team <A>"
-    assert v["write"]["kinds"] == [{"id": "godt", "title": "Godt", "colour": "#f0e442"},
-                                   {"id": "skidt", "title": "Skidt", "colour": "#cc79a7"}]
+    assert v["write"]["kinds"] == [{"id": "godt", "title": "Godt", "colour": "#f0e442", "mark": "+"},
+                                   {"id": "skidt", "title": "Skidt", "colour": "#cc79a7", "mark": "−"}]
     assert (v["write"]["max_length"], v["write"]["face_down"], v["write"]["notes"]) == (40, True, [])
     assert room.send(op="note", key=kari, step="skriv", kind="godt", text="Kaffe")["ok"]
     assert room.send(op="note", key=ola, step="skriv", kind="skidt", text="Larm")["ok"]
@@ -307,14 +307,14 @@ def test_timeline_and_map_steps_take_notes_from_pads_into_their_tray(room, clock
     room.go("tid")
     v = room.view(kari)
     assert v["step"]["pad"] == "write"
-    assert v["write"]["kinds"] == [{"id": "godt", "title": "Godt", "colour": "#f0e442"}]  # the method's first
+    assert v["write"]["kinds"] == [{"id": "godt", "title": "Godt", "colour": "#f0e442", "mark": "+"}]  # the method's first
     assert room.send(op="note", key=kari, step="tid", kind="godt", text="2019: ny leder")["ok"]
     assert room.send(op="note", key=kari, step="tid", kind="skidt", text="x")["reason"] == "too_fast"
     clock.advance(2)
     assert room.send(op="note", key=kari, step="tid", kind="skidt", text="x")["reason"] == "unknown_kind"
     room.go("kort")
     v = room.view(kari)
-    assert v["write"]["kinds"] == [{"id": "map", "title": "Et opmærksomhedspunkt", "colour": "#f0e442"}]
+    assert v["write"]["kinds"] == [{"id": "map", "title": "Et opmærksomhedspunkt", "colour": "#f0e442", "mark": ""}]
     assert v["write"]["max_length"] == 60 and v["write"]["face_down"] is False
     assert room.send(op="note", key=kari, step="kort", kind="map", text="Travlhed")["ok"]
     timeline, point = room.wall.notes()

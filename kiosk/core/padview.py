@@ -212,10 +212,14 @@ def _write_part(pads, step, snap, parts, lanes, devices, t, colours) -> None:
 
     params = step.params or {}
     ours = (POINT, POST_IT)  # our words are translated; a method's kind titles stay as written
+    from kiosk.core.activities import kind_marks
+
+    marks = kind_marks(getattr(pads.method, "steps", None) or [step])  # as the wall marks them
     snap["step"]["write"] = {
         "kinds": [{"id": str(k["id"]),
                    "title": t(k["title"]) if k.get("title") in ours else str(k.get("title") or k["id"]),
-                   "colour": TRAFFIC_HEX.get(str(k.get("colour")), NO_COLOUR)} for k in pads.kinds(step)],
+                   "colour": TRAFFIC_HEX.get(str(k.get("colour")), NO_COLOUR),
+                   "mark": marks.get(str(k["id"]), "")} for k in pads.kinds(step)],
         "max_length": int(params.get("max_length") or NOTE_MAX),
         "face_down": bool(params.get("face_down")) and step.activity == "write",
     }

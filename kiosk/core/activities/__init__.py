@@ -247,3 +247,26 @@ def declared_kinds(steps: Iterable[Any]) -> list[tuple[Any, Mapping]]:
         tables = {str(k["id"]): k for k in params.get("kinds") or () if isinstance(k, Mapping) and k.get("id")}
         out += [(step, tables.get(kind, {"id": kind})) for kind in made if kind]
     return out
+
+
+NOTE_MARKS = ("+", "−", "●", "▲", "■")
+"""A write step's kinds in order: works well '+', works less well '−', then shapes."""
+PREPARED_MARK = "♦"
+"""A prepared kind (the trio's notes typed before the workshop); ★ marks the matrix's corner."""
+
+
+def kind_marks(steps: Iterable[Any]) -> dict[str, str]:
+    """kind id → the mark it carries beside its colour, so a kind reads without colour
+    (the trivselsdialog's two kinds are both yellow): on the wall's cards and buttons
+    and on a phone's kind buttons alike."""
+    out: dict[str, str] = {}
+    plain = 0
+    for _, kind in declared_kinds(steps):
+        if kind["id"] in out:
+            continue
+        if kind.get("prepared"):
+            out[kind["id"]] = PREPARED_MARK
+        else:
+            out[kind["id"]] = NOTE_MARKS[min(plain, len(NOTE_MARKS) - 1)]
+            plain += 1
+    return out

@@ -29,12 +29,12 @@ from kivy.app import App
 from kivy.properties import ObjectProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.core.activities import declared_kinds
+from kiosk.core.activities import declared_kinds, kind_marks
 from kiosk.core.lanes import MIN_LANE
 from kiosk.i18n import tr
 from kiosk.ui import theme
 from kiosk.ui.later import running_app
-from kiosk.ui.widgets.cards import COLOURS, MARKS, Style
+from kiosk.ui.widgets.cards import COLOURS, Style
 
 
 def _while_shown(refresh):
@@ -112,20 +112,15 @@ def kind_styles(method) -> dict[str, Style]:
     """kind id → its look, from every write step of the method and the activities that
     make notes of their own.
 
-    A write step's first kind is marked '+', the second '−' (works well / works less
-    well), a prepared kind '♦', so the kind reads without colour.
+    Each kind carries its mark (``kiosk.core.activities.kind_marks``: '+', '−', '♦' …),
+    so it reads without colour.
     """
     out: dict[str, Style] = {}
-    plain = 0
+    marks = kind_marks(method.steps)
     for _, kind in declared_kinds(method.steps):
         if kind["id"] in out:
             continue
-        if kind.get("prepared"):
-            mark = "♦"  # ★ marks the matrix's act-here corner
-        else:
-            mark = MARKS[min(plain, len(MARKS) - 1)]
-            plain += 1
-        out[kind["id"]] = Style(COLOURS.get(kind.get("colour"), theme.NOTE_YELLOW), mark,
+        out[kind["id"]] = Style(COLOURS.get(kind.get("colour"), theme.NOTE_YELLOW), marks[kind["id"]],
                                 kind.get("title") or kind["id"])
     return {**_made_by_activities(method), **out}
 
