@@ -193,6 +193,7 @@ class Driver:
             self.window.remove_widget(child)
         App._running_app = None
         self.frames(1)
+        forget_app()
 
     # -- finding widgets -----------------------------------------------------------
 
@@ -419,3 +420,13 @@ def exported_texts(store, session_id: str, clock) -> set[str]:
 
     walk(doc)
     return out
+
+
+def forget_app() -> None:
+    """Make the kv rules' ``app`` find the next app. Kivy's proxy behind ``app`` keeps the
+    app it first found and lets go only on that app's ``on_stop``; a kv expression run
+    after it (a widget leaving the window, a last clock callback) would pin the stopped
+    app for every later test in the process, whose taps would then reach its screens."""
+    from kivy.lang import global_idmap
+
+    object.__setattr__(global_idmap["app"], "_obj", None)
