@@ -4,7 +4,7 @@ kiosk, the summary carried by QR codes themselves.
 
 Opened from the statuspil board (the board: all open actions), from the admin menu
 ("Export this workshop") and right after the facilitator ends a workshop. Each visit
-issues a fresh link (``kiosk.web.server.ExportServer.share``): 128 random bits, for
+issues a fresh link (``kiosk.web.exportlink.ExportLink.share``): 128 random bits, for
 ``export_minutes`` (15 by default). Done leaves the link open for the rest of its time
 (the manager may still be downloading); Revoke closes it at once. The server runs only
 while a link is open.
@@ -40,7 +40,8 @@ from kiosk.ui.screen import KioskScreen
 from kiosk.ui.later import guarded
 from kiosk.web import offline
 from kiosk.web.lan import ServerConfig
-from kiosk.web.server import ExportServer, ExportServerError
+from kiosk.web.exportlink import ExportLink
+from kiosk.web.server import ExportServerError
 
 log = logging.getLogger("kiosk")
 
@@ -70,12 +71,16 @@ def matrix_texture(matrix: list[list[bool]]) -> Texture:
     return tex
 
 
-def export_server(app) -> ExportServer:
-    """The kiosk's one export server (made on first use, stopped with the app)."""
+def export_server(app) -> ExportLink:
+    """The kiosk's one export server (made on first use, stopped with the app): the links
+    live here, the serving in a process of its own (``kiosk.web.exportlink``), so phones
+    fetching PDFs never cost the wall a frame."""
     server = getattr(app, "export_server", None)
     if server is None or server.store is not app.store:
-        server = ExportServer(app.store, app.clock, ServerConfig.from_settings(app.settings),
-                              lang=lambda: app.lang)
+        if server is not None:
+            server.stop()
+        server = ExportLink(app.store, app.clock, ServerConfig.from_settings(app.settings),
+                            lang=lambda: app.lang)
         app.export_server = server
         app.bind(on_stop=lambda *_: server.stop())
     return server
