@@ -35,6 +35,22 @@ TALK = Step(id="snak", title="Snak", minutes=5, activity="talk")
 NONCE = re.compile(rb'name="nonce" value="([^"]+)"')
 
 
+def serve_room(tmp_path_factory):
+    """One server for a test module (a process start costs ~0.3 s), on its own store:
+    tests use their own loopback addresses and phones, so they do not meet each other's
+    limits. A generator for a module's ``room`` fixture."""
+    from kiosk.clock import FakeClock
+    from kiosk.store import Store
+
+    clock = FakeClock(1_800_000_000.0)
+    store = Store(tmp_path_factory.mktemp("pads") / "data", clock=clock)
+    store.save_session({"id": "s1", "team": "Køkkenet", "status": "running", "created_at": 1.0})
+    r = Room(store, clock).start()
+    yield r
+    r.stop()
+    store.close()
+
+
 class Room:
     """The kiosk: applies the phones' intents on the link's reader thread (as the app's
     ``run`` puts them on the Kivy thread), one at a time, under ``lock``."""

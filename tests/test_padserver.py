@@ -15,27 +15,17 @@ from dataclasses import replace
 
 import pytest
 
-from kiosk.clock import FakeClock
 from kiosk.core.wall import Wall
-from kiosk.store import Store
 from kiosk.web import padserver
 from kiosk.web.padlink import PadLink, PadLinkError
-from padserver_testing import TALK, VOTE, WRITE, Phone, Room, request
+from padserver_testing import serve_room, TALK, VOTE, WRITE, Phone, Room, request
 
 CSP = padserver.CSP
 
 
 @pytest.fixture(scope="module")
 def room(tmp_path_factory):
-    """One server for the module (a process start costs ~0.3 s): tests use their own
-    loopback addresses and phones, so they do not meet each other's limits."""
-    clock = FakeClock(1_800_000_000.0)
-    store = Store(tmp_path_factory.mktemp("pads") / "data", clock=clock)
-    store.save_session({"id": "s1", "team": "Køkkenet", "status": "running", "created_at": 1.0})
-    r = Room(store, clock).start()
-    yield r
-    r.stop()
-    store.close()
+    yield from serve_room(tmp_path_factory)
 
 
 @pytest.fixture

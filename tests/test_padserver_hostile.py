@@ -15,21 +15,13 @@ from urllib.parse import urlencode
 
 import pytest
 
-from kiosk.clock import FakeClock
-from kiosk.store import Store
 from kiosk.web import padserver
-from padserver_testing import WRITE, Phone, Room, request
+from padserver_testing import serve_room, WRITE, Phone, Room, request
 
 
 @pytest.fixture(scope="module")
 def room(tmp_path_factory):
-    clock = FakeClock(1_800_000_000.0)
-    store = Store(tmp_path_factory.mktemp("pads") / "data", clock=clock)
-    store.save_session({"id": "s1", "team": "Køkkenet", "status": "running", "created_at": 1.0})
-    r = Room(store, clock).start()
-    yield r
-    r.stop()
-    store.close()
+    yield from serve_room(tmp_path_factory)
 
 
 @pytest.fixture
