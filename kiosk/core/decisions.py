@@ -37,7 +37,7 @@ from kiosk.store import StoreError
 
 from .activities.actions import (ACTIONS, APPROVED, DECLINED, MERGED, PROPOSED, ANSWER_MAX, Action,
                                  ActionError, ActionPlan, Decision, clean_answer, clean_future_date,
-                                 clean_owner, clean_theme, measure_question)
+                                 clean_owner, clean_theme, live_action, measure_question)
 from .undo import Undoable, UndoLog
 
 BODIES = {
@@ -151,16 +151,8 @@ class Decisions(Undoable):
 
     def action(self, session_id: str, action_id: Any) -> Action:
         """One live action, fresh from the store; else 'unknown_action'."""
-        if isinstance(action_id, bool) or not isinstance(action_id, int) or action_id < 1:
-            raise ActionError("unknown_action")
-        try:
-            doc = self.store.get(session_id, ACTIONS, action_id)
-        except StoreError as exc:
-            if exc.kind != "invalid":
-                raise
-            doc = None
-        action = None if doc is None else Action.from_dict(doc, session_id)
-        if action is None or action.deleted:
+        action = live_action(self.store, session_id, action_id)
+        if action is None:
             raise ActionError("unknown_action")
         return action
 

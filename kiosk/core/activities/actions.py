@@ -425,6 +425,24 @@ class Action:
 
 # -- completeness --------------------------------------------------------------------------
 
+def live_action(store, session_id: str, action_id: Any) -> Optional[Action]:
+    """One action fresh from the store, or None when it is not live (a bad id, never
+    there, deleted, or its document damaged); the board, the follow-up meeting and the
+    decisions each refuse that in their own words."""
+    from kiosk.store import StoreError
+
+    if isinstance(action_id, bool) or not isinstance(action_id, int) or action_id < 1:
+        return None
+    try:
+        doc = store.get(session_id, ACTIONS, action_id)
+    except StoreError as exc:
+        if exc.kind != "invalid":
+            raise
+        return None
+    action = None if doc is None else Action.from_dict(doc, session_id)
+    return None if action is None or action.deleted else action
+
+
 def measure_question(questions: list[dict]) -> Optional[str]:
     """The id of the question that asks for the measure itself: the first whose id holds
     "indsats", "tiltak", "action" or "measure"; else the 4th (the trivselsdialog's and

@@ -56,7 +56,7 @@ from ..refusal import Refusal
 from ..undo import Undoable, UndoLog
 from . import Activity
 from .actions import (ACTIONS, VERDICTS, Action, ActionError, ActionPlan, DateLike, agreed_questions,
-                      clean_future_date, local_date, today)
+                      clean_future_date, live_action, local_date, today)
 from .statuspil import FOLLOW_UP, HISTORY_MAX, META, Board
 
 LINE_MAX = 160
@@ -245,16 +245,8 @@ class Review(Undoable):
 
     def action(self, session_id: str, action_id: int) -> Action:
         """One live action, fresh from the store; else 'action_gone'."""
-        if isinstance(action_id, bool) or not isinstance(action_id, int) or action_id < 1:
-            raise ReviewError("action_gone")
-        try:
-            doc = self.store.get(session_id, ACTIONS, action_id)
-        except StoreError as exc:
-            if exc.kind != "invalid":
-                raise
-            doc = None
-        action = None if doc is None else Action.from_dict(doc, session_id)
-        if action is None or action.deleted:
+        action = live_action(self.store, session_id, action_id)
+        if action is None:
             raise ReviewError("action_gone")
         return action
 

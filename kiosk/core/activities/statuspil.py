@@ -48,7 +48,7 @@ from typing import Any, Callable, Optional, Union
 from kiosk.store import StoreError
 
 from .actions import (ACTIONS, DEFAULT_STAGES, PARKED, STAGE_NAME_MAX, VERDICTS, Action, ActionError, DateLike,
-                      clean_future_date, clean_stages, local_date, parse_date, stages_from)
+                      clean_future_date, clean_stages, live_action, local_date, parse_date, stages_from)
 from kiosk.clock import JUMP_TOLERANCE
 from kiosk.core.params import Param, Text, Texts
 from kiosk.i18n import N_
@@ -301,16 +301,8 @@ class Board:
 
     def action(self, session_id: str, action_id: int) -> Action:
         """One live action, fresh from the store; else 'unknown_action'."""
-        if isinstance(action_id, bool) or not isinstance(action_id, int) or action_id < 1:
-            raise ActionError("unknown_action")
-        try:
-            doc = self.store.get(session_id, ACTIONS, action_id)
-        except StoreError as exc:
-            if exc.kind != "invalid":
-                raise
-            doc = None
-        action = None if doc is None else Action.from_dict(doc, session_id)
-        if action is None or action.deleted:
+        action = live_action(self.store, session_id, action_id)
+        if action is None:
             raise ActionError("unknown_action")
         return action
 
