@@ -192,3 +192,26 @@ def test_valid_host():
         assert lan.valid_host(ok), ok
     for bad in ("", "a b", "http://x", "x/y", "-x", "x" * 300, "<script>"):
         assert not lan.valid_host(bad), bad
+
+
+def test_the_table_travels_to_the_web_process_and_back(clock):
+    """``table()`` is what the kiosk sends its web process; ``follow`` takes it there, on
+    that process's clock, skipping rows that are not links."""
+    kiosk = Tokens(clock, 15)
+    live, board, gone = kiosk.issue("s1"), kiosk.issue(None, 5), kiosk.issue("s2")
+    kiosk.revoke(gone.value)
+    clock.advance(60)
+    rows = kiosk.table()
+    assert {r["value"]: (r["scope"], r["left"], r["revoked"]) for r in rows} == {
+        live.value: ("s1", 14 * 60, False), board.value: (None, 4 * 60, False), gone.value: ("s2", 0.0, True)}
+    other = FakeClock(5.0)
+    there = Tokens(other, 15)
+    new = there.follow(rows + [None, {"value": 3}, {"value": ""}, {"value": "x" * 30, "left": "soon"}])
+    assert sorted(t.value for t in new) == sorted([live.value, board.value])
+    assert there.lookup(live.value)[0] == VALID and there.lookup(gone.value)[0] == REVOKED
+    assert there.lookup("x" * 30)[0] == EXPIRED  # an unreadable time: closed, not open forever
+    assert there.seconds_left(board.value) == 4 * 60
+    other.advance(4 * 60)
+    assert there.lookup(board.value)[0] == EXPIRED and there.lookup(live.value)[0] == VALID
+    assert there.follow(rows) == []  # nothing new the second time
+    assert there.follow("garbage") == [] and not there.live()  # a broken table closes every link

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT / "tests") not in sys.path:
     sys.path.insert(0, str(ROOT / "tests"))
 
-from padserver_testing import Phone  # noqa: E402
+from padserver_testing import Phone, request  # noqa: E402
 from test_ui_delete_session import to_settings  # noqa: E402
 
 from kiosk.core.settings import Settings  # noqa: E402
@@ -261,11 +261,23 @@ def test_a_phone_joins_by_the_code_writes_and_the_facilitator_keeps_the_controls
     k.tap("phones")
     assert k.screen().phones_panel is not None and glue.door_open
 
-    # the workshop ends: the server process goes with it
+    # the export's link is served by the same process, on the same port
+    from kiosk.ui.export import export_server
+    share = export_server(app).share(app.workshop.session.id)
+    assert f":{glue.link.port}/e/{share.token.value}" in share.url
+    assert export_server(app).port == glue.link.port and export_server(app).link is glue.link
+    pid = glue.link.pid
+    assert request(glue.link.port, "GET", f"/e/{share.token.value}/md")[0] == 200 and glue.link.pid == pid
+
+    # the workshop ends: its pads go; the process stays for the open export link …
     link = glue.link
     app.end_workshop()
     k.frames(2)
-    assert glue.link is None and not link.alive
+    assert glue.link is None and link.alive and phone.get("/pad")[0] == 403
+    assert request(link.port, "GET", f"/e/{share.token.value}/md")[0] == 200
+    # … and goes with it: nothing listens when nothing is shared
+    export_server(app).revoke(share.token.value)
+    assert not link.alive
 
 
 def token_of_url(url: str) -> str:

@@ -124,6 +124,36 @@ class Tokens:
             self._by_key[key] = replace(token, revoked_at=now)
             return True
 
+    def table(self) -> list[dict]:
+        """Every link as the kiosk sends it to its web process (``follow`` reads it there):
+        the value, the scope, the seconds it stays open, and whether it was revoked."""
+        now = self.clock.monotonic()
+        with self._lock:
+            return [{"value": t.value, "scope": t.scope, "left": t.seconds_left(now),
+                     "revoked": t.revoked_at is not None} for t in self._by_key.values()]
+
+    def follow(self, links: Any) -> list[Token]:
+        """Make this table the kiosk's (``table()``'s rows; the times moved onto this
+        process's clock), and give the tokens that are new and live. Malformed rows are skipped."""
+        now = self.clock.monotonic()
+        table: dict[str, Token] = {}
+        for link in links if isinstance(links, list) else []:
+            if not isinstance(link, dict) or not isinstance(link.get("value"), str) or not link["value"]:
+                continue
+            scope = link.get("scope")
+            try:
+                left = max(0.0, float(link.get("left", 0.0)))
+            except (TypeError, ValueError):
+                left = 0.0
+            token = Token(link["value"], scope if isinstance(scope, str) and scope else None, now, now + left)
+            if link.get("revoked") or left <= 0:
+                token = replace(token, expires_at=now, revoked_at=now if link.get("revoked") else None)
+            table[_key(token.value)] = token
+        with self._lock:
+            new = [t for k, t in table.items() if k not in self._by_key and t.status(now) == VALID]
+            self._by_key = table
+        return new
+
     def revoke_all(self) -> int:
         now = self.clock.monotonic()
         n = 0

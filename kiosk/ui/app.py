@@ -382,7 +382,7 @@ class KioskApp(App):
                 event.cancel()
         sdnotify.notify("STOPPING=1")
         if self._pad_glue is not None:
-            self._pad_glue.stop()  # the phones' server process ends with the kiosk
+            self._pad_glue.shut()  # the web process (pads, export) ends with the kiosk
         self._notice_event = None
         if self.store is not None:
             self.store.close()

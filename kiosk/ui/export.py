@@ -73,14 +73,14 @@ def matrix_texture(matrix: list[list[bool]]) -> Texture:
 
 def export_server(app) -> ExportLink:
     """The kiosk's one export server (made on first use, stopped with the app): the links
-    live here, the serving in a process of its own (``kiosk.web.exportlink``), so phones
-    fetching PDFs never cost the wall a frame."""
+    live here, the serving in the app's web process, on the pads' port
+    (``kiosk.web.exportlink``), so phones fetching PDFs never cost the wall a frame."""
     server = getattr(app, "export_server", None)
     if server is None or server.store is not app.store:
         if server is not None:
             server.stop()
         server = ExportLink(app.store, app.clock, ServerConfig.from_settings(app.settings),
-                            lang=lambda: app.lang)
+                            lang=lambda: app.lang, link=app.pad_glue().web_link())
         app.export_server = server
         app.bind(on_stop=lambda *_: server.stop())
     return server

@@ -2,9 +2,11 @@
 
 One ``kiosk.core.pads.Pads`` per running session (like ``app.people()``), bound to the
 session's own wall and people, so a phone's note goes through the same rules, the same
-undo and the same store as a tap on the wall. One ``kiosk.web.padlink.PadLink`` carries
-the phones' intents from the pad server's process: it is started when the facilitator
-taps "Open for phones" and stopped when the session ends or the app stops.
+undo and the same store as a tap on the wall. The app's one ``kiosk.web.padlink.PadLink``
+(``web_link``) carries the phones' intents from the kiosk's web process, which serves the
+export's links too (``kiosk.ui.export``): it is started when the facilitator taps "Open for
+phones" (or a link is shared), its pads end with the session ("pads off": the export goes
+on), and the process ends with the app.
 
 An intent arrives on the link's reader thread and is run on the Kivy thread (the store
 has one writer, and the screens are Kivy's), through ``app.act`` with ``quiet``: the
@@ -101,6 +103,9 @@ class PadGlue(EventDispatcher):
         self.app = app
         self._pads: Optional[Pads] = None
         self.link = None
+        """The web link while the session's pads are on (starting, on), else None."""
+        self.web = None
+        """The app's one web link (``web_link``), made on first use."""
         self._token: Optional[str] = None
         self._dirty = False
         self._serial = 0
@@ -263,38 +268,43 @@ class PadGlue(EventDispatcher):
 
     # -- the link -----------------------------------------------------------------------
 
+    def web_link(self):
+        """The app's one web process link (pads and export on one port), made on first use;
+        the process itself starts when the pads or an export link need it."""
+        from kiosk.web.padlink import PadLink
+
+        app = self.app
+        data = str(app.store.data_dir)
+        if self.web is not None and self.web.data_dir != data:  # another store (tests): another process
+            self.stop()
+            self.web.stop()
+            self.web = None
+        if self.web is None:
+            config = ServerConfig.from_settings(app.settings)
+            self.web = PadLink(self._on_intent, run=run_on_kivy, host=config.bind, port=config.port,
+                               public_host=config.host or None, data_dir=data)
+            self.web.snapshot = self._snapshot_if_on
+        return self.web
+
+    def _snapshot_if_on(self) -> Optional[dict]:
+        return self.snapshot() if self.link is not None else None
+
     def _start_link(self):
         if self.link is not None and self.state in ("on", "starting"):
             self._sync()
             return
-        from kiosk.web.padlink import PadLink
-
-        config = ServerConfig.from_settings(self.app.settings)
-        link = PadLink(self._on_intent, run=run_on_kivy, host=config.bind, port=config.port,
-                       public_host=config.host or None)
-        link.snapshot = self.snapshot
-        self.link = link
-        self._spawn(link)
+        self.link = self.web_link()
+        self._spawn(self.link)
 
     def _spawn(self, link):
-        """Start (or start again) the link's server in a thread: the wall keeps drawing."""
-        from kiosk.web.padlink import PadLinkError
-
+        """Start (or start again) the web process in a thread: the wall keeps drawing. (A
+        taken port is the process's own affair: it listens on a free one and says which.)"""
         self.state = "starting"
-        port = link.requested_port
 
         def start():
             error = None
             try:
-                try:
-                    link.start()
-                except PadLinkError as e:
-                    if e.reason != "bind" or not port:
-                        raise
-                    # the port is taken (the export's link is open): any free one, this once
-                    log.warning("pad server: port %d is taken, listening on a free one", port)
-                    link.requested_port = 0
-                    link.start()
+                link.start()
             except Exception as e:  # PadLinkError, or a port the OS refused: said on the panel
                 error = e
             Clock.schedule_once(lambda dt: self._started(link, error), 0)
@@ -303,9 +313,7 @@ class PadGlue(EventDispatcher):
         self._starting.start()
 
     def _started(self, link, error):
-        if link is not self.link or running_app() is None:  # stopped (or restarted) meanwhile
-            if error is None:
-                link.stop()
+        if link is not self.link or running_app() is None:  # the pads ended meanwhile
             return
         if error is not None:
             log.error("the pad server did not start: %s", error)
@@ -326,18 +334,27 @@ class PadGlue(EventDispatcher):
         return not (t is not None and t.is_alive())
 
     def stop(self):
-        """The session ended or the app stops: the server goes, the door shuts."""
+        """The session ended: its pads go (the web process forgets them; an export link
+        open meanwhile goes on), the door shuts."""
         link, self.link = self.link, None
         self._token = None
         if self._pads is not None and self._pads.door.open:
             self._pads.close_door()
         if link is not None:
-            try:
-                link.stop()
-            except Exception:  # a dead process is already what we want
-                log.exception("stopping the pad server")
+            link.pads_off()
+            link.stop_if_idle()  # no export link open either: nothing listens any more
         self.state = "off"
         self._sync()
+
+    def shut(self):
+        """The app stops: the pads go, and the web process ends with the kiosk."""
+        self.stop()
+        web, self.web = self.web, None
+        if web is not None:
+            try:
+                web.stop()
+            except Exception:  # a dead process is already what we want
+                log.exception("stopping the web process")
 
     # -- the phones' side ----------------------------------------------------------------
 
@@ -346,12 +363,12 @@ class PadGlue(EventDispatcher):
         server process that died (killed, out of memory) starts again on its port, with
         the last snapshot, so the phones' open pages carry on."""
         link = self.link
+        if link is None and self.web is not None:
+            self.web.stop_if_idle()  # the last export link expired
         if link is None or self.state != "on":
             return
         if not link.alive:
             log.warning("the pad server stopped; starting it again")
-            if link.port:
-                link.requested_port = link.port
             self._spawn(link)
             self._sync()
             return

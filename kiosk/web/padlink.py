@@ -1,20 +1,26 @@
-"""The kiosk's side of the pad server: starts its process and carries the channel.
+"""The kiosk's side of its web process: starts it and carries the channel.
 
-The pad server (``kiosk.web.padserver``) runs in a process of its own, so phones never
-cost the wall a frame. This object starts it over a Unix socketpair, publishes the
-snapshots pads may read, and applies each intent a phone sends through ``on_intent``
-(on the thread ``run`` puts it on: the Kivy thread in the app), answering with the
-outcome and the fresh snapshot. Frames are one JSON object per line:
+The web process (``kiosk.web.padserver``) serves the phones' pads and the export on one
+port, away from the wall, so phones never cost the wall a frame. The app has one
+``PadLink``: the pads (``kiosk.ui.pads``) and the export's links
+(``kiosk.web.exportlink``) both go through it. It starts the process over a Unix
+socketpair, publishes the snapshots pads may read, applies each intent a phone sends
+through ``on_intent`` (on the thread ``run`` puts it on: the Kivy thread in the app),
+answering with the outcome and the fresh snapshot, and carries the export's requests.
+Frames are one JSON object per line:
 
-* kiosk → server: ``{"t": "snap", "snap": …}``, ``{"t": "outcome", "id": n, "outcome": …,
-  "snap": …|null}``, ``{"t": "stop"}``;
-* server → kiosk: ``{"t": "ready", "port": p}``, ``{"t": "intent", "id": n, "intent": …}``
-  (and ``{"t": "failed", …}`` when it cannot listen).
+* kiosk → server: ``{"t": "snap", "snap": …}``, ``{"t": "pads_off"}`` (the session's
+  pads ended; the export goes on), ``{"t": "outcome", "id": n, "outcome": …, "snap":
+  …|null}``, ``{"t": "links", "id": n, "lang": …, "links": [Tokens.table() rows]}``,
+  ``{"t": "clear", "id": n}`` (empty the export's render cache), ``{"t": "stop"}``;
+* server → kiosk: ``{"t": "ready", "port": p}``, ``{"t": "intent", "id": n, "intent": …}``,
+  ``{"t": "answer", "id": n, "port": p, "running": bool}`` (or ``"failed": reason,
+  "detail": …``) to a ``request``, and ``{"t": "failed", …}`` when it cannot listen.
 
 If the kiosk process dies, the server reads the end of the channel and exits; if the
 server dies, ``alive`` turns False and ``start()`` starts a new one (given the last
-snapshot at once). Sending happens on a thread of its own: neither ``publish`` nor an
-outcome ever waits on the server.
+snapshot and the last table of links at once). Sending happens on a thread of its own:
+neither ``publish`` nor an outcome ever waits on the server.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections import deque
 from pathlib import Path
 from typing import Callable, Optional
@@ -60,9 +67,12 @@ class PadLink:
     """One pad server process and its channel (see the module's text)."""
 
     def __init__(self, on_intent: Callable[[dict], dict], *, run: Callable[[Callable[[], None]], None] = lambda f: f(),
-                 host: str = "0.0.0.0", port: int = 0, public_host: Optional[str] = None) -> None:
+                 host: str = "0.0.0.0", port: int = 0, public_host: Optional[str] = None,
+                 data_dir: Optional[str] = None) -> None:
         self.on_intent, self.run = on_intent, run
         self.host, self.requested_port, self.public_host = host, int(port), public_host
+        self.data_dir = data_dir
+        """The store's folder, read by the process for the export (None: no export)."""
         self.snapshot: Optional[Callable[[], dict]] = None
         """Set by the owner: the fresh snapshot after an intent, sent with its outcome."""
         self._proc: Optional[subprocess.Popen] = None
@@ -80,6 +90,12 @@ class PadLink:
         self._failed = ""
         self._threads: list[threading.Thread] = []
         self._host_shown: Optional[str] = None
+        self._links: Optional[dict] = None
+        """The last ``links`` frame, sent again to a new process …"""
+        self._links_at = 0.0
+        """… with its times moved on by the time since (monotonic)."""
+        self._rid = 0
+        self._answers: dict[int, Optional[dict]] = {}
 
     # -- running ----------------------------------------------------------------------------
 
@@ -88,11 +104,15 @@ class PadLink:
         if self.alive:
             return
         self._cleanup()
+        if self._port:  # a restart: the port the phones' pages and the codes on the wall name
+            self.requested_port = self._port
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
         cmd = [sys.executable, "-m", "kiosk.web.padserver", "--fd", str(theirs.fileno()),
                "--host", self.host, "--port", str(self.requested_port)]
+        if self.data_dir:
+            cmd += ["--data", str(self.data_dir)]
         try:
             proc = subprocess.Popen(cmd, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=env,
                                     cwd=str(ROOT))
@@ -121,10 +141,14 @@ class PadLink:
             raise PadLinkError(reason, detail)
         self._host_shown = None
         with self._lock:
-            again = self._latest is not None
-            if again:  # a restart: the new server gets the last snapshot at once
+            again = self._latest is not None or self._links is not None
+            if self._links is not None:  # a restart: the new server gets the links …
+                gone = time.monotonic() - self._links_at
+                self._frames.append(dict(self._links, links=[
+                    dict(row, left=max(0.0, float(row.get("left", 0)) - gone)) for row in self._links["links"]]))
+            if self._latest is not None:  # … and the last snapshot at once
                 self._frames.append(None)
-                self._lock.notify()
+            self._lock.notify_all()
         if again:
             self.drain(2.0)  # so a phone's next request finds it there
         log.info("pad server listening on %s:%d (pid %d)", self.host, self._port, proc.pid)
@@ -150,7 +174,7 @@ class PadLink:
         with self._lock:
             self._stopping = True
             self._frames.append({"t": "stop"})
-            self._lock.notify()
+            self._lock.notify_all()
         try:
             proc.wait(STOP_SECONDS)
         except subprocess.TimeoutExpired:
@@ -204,7 +228,54 @@ class PadLink:
             self._latest = snap
             if None not in self._frames:
                 self._frames.append(None)  # "the latest snapshot", taken when it is sent
-            self._lock.notify()
+            self._lock.notify_all()
+
+    def pads_off(self) -> None:
+        """The session's pads ended: the process forgets their snapshot (its pages say the
+        door is shut), and the export, if a link is open, goes on."""
+        with self._lock:
+            self._latest = None
+            self._sent_snap = None
+            self._frames.append({"t": "pads_off"})
+            self._lock.notify_all()
+
+    def needed(self) -> bool:
+        """Whether the process serves anything: the session's pads, or an export link open."""
+        with self._lock:
+            if self._latest is not None:
+                return True
+            rows = (self._links or {}).get("links") or []
+            gone = time.monotonic() - self._links_at
+            return any(not r.get("revoked") and float(r.get("left", 0)) > gone for r in rows)
+
+    def stop_if_idle(self) -> bool:
+        """End the process when it serves nothing (nothing listens on the LAN then); True if it did."""
+        if self._proc is None or self.needed():
+            return False
+        log.info("web process: no pads and no export link open; stopping it")
+        self.stop()
+        return True
+
+    def request(self, frame: dict, seconds: float = READY_SECONDS) -> dict:
+        """Send a frame and wait for the process's answer to it (the export's links).
+        Raises PadLinkError when the process ends or does not answer in time."""
+        with self._lock:
+            if frame.get("t") == "links":
+                self._links = {k: v for k, v in frame.items() if k != "id"}
+                self._links["links"] = [r for r in self._links.get("links") or [] if isinstance(r, dict)]
+                self._links_at = time.monotonic()
+            self._rid += 1
+            ident = self._rid
+            self._answers[ident] = None
+            self._frames.append(dict(frame, id=ident))
+            self._lock.notify_all()
+            self._lock.wait_for(lambda: self._answers.get(ident) is not None or self._eof, seconds)
+            answer = self._answers.pop(ident, None)
+            eof = self._eof
+        if answer is None:
+            raise PadLinkError("exited" if eof else "timeout",
+                               "the web process ended" if eof else f"no answer within {seconds:.0f} s")
+        return answer
 
     def drain(self, seconds: float = 2.0) -> bool:
         """Wait until every frame queued so far has been written to the channel (tests,
@@ -283,6 +354,11 @@ class PadLink:
         elif kind == "failed":
             self._failed = f"{frame.get('reason', '')}: {frame.get('detail', '')}"
             self._ready.set()
+        elif kind == "answer":
+            with self._lock:
+                if frame.get("id") in self._answers:
+                    self._answers[frame["id"]] = frame
+                    self._lock.notify_all()
         elif kind == "intent" and isinstance(frame.get("intent"), dict):
             ident, intent = frame.get("id"), frame["intent"]
             self.run(lambda: self._apply(ident, intent))
@@ -306,4 +382,4 @@ class PadLink:
             if snap is not None:
                 self._latest = snap
             self._frames.append({"t": "outcome", "id": ident, "outcome": outcome, "snap": snap})
-            self._lock.notify()
+            self._lock.notify_all()

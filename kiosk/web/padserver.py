@@ -1,8 +1,8 @@
-"""The pad server: the phones' pages and their intents, in a process of its own.
+"""The kiosk's web process: the phones' pads and the export, on one port, away from the wall.
 
 Started by ``kiosk.web.padlink.PadLink`` as ``python -m kiosk.web.padserver --fd N
---host H --port P``, N one end of a Unix socketpair to the kiosk process. It imports
-neither Kivy nor the store: the kiosk publishes snapshots of what pads may read, and
+--host H --port P [--data DIR]``, N one end of a Unix socketpair to the kiosk process.
+It imports no Kivy and never writes the store: the kiosk publishes snapshots of what pads may read, and
 this process answers every read (pages, polling) from the latest one alone, so fifteen
 phones polling never cost the wall's interpreter a thing. A write (a POST) becomes an
 intent sent to the kiosk, which applies it as a tap on the wall and answers with the
@@ -23,6 +23,12 @@ Routes (everything else, any other method included, is 404):
   303 to ``/pad?m=…``, or JSON ``{"ok", "message", "serial"}`` for ``Accept:
   application/json``.
 * ``GET /static/pad.js``, ``GET /static/pad.css``.
+* ``GET /e/<token>[/<format>]`` the export (``kiosk.web.server``'s routes and pages): the
+  kiosk issues and revokes the links and sends their table (a ``links`` frame); the
+  answer is rendered by ``ExportHandler`` in one of ``EXPORT_WORKERS`` threads from the
+  store's files read-only (``kiosk.web.storeview``), PDFs in the render worker process,
+  so one slow PDF never holds a phone's poll. The export keeps its own tighter rate per
+  address. Without ``--data`` there is no export (404).
 
 Why it is built this way: the export server's hardened loop (``kiosk.web.server``:
 bounded request heads, a total deadline per connection, per-address connection caps
@@ -52,7 +58,9 @@ import selectors
 import signal
 import socket
 import sys
+import threading
 import time
+import types
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -62,9 +70,12 @@ from typing import Optional
 from urllib.parse import parse_qsl
 
 from kiosk import i18n
+from kiosk.core.tokens import UNKNOWN
 from kiosk.web.server import (LINGER_BYTES, LINGER_SECONDS, MAX_HEAD, MAX_REQUEST_LINE,
                               REFUSAL_SEND_SECONDS, BadRequest, QuietLog, RateLimiter, head_end, parse_head,
                               parse_request_line)
+from kiosk.web.server import SEND_SECONDS as EXPORT_SEND_SECONDS
+from kiosk.web.server import ExportHandler, ExportServer
 
 log = logging.getLogger("kiosk.pads")
 
@@ -113,6 +124,8 @@ NOTICES = 1024
 COOKIE = "pad"
 COOKIE_SECONDS = 43200
 LOG_EVERY = 5.0
+EXPORT_WORKERS = 4
+"""Threads that answer export requests (they mostly wait for the render worker)."""
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -239,7 +252,7 @@ def form_of(body: bytes) -> dict[str, str]:
 
 # -- the loop ---------------------------------------------------------------------------------
 
-HEAD, BODY, WAIT, SEND, LINGER = "head", "body", "wait", "send", "linger"
+HEAD, BODY, WAIT, WORK, SEND, LINGER = "head", "body", "wait", "work", "send", "linger"
 
 
 @dataclass(eq=False)
@@ -275,7 +288,7 @@ class PadServer:
     """The listening socket, the channel to the kiosk, and one ``selectors`` loop."""
 
     def __init__(self, channel: socket.socket, host: str = "0.0.0.0", port: int = 0, *,
-                 pages=None, views=None) -> None:
+                 pages=None, views=None, export=None) -> None:
         if pages is None:
             from kiosk.web import padpages as pages
         if views is None:
@@ -310,6 +323,17 @@ class PadServer:
         self._next_id = 0
         self._notices: OrderedDict[str, tuple[str, str]] = OrderedDict()
         self._static: dict[str, bytes] = {}
+        self._make_export = export
+        """Makes the export (``ProcessExport``) at the first links frame; None: no export here."""
+        self.export: Optional["ProcessExport"] = None
+        self._jobs: deque = deque()
+        self._jobs_ready = threading.Condition()
+        self._done: deque = deque()
+        self._workers: list[threading.Thread] = []
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
+        self._sel.register(self._wake_r, selectors.EVENT_READ, "wake")
         self.running = True
 
     @staticmethod
@@ -399,8 +423,35 @@ class PadServer:
                     outcome = {"ok": False, "reason": "error", "message": ""}
                 if conn in self._conns:
                     self._finish(conn, outcome)
+        elif kind == "pads_off":  # the session ended: pads are gone, the export may go on
+            self.snap = None
+        elif kind in ("links", "clear"):
+            self._export_frame(frame)
         elif kind == "stop":
             self.stop("the kiosk said stop")
+
+    def _export_frame(self, frame: dict) -> None:
+        """The kiosk's table of export links (or "empty the render cache"); answered with
+        the port, which is this process's one port."""
+        ident = frame.get("id")
+        if self.export is None and self._make_export is not None:
+            try:
+                self.export = self._make_export()
+            except Exception as exc:
+                log.exception("web process: the export could not be set up")
+                self.tell({"t": "answer", "id": ident, "failed": "spawn", "detail": str(exc)[:200]})
+                return
+        if self.export is None:
+            self.tell({"t": "answer", "id": ident, "failed": "spawn", "detail": "no data folder given"})
+            return
+        if frame.get("t") == "clear":
+            self.export.cache.clear()
+        else:
+            if frame.get("lang") in i18n.LANGUAGES:
+                self.export.kiosk_lang = frame["lang"]
+            links = frame.get("links")
+            self.export.follow(links if isinstance(links, list) else [])
+        self.tell({"t": "answer", "id": ident, "port": self.port, "running": self.export.running})
 
     # -- the loop -----------------------------------------------------------------------------
 
@@ -421,6 +472,8 @@ class PadServer:
             what = key.data
             if what == "listen":
                 self._accept()
+            elif what == "wake":
+                self._answer_exports()
             elif what == "channel":
                 if mask & selectors.EVENT_WRITE:
                     self._flush_channel()
@@ -449,7 +502,12 @@ class PadServer:
     def close(self) -> None:
         for conn in list(self._conns):
             self._close(conn)
-        for sock in (self.sock, self.channel):
+        with self._jobs_ready:
+            self._jobs.extend([None] * len(self._workers))
+            self._jobs_ready.notify_all()
+        if self.export is not None and self.export.worker is not None:
+            self.export.worker.stop()
+        for sock in (self.sock, self.channel, self._wake_r, self._wake_w):
             try:
                 sock.close()
             except OSError:
@@ -656,6 +714,9 @@ class PadServer:
                          extra=(("Retry-After", str(max(1, round(wait)))),), page="rate")
             return
         path = target.split("?", 1)[0]
+        if path.startswith("/e/") and self.export is not None:
+            self._export(conn, method, target)
+            return
         if method == "GET":
             self._get(conn, path, target.partition("?")[2])
             return
@@ -701,6 +762,66 @@ class PadServer:
             title = page or ("not_found" if bad.code == 404 else "rate" if bad.code == 429 else "")
             chunks = answer(bad.code, self._plain(title, bad.code), "text/html; charset=utf-8", extra)
         self._send(conn, chunks, REFUSAL_SEND_SECONDS)
+
+    # -- the export --------------------------------------------------------------------------------
+
+    def _export(self, conn: Conn, method: str, target: str) -> None:
+        """An export request: checked here, answered by a worker thread."""
+        if method not in ("GET", "HEAD"):
+            self._refuse(conn, BadRequest(405, "method not allowed", method[:20], method, target),
+                         extra=(("Allow", "GET, HEAD"),), strike=False, page="not_found")
+            return
+        allowed, wait = self.export.limiter.allow(conn.host)
+        if not allowed:
+            self._refuse(conn, BadRequest(429, "export rate limit", method=method, target=target),
+                         extra=(("Retry-After", str(max(1, round(wait)))),), page="rate")
+            return
+        conn.state, conn.buf, conn.deadline = WORK, bytearray(), float("inf")  # the render has its own bound
+        self._watch(conn, 0)
+        with self._jobs_ready:
+            self._jobs.append((conn, method, target))
+            if len(self._workers) < EXPORT_WORKERS and len(self._jobs) > self._idle_workers():
+                t = threading.Thread(target=self._work, name="kiosk-export-worker", daemon=True)
+                t.idle = False
+                self._workers.append(t)
+                t.start()
+            self._jobs_ready.notify()
+
+    def _idle_workers(self) -> int:
+        return sum(1 for t in self._workers if getattr(t, "idle", False))
+
+    def _work(self) -> None:
+        me = threading.current_thread()
+        host = types.SimpleNamespace(export=self.export)
+        while True:
+            with self._jobs_ready:
+                me.idle = True
+                while not self._jobs:
+                    self._jobs_ready.wait()
+                job = self._jobs.popleft()
+                me.idle = False
+            if job is None:
+                return
+            conn, method, target = job
+            handler = ExportHandler(host, conn.addr, method, target)
+            self._done.append((conn, handler.run(), handler.strike))
+            try:
+                self._wake_w.send(b"x")
+            except OSError:
+                pass  # the pipe is full (the loop looks anyway) or closed
+
+    def _answer_exports(self) -> None:
+        try:
+            while self._wake_r.recv(4096):
+                pass
+        except (BlockingIOError, InterruptedError, OSError):
+            pass
+        while self._done:
+            conn, chunks, strike = self._done.popleft()
+            if strike:
+                self._strike(conn.host)
+            if conn in self._conns:
+                self._send(conn, chunks, EXPORT_SEND_SECONDS)
 
     # -- the routes -------------------------------------------------------------------------------
 
@@ -756,10 +877,7 @@ class PadServer:
         if not (path == "/pad" or path == "/pad/state" or JOIN.fullmatch(path)):
             self._not_found(conn, "no such path")
             return
-        if self.snap is None:
-            self._page(conn, 503, self._plain("starting", 503), (("Retry-After", "2"),))
-            return
-        try:
+        try:  # no snapshot (pads are off, or not yet on): the door is shut and no device known
             args = dict(parse_qsl(query, keep_blank_values=True, max_num_fields=4)) if query else {}
         except ValueError:
             args = {}
@@ -1054,6 +1172,36 @@ class PadServer:
 TOKEN_IN_PATH = re.compile(r"(/j/[A-Za-z0-9_-]{4})[A-Za-z0-9_-]+")
 
 
+class ProcessExport(ExportServer):
+    """The export as the web process serves it: the kiosk's links, the store's files
+    read-only, no listener of its own (the pads' loop routes ``/e/`` here)."""
+
+    kiosk_lang = i18n.DEFAULT
+
+    @property
+    def running(self) -> bool:
+        return self.tokens.live()
+
+    def ensure_running(self) -> None:
+        """The loop is the pads' and always runs."""
+
+    def follow(self, links: list) -> None:
+        """Take the kiosk's table of links, and render a new link's export now, while the
+        person reaches for a phone."""
+        for token in self.tokens.follow(links):
+            threading.Thread(target=self._warm_up, args=(token,), name="kiosk-export-warm", daemon=True).start()
+        self.cache.drop(lambda key: key[0] == "page" and self.tokens.lookup(key[1])[0] == UNKNOWN)
+
+
+def process_export(data_dir: str) -> ProcessExport:
+    from kiosk.clock import SystemClock
+    from kiosk.web.storeview import StoreView
+
+    export = ProcessExport(StoreView(data_dir), SystemClock())
+    export._kiosk_lang = lambda: export.kiosk_lang
+    return export
+
+
 def redact(path: str) -> str:
     """A path for the log: a join token shows only its first four characters."""
     return TOKEN_IN_PATH.sub(r"\1…", path)[:200]
@@ -1064,6 +1212,7 @@ def main(argv=None) -> int:
     parser.add_argument("--fd", type=int, required=True, help="this end of the socketpair to the kiosk")
     parser.add_argument("--host", default="0.0.0.0")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--data", default="", help="the kiosk's data folder, read-only, for the export")
     parser.add_argument("--log-level", default=os.environ.get("KIOSK_PAD_LOG", "WARNING"))
     args = parser.parse_args(argv)
     logging.basicConfig(level=getattr(logging, str(args.log_level).upper(), logging.WARNING), stream=sys.stderr,
@@ -1072,7 +1221,8 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C at the kiosk's terminal is the kiosk's
     try:
-        server = PadServer(channel, args.host, args.port)
+        server = PadServer(channel, args.host, args.port,
+                           export=(lambda: process_export(args.data)) if args.data else None)
     except OSError as exc:
         log.error("%s", exc)
         try:
