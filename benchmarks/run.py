@@ -8,7 +8,7 @@ absolute times, are what to read: they are measured within one run.
     python benchmarks/run.py                 # all of them
     python benchmarks/run.py startup         # only those whose name contains "startup"
     python benchmarks/run.py export          # 20 phones fetch the export while the UI draws
-    python benchmarks/run.py pads            # 15 phones poll and write through the pad server while the UI draws
+    python benchmarks/run.py pads            # 15 phones write and vote through the pad server while a finger moves on the wall
     python benchmarks/run.py writers         # 12 people write 36 notes: one composer against three
     python benchmarks/run.py -v              # also their progress lines (stderr)
 """
