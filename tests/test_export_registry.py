@@ -3,8 +3,9 @@
 An activity registered from outside the package (here: a made-up "tally" whose
 counts live in their own store table) reaches every format through its hooks, with
 no line of the export naming it; a format added to ``FORMATS`` is served by the web
-routes and written by ``kiosk export`` alike. Real store, real HTTP server on
-127.0.0.1, real parsers (csv, icalendar, pypdf, html.parser).
+routes and written by ``kiosk export`` alike. Real store, the web process's HTTP loop
+on 127.0.0.1 (in a thread, ``export_testing``), real parsers (csv, icalendar, pypdf,
+html.parser).
 """
 
 from __future__ import annotations
@@ -145,16 +146,14 @@ def test_a_part_that_reuses_a_field_of_the_document_is_a_clear_error(store, cloc
 
 
 def test_a_format_added_to_the_table_is_served_and_written(store, clock, sid, tmp_path, monkeypatch):
+    from export_testing import ThreadedExport
     from kiosk import cli
-    from kiosk.web import server as web
-    from kiosk.web.lan import ServerConfig
 
     text = export.Format("text/plain; charset=utf-8", ".txt", N_("Summary (text)"),
                          lambda doc: export.summary_text(doc).encode("utf-8"))
     monkeypatch.setitem(export.FORMATS, "txt", text)
 
-    srv = web.ExportServer(store, clock, ServerConfig(bind="127.0.0.1", port=0, host="127.0.0.1"),
-                           worker=False, warm=False)
+    srv = ThreadedExport(store, clock, worker=False, warm=False)  # the table is this process's
     try:
         path = "/" + srv.share(sid).url.split("/", 3)[3]
         conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)

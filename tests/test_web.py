@@ -1,4 +1,8 @@
-"""The real export server on 127.0.0.1 with a real Store: what it serves, what it refuses.
+"""The export on 127.0.0.1 with a real Store: what it serves, what it refuses.
+
+The web process's own loop (``kiosk.web.padserver``) and export answer, run in a thread
+of the test and driven by the kiosk's ``ExportLink`` (``export_testing``), so a test can
+shorten a deadline and read the log.
 
 Requests are made with http.client and with raw sockets (for the malformed ones);
 clients that must count as different phones use different loopback source addresses
@@ -22,6 +26,8 @@ from kiosk.core import export
 from kiosk.core.activities.actions import ActionPlan, local_date
 from kiosk.core.wall import Wall
 from kiosk.core.workshop import Workshop
+from export_testing import ThreadedExport
+from kiosk.web import padserver
 from kiosk.web import server as web
 from kiosk.web.lan import ServerConfig
 
@@ -47,8 +53,7 @@ def session_id(store, clock, method):
 def srv(store, clock):
     """The server rendering in its own threads, nothing prepared ahead: the HTTP side alone
     (the worker process and the warm-up have their own tests below)."""
-    s = web.ExportServer(store, clock, ServerConfig(bind="127.0.0.1", port=0, host="127.0.0.1"),
-                         worker=False, warm=False)
+    s = ThreadedExport(store, clock, worker=False, warm=False)
     yield s
     s.stop()
 
@@ -120,7 +125,7 @@ def test_page_and_every_download(srv, session_id):
         assert bad not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script" not in page.lower()
-    offered = export.offered(srv.document(session_id))
+    offered = export.offered(srv.export.document(session_id))
     assert "poster" in offered and "cards" not in offered  # a method without cards has none to print
     for fmt in export.FORMATS:
         assert (f'href="{path}/{fmt}"' in page) == (fmt in offered), fmt
@@ -161,7 +166,7 @@ def test_expired_token_says_so_in_plain_words(srv, session_id, clock, caplog):
     short = srv.share(session_id, minutes=1)
     keep = srv.share(session_id, minutes=15)  # keeps the server running
     clock.advance(61)
-    caplog.set_level(logging.WARNING, "kiosk.web")
+    caplog.set_level(logging.WARNING)
     status, h, body = get(srv, "/" + short.url.split("/", 3)[3])
     assert status == 410
     text = body.decode()
@@ -201,7 +206,7 @@ def test_everything_else_is_404(srv, session_id, path):
 ])
 def test_path_traversal_is_refused_and_logged(srv, session_id, path, caplog):
     tok = srv.share(session_id).token.value
-    caplog.set_level(logging.WARNING, "kiosk.web")
+    caplog.set_level(logging.WARNING)
     status, _, body = raw(srv.port, f"GET {path.format(tok=tok)} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
     assert status == 404, path
     assert b"sessions" not in body and b"root:" not in body
@@ -221,7 +226,7 @@ def test_absolute_form_request_target(srv, session_id):
 @pytest.mark.parametrize("verb", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "PROPFIND"])
 def test_only_get_and_head(srv, session_id, verb, caplog):
     path = "/" + srv.share(session_id).url.split("/", 3)[3]
-    caplog.set_level(logging.WARNING, "kiosk.web")
+    caplog.set_level(logging.WARNING)
     status, h, _ = get(srv, path, method=verb, body=b"x=1" * 1000 if verb in ("POST", "PUT") else None)
     assert status == 405
     assert h["allow"] == "GET, HEAD"
@@ -230,7 +235,7 @@ def test_only_get_and_head(srv, session_id, verb, caplog):
 
 def test_over_long_request_line(srv, session_id, caplog):
     tok = srv.share(session_id).token.value
-    caplog.set_level(logging.WARNING, "kiosk.web")
+    caplog.set_level(logging.WARNING)
     status, _, _ = raw(srv.port, f"GET /e/{tok}?{'a' * 5000} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
     assert status == 414
     status, _, _ = raw(srv.port, b"GET /" + b"a" * 100_000)  # no end of line at all
@@ -258,9 +263,9 @@ def test_malformed_requests_are_answered_not_crashed(srv, session_id, data):
 
 
 def test_slow_request_times_out(srv, session_id, monkeypatch, caplog):
-    monkeypatch.setattr(web, "HEAD_SECONDS", 0.6)
+    monkeypatch.setattr(padserver, "HEAD_SECONDS", 0.6)
     tok = srv.share(session_id).token.value
-    caplog.set_level(logging.WARNING, "kiosk.web")
+    caplog.set_level(logging.WARNING)
     s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
     started = time.monotonic()
     try:
@@ -284,7 +289,7 @@ def test_slow_request_times_out(srv, session_id, monkeypatch, caplog):
 
 def test_a_flood_from_one_client_gets_429_and_others_are_still_served(srv, session_id, caplog):
     path = "/" + srv.share(session_id).url.split("/", 3)[3]
-    caplog.set_level(logging.WARNING, "kiosk.web")
+    caplog.set_level(logging.WARNING)
     codes = [get(srv, path + "/md", src="127.0.0.5")[0] for _ in range(web.BURST + 20)]
     assert codes[:10] == [200] * 10
     assert codes.count(429) >= 15
@@ -298,7 +303,7 @@ def test_a_flood_from_one_client_gets_429_and_others_are_still_served(srv, sessi
 def test_too_many_connections_from_one_client(srv, session_id):
     path = "/" + srv.share(session_id).url.split("/", 3)[3]
     idle = [socket.create_connection(("127.0.0.1", srv.port), source_address=("127.0.0.7", 0))
-            for _ in range(web.MAX_PER_CLIENT)]
+            for _ in range(padserver.MAX_PER_CLIENT)]
     try:
         time.sleep(0.3)  # let the server accept them all
         status, _, _ = raw(srv.port, f"GET {path} HTTP/1.1\r\n\r\n".encode(), src="127.0.0.7")
@@ -342,10 +347,10 @@ def test_a_failing_export_is_a_500_and_the_server_keeps_running(store, clock, se
         return export.render(doc, fmt)
 
     broken.render = render
-    srv = web.ExportServer(store, clock, ServerConfig(bind="127.0.0.1", port=0), exporter=broken, warm=False)
+    srv = ThreadedExport(store, clock, ServerConfig(bind="127.0.0.1", port=0), exporter=broken, warm=False)
     try:
         path = "/" + srv.share(session_id).url.split("/", 3)[3]
-        caplog.set_level(logging.WARNING, "kiosk.web")
+        caplog.set_level(logging.WARNING)
         status, _, body = get(srv, path + "/pdf")
         assert status == 500 and b"disk on fire" not in body
         assert "disk on fire" in caplog.text
@@ -368,29 +373,29 @@ def test_renders_run_in_a_worker_process_and_survive_its_death(store, clock, ses
     import os
     import signal
 
-    srv = web.ExportServer(store, clock, ServerConfig(bind="127.0.0.1", port=0, host="127.0.0.1"), warm=False)
+    srv = ThreadedExport(store, clock, warm=False)
     try:
         path = "/" + srv.share(session_id).url.split("/", 3)[3]
         status, _, pdf = get(srv, path + "/pdf")
         assert status == 200 and pdf.startswith(b"%PDF")
-        pid = srv.worker.pid
+        pid = srv.export.worker.pid
         assert pid is not None and pid != os.getpid()
         os.kill(pid, signal.SIGKILL)  # a crashed worker: the next render starts a new one
         srv.cache.clear()
         status, _, md = get(srv, path + "/md")
         assert status == 200 and "Køkkenet æøå".encode() in md
-        assert srv.worker.pid not in (None, pid)
+        assert srv.export.worker.pid not in (None, pid)
     finally:
         srv.stop()
-    assert srv.worker.pid is None  # stopped with the server
+    assert srv.export.worker.pid is None  # stopped with the server
 
 
 def test_a_new_link_is_rendered_before_the_first_phone_asks(store, clock, session_id):
-    srv = web.ExportServer(store, clock, ServerConfig(bind="127.0.0.1", port=0, host="127.0.0.1"))
+    srv = ThreadedExport(store, clock)
     try:
         share = srv.share(session_id)
-        assert wait_for(lambda: srv.cache._fresh(("file", session_id, "pdf")) is not None, 60)
-        assert srv.cache._fresh(("page", share.token.value)) is not None
+        assert wait_for(lambda: srv.export.cache._fresh(("file", session_id, "pdf")) is not None, 60)
+        assert srv.export.cache._fresh(("page", share.token.value)) is not None
         started = time.monotonic()
         assert get(srv, "/" + share.url.split("/", 3)[3] + "/pdf")[0] == 200
         assert time.monotonic() - started < 1.0
@@ -405,6 +410,7 @@ def test_server_stops_when_no_token_is_live_and_starts_again(srv, session_id, cl
     assert srv.running
     clock.advance(15 * 60 + 1)
     assert wait_for(lambda: not srv.running)
+    srv.link.stop_if_idle()  # as the app's tick does (kiosk.ui.pads): no link left, nothing listens
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
     again = srv.share(session_id)
@@ -428,8 +434,8 @@ def test_busy_port_falls_back_to_a_free_one(store, clock, session_id):
     blocker.bind(("127.0.0.1", 0))
     blocker.listen(1)
     busy = blocker.getsockname()[1]
-    srv = web.ExportServer(store, clock, ServerConfig(bind="127.0.0.1", port=busy, host="127.0.0.1"),
-                           worker=False, warm=False)
+    srv = ThreadedExport(store, clock, ServerConfig(bind="127.0.0.1", port=busy, host="127.0.0.1"),
+                         worker=False, warm=False)
     try:
         share = srv.share(session_id)
         assert srv.port != busy and f":{srv.port}/" in share.url
@@ -452,7 +458,7 @@ def _ipv6_loopback() -> bool:
 def test_an_ipv6_bind_serves_the_link_and_its_url_brackets_the_address(store, clock, session_id):
     import http.client
 
-    srv = web.ExportServer(store, clock, ServerConfig(bind="::1", port=0, host="::1"), worker=False, warm=False)
+    srv = ThreadedExport(store, clock, ServerConfig(bind="::1", port=0, host="::1"), worker=False, warm=False)
     try:
         share = srv.share(session_id)
         assert share.url.startswith(f"http://[::1]:{srv.port}/e/")
@@ -467,7 +473,7 @@ def test_an_ipv6_bind_serves_the_link_and_its_url_brackets_the_address(store, cl
 
 @pytest.mark.skipif(not _ipv6_loopback(), reason="this machine has no IPv6 loopback")
 def test_binding_all_ipv6_interfaces_also_answers_ipv4(store, clock, session_id):
-    srv = web.ExportServer(store, clock, ServerConfig(bind="::", port=0, host="127.0.0.1"), worker=False, warm=False)
+    srv = ThreadedExport(store, clock, ServerConfig(bind="::", port=0, host="127.0.0.1"), worker=False, warm=False)
     try:
         share = srv.share(session_id)
         assert get(srv, "/" + share.url.split("/", 3)[3])[0] == 200    # through 127.0.0.1
@@ -476,7 +482,7 @@ def test_binding_all_ipv6_interfaces_also_answers_ipv4(store, clock, session_id)
 
 
 def test_an_address_that_is_not_ours_is_a_clear_error(store, clock):
-    srv = web.ExportServer(store, clock, ServerConfig(bind="192.0.2.55", port=0), worker=False, warm=False)
+    srv = ThreadedExport(store, clock, ServerConfig(bind="192.0.2.55", port=0), worker=False, warm=False)
     with pytest.raises(web.ExportServerError) as err:
         srv.share(None)
     assert err.value.reason == "bind"

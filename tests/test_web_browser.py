@@ -1,5 +1,6 @@
 """The export page and its downloads in a real headless Chromium (Debian's package),
-driven by Playwright over the DevTools protocol, against the real server and Store.
+driven by Playwright over the DevTools protocol, against the real Store and the kiosk's
+ExportLink with a web process of its own (``python -m kiosk.web.padserver``), as phones meet it.
 
 Playwright never downloads a browser here: it launches /usr/bin/chromium. The tests skip,
 saying why, only when that browser (or Playwright) is missing; ./dev.sh test installs both.
@@ -21,7 +22,7 @@ import pytest
 from kiosk.core.activities.actions import ActionPlan, local_date
 from kiosk.core.wall import Wall
 from kiosk.core.workshop import Workshop
-from kiosk.web import server as web
+from kiosk.web.exportlink import ExportLink
 from kiosk.web.lan import ServerConfig
 
 CHROMIUM = os.environ.get("KIOSK_CHROMIUM", "/usr/bin/chromium")
@@ -66,7 +67,7 @@ def session_id(store, clock, method):
 
 @pytest.fixture
 def srv(store, clock):
-    s = web.ExportServer(store, clock, ServerConfig(bind="127.0.0.1", port=0, host="127.0.0.1"))
+    s = ExportLink(store, clock, ServerConfig(bind="127.0.0.1", port=0, host="127.0.0.1"))
     yield s
     s.stop()
 
@@ -169,8 +170,8 @@ def test_every_download_parses(srv, session_id, phone, tmp_path):
 
 def test_expired_and_unknown_links_in_the_browser(srv, session_id, phone, clock):
     short = srv.share(session_id, minutes=1)
-    srv.share(session_id)  # another link keeps the server up
     clock.advance(61)
+    srv.share(session_id)  # another link keeps the server up (and the web process gets the kiosk's table)
     r = phone.goto(short.url)
     assert r.status == 410
     assert "udløbet" in phone.locator("h1").inner_text()  # the session is Danish

@@ -6,9 +6,9 @@ it issues and revokes them here (its own clock says how long each stays open, as
 Export screen shows it) and sends their table to the kiosk's one web process
 (``kiosk.web.padserver``, through the app's ``kiosk.web.padlink.PadLink``), which serves
 the phones from the store's files, read-only, on the same port as the pads.
-``ExportLink`` has the API the Export screen and the app used on ``ExportServer``:
-share, url_for, base_url, revoke, revoke_all, seconds_left, running, port,
-ensure_running, stop, tokens, store.
+``ExportLink`` has the API the Export screen and the app use: share, url_for, base_url,
+revoke, revoke_all, seconds_left, running, port, ensure_running, stop, tokens, store
+(the web process's side is ``kiosk.web.server.ExportServer``).
 """
 
 from __future__ import annotations

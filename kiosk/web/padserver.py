@@ -29,14 +29,20 @@ Routes (everything else, any other method included, is 404):
   store's files read-only (``kiosk.web.storeview``), PDFs in the render worker process,
   so one slow PDF never holds a phone's poll. The export keeps its own tighter rate per
   address. Without ``--data`` there is no export (404).
+* (channel) ``{"t": "stats"}`` is answered with ``{"connections": n}``, the sockets that
+  count against the limits (diagnostics, tests).
 
-Why it is built this way: the export server's hardened loop (``kiosk.web.server``:
-bounded request heads, a total deadline per connection, per-address connection caps
-with slots kept for addresses that behaved, a token bucket per address, bounded
-logging) carries over, with a request body for POST (urlencoded, ``MAX_BODY`` bytes,
-``MAX_FIELDS`` fields, read under the same total deadline). Rendering a pad page is
-pure Python of a millisecond, so one thread serves everything: a slow or idle client
-holds a buffer and a slot, never a thread, and cannot starve the others. A POST must
+Why it is built this way: this is the kiosk's one HTTP loop, hardened against phones,
+broken clients and attackers on the LAN: request heads checked and bounded
+(``kiosk.web.server.parse_head``), a total deadline per connection (``HEAD_SECONDS``, a
+byte now and then does not extend it), per-address connection caps with the last
+``RESERVED`` slots kept for addresses that behaved and the oldest unfinished request of
+the busiest address dropped for a newcomer, a token bucket per address, bounded logging
+(``QuietLog``), one request per connection (what follows the head is drained), and a
+request body for POST (urlencoded, ``MAX_BODY`` bytes, ``MAX_FIELDS`` fields, read under
+the same total deadline). Rendering a pad page is pure Python of a millisecond, so one
+thread serves everything: a slow or idle client holds a buffer and a slot, never a
+thread, and cannot starve the others. A POST must
 come from the page itself: a cross-site ``Sec-Fetch-Site`` or a foreign ``Origin``
 is refused, and every form carries a nonce (an HMAC of this process's secret, the
 device's digest or the join token's, and the hour). Intents are bounded per device
@@ -60,7 +66,6 @@ import socket
 import sys
 import threading
 import time
-import types
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -70,10 +75,9 @@ from typing import Optional
 from urllib.parse import parse_qsl
 
 from kiosk import i18n
-from kiosk.core.tokens import UNKNOWN
 from kiosk.web.server import (LINGER_BYTES, LINGER_SECONDS, MAX_HEAD, MAX_REQUEST_LINE,
                               REFUSAL_SEND_SECONDS, BadRequest, QuietLog, RateLimiter, head_end, parse_head,
-                              parse_request_line)
+                              parse_request_line, path_of)
 from kiosk.web.server import SEND_SECONDS as EXPORT_SEND_SECONDS
 from kiosk.web.server import ExportHandler, ExportServer
 
@@ -324,8 +328,8 @@ class PadServer:
         self._notices: OrderedDict[str, tuple[str, str]] = OrderedDict()
         self._static: dict[str, bytes] = {}
         self._make_export = export
-        """Makes the export (``ProcessExport``) at the first links frame; None: no export here."""
-        self.export: Optional["ProcessExport"] = None
+        """Makes the export (``ExportServer``) at the first links frame; None: no export here."""
+        self.export: Optional[ExportServer] = None
         self._jobs: deque = deque()
         self._jobs_ready = threading.Condition()
         self._done: deque = deque()
@@ -427,6 +431,8 @@ class PadServer:
             self.snap = None
         elif kind in ("links", "clear"):
             self._export_frame(frame)
+        elif kind == "stats":
+            self.tell({"t": "answer", "id": frame.get("id"), "connections": self._active})
         elif kind == "stop":
             self.stop("the kiosk said stop")
 
@@ -505,8 +511,8 @@ class PadServer:
         with self._jobs_ready:
             self._jobs.extend([None] * len(self._workers))
             self._jobs_ready.notify_all()
-        if self.export is not None and self.export.worker is not None:
-            self.export.worker.stop()
+        if self.export is not None:
+            self.export.stop()
         for sock in (self.sock, self.channel, self._wake_r, self._wake_w):
             try:
                 sock.close()
@@ -704,6 +710,9 @@ class PadServer:
         except BadRequest as bad:
             self._refuse(conn, bad)
             return
+        if not target.startswith("/"):  # the absolute-form ("GET http://host/e/…"): its path
+            query = target.partition("?")[2]
+            target = path_of(target) + ("?" + query if query else "")
         conn.method, conn.target, conn.headers = method, target, headers
         allowed, wait = self.limiter.allow(conn.host)
         key = cookie_of(headers)
@@ -713,7 +722,7 @@ class PadServer:
             self._refuse(conn, BadRequest(429, "rate limit", method=method, target=target),
                          extra=(("Retry-After", str(max(1, round(wait)))),), page="rate")
             return
-        path = target.split("?", 1)[0]
+        path = path_of(target)
         if path.startswith("/e/") and self.export is not None:
             self._export(conn, method, target)
             return
@@ -792,7 +801,6 @@ class PadServer:
 
     def _work(self) -> None:
         me = threading.current_thread()
-        host = types.SimpleNamespace(export=self.export)
         while True:
             with self._jobs_ready:
                 me.idle = True
@@ -803,7 +811,7 @@ class PadServer:
             if job is None:
                 return
             conn, method, target = job
-            handler = ExportHandler(host, conn.addr, method, target)
+            handler = ExportHandler(self.export, conn.addr, method, target)
             self._done.append((conn, handler.run(), handler.strike))
             try:
                 self._wake_w.send(b"x")
@@ -1169,41 +1177,19 @@ class PadServer:
         self._watch(conn, selectors.EVENT_READ)
 
 
-TOKEN_IN_PATH = re.compile(r"(/j/[A-Za-z0-9_-]{4})[A-Za-z0-9_-]+")
+TOKEN_IN_PATH = re.compile(r"(/[je]/[A-Za-z0-9_-]{4})[A-Za-z0-9_-]+")
 
 
-class ProcessExport(ExportServer):
-    """The export as the web process serves it: the kiosk's links, the store's files
-    read-only, no listener of its own (the pads' loop routes ``/e/`` here)."""
-
-    kiosk_lang = i18n.DEFAULT
-
-    @property
-    def running(self) -> bool:
-        return self.tokens.live()
-
-    def ensure_running(self) -> None:
-        """The loop is the pads' and always runs."""
-
-    def follow(self, links: list) -> None:
-        """Take the kiosk's table of links, and render a new link's export now, while the
-        person reaches for a phone."""
-        for token in self.tokens.follow(links):
-            threading.Thread(target=self._warm_up, args=(token,), name="kiosk-export-warm", daemon=True).start()
-        self.cache.drop(lambda key: key[0] == "page" and self.tokens.lookup(key[1])[0] == UNKNOWN)
-
-
-def process_export(data_dir: str) -> ProcessExport:
+def process_export(data_dir: str) -> ExportServer:
+    """The export as this process serves it: the store's files read-only, this machine's clock."""
     from kiosk.clock import SystemClock
     from kiosk.web.storeview import StoreView
 
-    export = ProcessExport(StoreView(data_dir), SystemClock())
-    export._kiosk_lang = lambda: export.kiosk_lang
-    return export
+    return ExportServer(StoreView(data_dir), SystemClock())
 
 
 def redact(path: str) -> str:
-    """A path for the log: a join token shows only its first four characters."""
+    """A path for the log: a join token or an export link shows only its first four characters."""
     return TOKEN_IN_PATH.sub(r"\1…", path)[:200]
 
 

@@ -1,9 +1,17 @@
-"""The LAN export server: small, shut by default, and only as open as a live token.
+"""The export's routes, pages and limits, as the kiosk's web process serves them.
 
-``ExportServer.share(scope)`` issues a token (``kiosk.core.tokens``) and makes sure
-the server runs; the address it returns is what the QR code carries. The server's
-loop ends by itself as soon as no token is live (expired or revoked), and every
-socket is closed.
+The kiosk issues and revokes the links (``kiosk.web.exportlink``); its one web process
+(``kiosk.web.padserver``) holds every socket in its ``selectors`` loop, on the same port
+as the phones' pads, and hands each complete ``/e/`` request to ``ExportHandler`` in one
+of its export workers. This module is what that loop shares with the export:
+
+* ``ExportServer``: the table of links the kiosk sent (``follow``), the render cache,
+  and rendering through the render worker process, from the store's files read-only;
+* ``ExportHandler``: one request's answer, as bytes (a worker never touches a socket);
+* the request head's checks the loop applies to every request (``parse_request_line``,
+  ``parse_head``: ``METHOD SP target SP HTTP/1.x`` in printable ASCII, bounded in size,
+  header count and header line length), ``QuietLog`` (bounded logging), ``RateLimiter``
+  (a token bucket per address), ``response`` and ``page_html``.
 
 Routes (nothing else exists; everything else is 404):
 
@@ -12,51 +20,22 @@ Routes (nothing else exists; everything else is 404):
   ``json``, ``ics``, ``pdf``) as an attachment with its file name and type
 
 An expired or revoked token gets a plain-words page (410). Only GET and HEAD are
-served (others: 405).
-
-Why it is built this way: a phone, a broken client or an attacker on the LAN must not
-be able to lock the server or fill the disk.
-
-* One serving thread holds every connection in a ``selectors`` loop: a connection
-  that is still sending its request head, or is being sent its answer, costs a
-  buffer, not a thread. The request head must be complete within ``HEAD_SECONDS`` of
-  the connection (a total deadline: a byte every few seconds does not extend it), and
-  an answer must be taken within ``SEND_SECONDS``; a client that never reads holds no
-  worker, only its slot, and only that long.
-* Only a complete, well-formed request reaches one of ``MAX_WORKERS`` worker threads,
-  which render (through the Store, which has its own lock, and the render worker
-  process) and hand the answer back as bytes; they never touch a socket.
-* Fairness: at most ``MAX_PER_CLIENT`` connections per client address (429), and
-  ``MAX_CONNECTIONS`` in all. When all are taken, a newcomer takes the slot of the
-  oldest half-sent request head of the address that holds the most (so idle sockets
-  from a few addresses never starve the others), and the last ``RESERVED`` slots are
-  kept for addresses that have not misbehaved lately (timed out, sent garbage, flooded).
-* The request line must be ``METHOD SP target SP HTTP/1.x`` in printable ASCII (an
-  HTTP/0.9 line, with no version, is refused: it would get an answer with no status
-  line and no security headers); the head is bounded in size (414, 431), in header
-  count and header line length (431), and each header must be well-formed (400).
-  Whatever follows the head (a pipelined request, garbage) is read and dropped: one
-  request per connection.
-* Each client has a token bucket (429 with Retry-After when it floods); path tricks are
-  refused; every response carries strict security headers; a failure while rendering
-  is a 500 page, and the server keeps running.
-* Logging is bounded whatever clients do (``QuietLog``): refusals are written at most
-  one line every ``LOG_EVERY`` seconds — the first in full, then one summary line with
-  the counts per reason — and served requests likewise, so a flood cannot fill the disk.
+served (others: 405). Path tricks are refused (and make the address a suspect), every
+answer carries strict security headers, and a failure while rendering is a 500 page:
+the next request is served as ever. Each address has its own token bucket for the
+export (``RATE_PER_SECOND``, ``BURST``), tighter than the loop's for the pads, and an
+answer must be taken within ``SEND_SECONDS``.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
 import re
-import selectors
-import socket
 import threading
 import time
 import types
-from collections import Counter, deque
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass
 from email.utils import formatdate
 from html import escape
 from http import HTTPStatus
@@ -65,7 +44,6 @@ from urllib.parse import quote, unquote
 
 from kiosk import i18n
 from kiosk.core.tokens import EXPIRED, REVOKED, UNKNOWN, VALID, Token, Tokens
-from kiosk.web.lan import ServerConfig, base_url, public_host
 from kiosk.web.render_worker import RenderWorker, WorkerError
 
 log = logging.getLogger("kiosk.web")
@@ -78,9 +56,6 @@ MAX_HEADERS = 48
 """Header lines; a phone's browser sends about 15."""
 MAX_HEADER_LINE = 4096
 """Bytes of one header line."""
-HEAD_SECONDS = 5.0
-"""The whole request head must arrive within this time of the connection (slow-loris
-and idle-socket bound; one packet from a phone, so generous even on poor Wi-Fi)."""
 SEND_SECONDS = 30.0
 """The whole answer must be taken by the client within this time (a PDF on a slow link)."""
 REFUSAL_SEND_SECONDS = 2.0
@@ -89,23 +64,6 @@ LINGER_SECONDS = 1.0
 """After answering, unread bytes from the client are drained this long at most …"""
 LINGER_BYTES = 1 << 20
 """… and this many."""
-MAX_CONNECTIONS = 256
-"""Sockets held at once, in every state (a held socket costs a small buffer, no thread)."""
-MAX_PER_CLIENT = 8
-"""Per client address; a browser opens at most 6."""
-RESERVED = 64
-"""Of MAX_CONNECTIONS, kept for addresses that have not misbehaved lately."""
-SUSPECT_SECONDS = 60.0
-"""How long an address that misbehaved counts as a suspect."""
-SPARE_SOCKETS = 2
-"""Idle sockets an address may let time out without becoming a suspect (browsers open
-a spare one or two ahead of need)."""
-MAX_REFUSING = 64
-"""Connections refused at the door (over a limit) whose short refusal is still being
-sent; beyond this they are closed without one."""
-MAX_WORKERS = 16
-"""Threads that answer complete requests (most of their time is spent waiting for the
-render worker process or the cache, so a few more than the cores)."""
 RATE_PER_SECOND = 4.0
 """Each client's bucket refills this fast …"""
 BURST = 40
@@ -115,8 +73,6 @@ LOG_EVERY = 5.0
 CACHE_SECONDS = 60.0
 """A rendered page or file is reused this long (20 phones at once render it once); an
 export may be this much older than the store."""
-POLL_SECONDS = 0.25
-"""How often the serving loop checks whether a token is still live."""
 
 SECURITY_HEADERS = (
     ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -343,6 +299,16 @@ class BadRequest(Exception):
         self.code, self.reason, self.detail, self.method, self.target = code, reason, detail, method, target
 
 
+def path_of(target: str) -> str:
+    """The path of a request target, without query or fragment; the absolute-form
+    (``http://host/e/…``, which a server must accept) gives its path, garbage ''."""
+    path = target.split("?", 1)[0].split("#", 1)[0]
+    if not path.startswith("/"):
+        m = re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*(/.*)?$", path)
+        path = (m.group(1) or "/") if m else ""
+    return path
+
+
 def head_end(buf: bytes | bytearray) -> int:
     """The length of the request head in ``buf`` (through its blank line), or -1."""
     ends = [i + n for i, n in ((buf.find(b"\r\n\r\n"), 4), (buf.find(b"\n\n"), 2)) if i >= 0]
@@ -389,416 +355,14 @@ def parse_head(head: bytes) -> tuple[str, str, str]:
     return method, target, version
 
 
-# -- the serving loop ------------------------------------------------------------------------
-
-HEAD, WORK, SEND, LINGER = "head", "work", "send", "linger"
-
-
-@dataclass(eq=False)
-class _Conn:
-    sock: socket.socket
-    addr: tuple
-    since: float
-    deadline: float
-    counted: bool = True
-    """Counts against its client's and the server's limits (not so: a refusal at the door)."""
-    state: str = HEAD
-    buf: bytearray = field(default_factory=bytearray)
-    out: deque = field(default_factory=deque)
-    drained: int = 0
-    registered: int = 0
-    line_checked: bool = False
-    """The request line has arrived and is well-formed (checked before the headers come)."""
-
-    @property
-    def host(self) -> str:
-        return self.addr[0]
-
-
-class _HTTPServer:
-    """The listening socket and one thread's ``selectors`` loop over every connection
-    (see the module's text); complete requests go to a small pool of worker threads."""
-
-    def __init__(self, address, export: "ExportServer", family=socket.AF_INET):
-        self.export = export
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind(address)
-            sock.listen(128)
-            sock.setblocking(False)
-        except OSError:
-            sock.close()
-            raise
-        self.socket = sock
-        self.server_address = sock.getsockname()
-        self._sel = selectors.DefaultSelector()
-        self._sel.register(sock, selectors.EVENT_READ, "listen")
-        self._wake_r, self._wake_w = socket.socketpair()
-        self._wake_r.setblocking(False)
-        self._wake_w.setblocking(False)
-        self._sel.register(self._wake_r, selectors.EVENT_READ, "wake")
-        self._conns: set[_Conn] = set()
-        self._active = 0
-        self._refusing = 0
-        self._per_client: dict[str, int] = {}
-        self._strikes: dict[str, float] = {}
-        self._accept_paused_until = 0.0
-        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
-        self._done: deque = deque()
-        self._wlock = threading.Lock()
-        self._workers = 0
-        self._idle = 0
-        self._closed = False
-        self._close_lock = threading.Lock()
-
-    # -- the loop -----------------------------------------------------------------------------
-
-    def poll(self, timeout: float = POLL_SECONDS) -> None:
-        """One turn of the loop: wait up to ``timeout`` (less when a deadline is nearer)."""
-        if self._closed:
-            return
-        now = time.monotonic()
-        if self._conns:
-            timeout = max(0.0, min(timeout, min(c.deadline for c in self._conns) - now))
-        try:
-            events = self._sel.select(timeout)
-        except (OSError, ValueError):
-            if self._closed:
-                return
-            raise
-        for key, mask in events:
-            what = key.data
-            if what == "listen":
-                self._accept()
-            elif what == "wake":
-                try:
-                    while self._wake_r.recv(4096):
-                        pass
-                except OSError:
-                    pass
-            elif what in self._conns:
-                if mask & selectors.EVENT_WRITE and what.state == SEND:
-                    self._write(what)
-                if mask & selectors.EVENT_READ and what in self._conns and what.state in (HEAD, LINGER):
-                    self._read(what)
-        while self._done:
-            conn, chunks, strike = self._done.popleft()
-            if strike:
-                self._strike(conn.host)
-            if conn in self._conns:
-                self._send(conn, chunks, SEND_SECONDS)
-        self._expire(time.monotonic())
-        if self._accept_paused_until and time.monotonic() >= self._accept_paused_until:
-            self._accept_paused_until = 0.0
-            self._sel.register(self.socket, selectors.EVENT_READ, "listen")
-        self.export.refusals.flush()
-        self.export.served.flush()
-        self.export.failures.flush()
-
-    def _watch(self, conn: _Conn, events: int) -> None:
-        if conn.registered == events:
-            return
-        if conn.registered and events:
-            self._sel.modify(conn.sock, events, conn)
-        elif events:
-            self._sel.register(conn.sock, events, conn)
-        else:
-            self._sel.unregister(conn.sock)
-        conn.registered = events
-
-    # -- connections --------------------------------------------------------------------------
-
-    def _accept(self) -> None:
-        for _ in range(64):
-            try:
-                sock, addr = self.socket.accept()
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError as exc:  # out of file descriptors or buffers: pause, do not spin
-                self.export.refusals.event("cannot accept", "export server cannot accept a connection: %s", exc)
-                self._sel.unregister(self.socket)
-                self._accept_paused_until = time.monotonic() + 0.5
-                return
-            sock.setblocking(False)
-            self._admit(sock, addr)
-
-    def _admit(self, sock: socket.socket, addr) -> None:
-        host, now = addr[0], time.monotonic()
-        refusal = None
-        if self._per_client.get(host, 0) >= MAX_PER_CLIENT:
-            refusal = (429, "too many connections from one client")
-        elif self._active >= MAX_CONNECTIONS - RESERVED and self._suspect(host, now):
-            refusal = (503, "server busy and this client misbehaved lately")
-        elif self._active >= MAX_CONNECTIONS:
-            victim = self._victim(now)
-            if victim is None:
-                refusal = (503, "too many connections")
-            else:
-                self.export.refusals.event("dropped an idle connection to make room",
-                                           "export server full: dropped a %.1f s old unfinished request from %s "
-                                           "to make room for %s", now - victim.since, victim.host, host,
-                                           client=victim.host)
-                self._close(victim)
-        if refusal is not None:
-            self._strike(host)
-            self.export.refusals.event(f"{refusal[0]} {refusal[1]}", "refused a connection from %s: %d %s",
-                                       host, refusal[0], refusal[1], client=host)
-            if self._refusing >= MAX_REFUSING:
-                self._abort(sock)
-                return
-            conn = _Conn(sock, addr, now, now, counted=False)
-            self._refusing += 1
-            self._conns.add(conn)
-            self._send(conn, response(refusal[0], b"", "text/plain", (("Retry-After", "5"),)), REFUSAL_SEND_SECONDS)
-            return
-        conn = _Conn(sock, addr, now, now + HEAD_SECONDS)
-        self._active += 1
-        self._per_client[host] = self._per_client.get(host, 0) + 1
-        self._conns.add(conn)
-        self._watch(conn, selectors.EVENT_READ)
-
-    def _victim(self, now: float) -> Optional[_Conn]:
-        """The connection to drop for a newcomer when all are taken: a request head still
-        unfinished, from a suspect address first, then from the address holding the most,
-        the oldest of those."""
-        waiting = [c for c in self._conns if c.state == HEAD and c.counted]
-        if not waiting:
-            return None
-        return max(waiting, key=lambda c: (self._suspect(c.host, now), self._per_client.get(c.host, 0), -c.since))
-
-    def _suspect(self, host: str, now: float) -> bool:
-        return now - self._strikes.get(host, float("-inf")) < SUSPECT_SECONDS
-
-    def _strike(self, host: str) -> None:
-        now = time.monotonic()
-        self._strikes[host] = now
-        if len(self._strikes) > 4096:
-            self._strikes = {h: t for h, t in self._strikes.items() if now - t < SUSPECT_SECONDS}
-
-    def _close(self, conn: _Conn) -> None:
-        if conn not in self._conns:
-            return
-        self._conns.discard(conn)
-        if conn.registered:
-            try:
-                self._sel.unregister(conn.sock)
-            except (KeyError, ValueError, OSError):
-                pass
-            conn.registered = 0
-        if conn.counted:
-            self._active -= 1
-            left = self._per_client.get(conn.host, 1) - 1
-            if left > 0:
-                self._per_client[conn.host] = left
-            else:
-                self._per_client.pop(conn.host, None)
-        else:
-            self._refusing -= 1
-        try:
-            conn.sock.close()
-        except OSError:
-            pass
-
-    @staticmethod
-    def _abort(sock: socket.socket) -> None:
-        try:
-            sock.close()
-        except OSError:
-            pass
-
-    def _expire(self, now: float) -> None:
-        for conn in [c for c in self._conns if c.deadline <= now]:
-            if conn.state == HEAD:
-                reason = "request head too slow" if conn.buf else "idle connection"
-                # a browser's one or two spare sockets time out idle too: no strike for those
-                strike = bool(conn.buf) or self._per_client.get(conn.host, 0) > SPARE_SOCKETS
-                self._refuse(conn, BadRequest(408, reason, f"{len(conn.buf)} bytes in {now - conn.since:.1f} s"),
-                             strike=strike)
-            elif conn.state == SEND:
-                self._strike(conn.host)
-                self.export.refusals.event("client did not take the answer in time",
-                                           "dropped %s: it did not take the answer within %.0f s",
-                                           conn.host, now - conn.since, client=conn.host)
-                self._close(conn)
-            elif conn.state == LINGER:
-                self._close(conn)
-
-    # -- reading the head -----------------------------------------------------------------------
-
-    def _read(self, conn: _Conn) -> None:
-        try:
-            chunk = conn.sock.recv(16384 if conn.state == LINGER else 4096)
-        except (BlockingIOError, InterruptedError):
-            return
-        except OSError:
-            chunk = b""
-        if conn.state == LINGER:
-            conn.drained += len(chunk)
-            if not chunk or conn.drained >= LINGER_BYTES:
-                self._close(conn)
-            return
-        if not chunk:
-            if conn.buf:
-                self.export.refusals.event("connection closed mid-request",
-                                           "refused %s: connection closed mid-request", conn.host, client=conn.host)
-            self._close(conn)
-            return
-        conn.buf += chunk
-        buf = conn.buf
-        line_end = buf.find(b"\n")
-        if (line_end if line_end >= 0 else len(buf)) > MAX_REQUEST_LINE:
-            self._refuse(conn, BadRequest(414, "request line too long"))
-            return
-        if line_end >= 0 and not conn.line_checked:
-            try:  # garbage, or an HTTP/0.9 line (which sends no blank line): refused at once
-                parse_request_line(bytes(buf[:line_end]))
-            except BadRequest as bad:
-                self._refuse(conn, bad)
-                return
-            conn.line_checked = True
-        end = head_end(buf)
-        if end > MAX_HEAD or (end < 0 and len(buf) > MAX_HEAD):
-            self._refuse(conn, BadRequest(431, "request head too large"))
-            return
-        if end >= 0:
-            self._dispatch(conn, bytes(buf[:end]))
-
-    def _dispatch(self, conn: _Conn, head: bytes) -> None:
-        """A complete head: refused here (cheaply) or handed to a worker."""
-        conn.state, conn.buf = WORK, bytearray()
-        conn.deadline = float("inf")  # a worker has it; the render has its own bound
-        self._watch(conn, 0)
-        try:
-            method, target, version = parse_head(head)
-        except BadRequest as bad:
-            self._refuse(conn, bad)
-            return
-        allowed, wait = self.export.limiter.allow(conn.host)
-        if not allowed:
-            self._refuse(conn, BadRequest(429, "rate limit", method=method, target=target),
-                         extra=(("Retry-After", str(max(1, round(wait)))),))
-            return
-        if method not in ("GET", "HEAD"):
-            self._refuse(conn, BadRequest(405, "method not allowed", method[:20], method, target),
-                         extra=(("Allow", "GET, HEAD"),), strike=False)
-            return
-        self._submit((conn, method, target))
-
-    def _refuse(self, conn: _Conn, bad: BadRequest, extra=(), strike: bool = True) -> None:
-        """Answer a refusal in the loop (no worker, no store: the kiosk's language)."""
-        if strike:
-            self._strike(conn.host)
-        detail = f" ({bad.detail})" if bad.detail else ""
-        self.export.refusals.event(f"{bad.code} {bad.reason}", "refused %s %s from %s: %d %s%s",
-                                   (bad.method or "-")[:10], redact(bad.target or "-"), conn.host,
-                                   bad.code, bad.reason, detail, client=conn.host)
-        if bad.code == 408 and not conn.buf:
-            body: bytes | str = b""  # an idle socket (a browser's spare one) gets the status alone
-        else:
-            body = page_html(bad.code, self.export.lang_for(None))
-        self._send(conn, response(bad.code, body, "text/html; charset=utf-8", extra, head_only=bad.method == "HEAD"),
-                   REFUSAL_SEND_SECONDS)
-
-    # -- answering --------------------------------------------------------------------------------
-
-    def _send(self, conn: _Conn, chunks: list[bytes], seconds: float) -> None:
-        conn.state, conn.out = SEND, deque(memoryview(c) for c in chunks if c)
-        conn.deadline = time.monotonic() + seconds
-        self._watch(conn, selectors.EVENT_WRITE)
-        self._write(conn)
-
-    def _write(self, conn: _Conn) -> None:
-        try:
-            while conn.out:
-                view = conn.out[0]
-                n = conn.sock.send(view[:262144])
-                if n < len(view):
-                    conn.out[0] = view[n:]
-                    return
-                conn.out.popleft()
-        except (BlockingIOError, InterruptedError):
-            return
-        except OSError as exc:
-            self.export.refusals.event("client went away", "client %s went away: %s", conn.host, exc,
-                                       client=conn.host)
-            self._close(conn)
-            return
-        # all sent: half-close, then drain what the client still sends for a moment, so
-        # closing with unread bytes does not reset the connection before the answer arrives
-        try:
-            conn.sock.shutdown(socket.SHUT_WR)
-        except OSError:
-            self._close(conn)
-            return
-        conn.state, conn.deadline = LINGER, time.monotonic() + LINGER_SECONDS
-        self._watch(conn, selectors.EVENT_READ)
-
-    # -- workers ----------------------------------------------------------------------------------
-
-    def _submit(self, job) -> None:
-        self._jobs.put(job)
-        with self._wlock:
-            if self._workers < MAX_WORKERS and self._jobs.qsize() > self._idle:
-                self._workers += 1
-                threading.Thread(target=self._work, name="kiosk-export-worker", daemon=True).start()
-
-    def _work(self) -> None:
-        while True:
-            with self._wlock:
-                self._idle += 1
-            job = self._jobs.get()
-            with self._wlock:
-                self._idle -= 1
-            if job is None:
-                with self._wlock:
-                    self._workers -= 1
-                return
-            conn, method, target = job
-            handler = ExportHandler(self, conn.addr, method, target)
-            chunks = handler.run()
-            self._done.append((conn, chunks, handler.strike))
-            try:
-                self._wake_w.send(b"x")
-            except OSError:
-                pass  # the pipe is full (the loop will look anyway) or closed
-
-    # -- the end ----------------------------------------------------------------------------------
-
-    def server_close(self) -> None:
-        """Close the listening socket and every connection; stop the workers."""
-        with self._close_lock:
-            if self._closed:
-                return
-            self._closed = True
-        for conn in list(self._conns):
-            self._close(conn)
-        for sock in (self.socket, self._wake_r, self._wake_w):
-            try:
-                sock.close()
-            except OSError:
-                pass
-        try:
-            self._sel.close()
-        except (OSError, ValueError):
-            pass
-        with self._wlock:
-            workers = self._workers
-        for _ in range(workers):
-            self._jobs.put(None)
-
-    @property
-    def connections(self) -> int:
-        """Open connections that count against the limits (tests, diagnostics)."""
-        return self._active
 
 
 class ExportHandler:
     """One complete, checked request, answered in a worker thread. The answer is
     collected as bytes for the serving loop to send: a worker never waits on a client."""
 
-    def __init__(self, server: _HTTPServer, client_address, command: str, path: str) -> None:
-        self.server, self.client_address, self.command, self.path = server, client_address, command, path
+    def __init__(self, export: "ExportServer", client_address, command: str, path: str) -> None:
+        self.export, self.client_address, self.command, self.path = export, client_address, command, path
         self.out: list[bytes] = []
         self.strike = False
         """Set when the request was an attack (path tricks): the address becomes a suspect."""
@@ -807,7 +371,7 @@ class ExportHandler:
         try:
             self.serve()
         except Exception:
-            self.server.export.failures.event("handler failed", "export server: error while serving %s %s to %s",
+            self.export.failures.event("handler failed", "export server: error while serving %s %s to %s",
                                               self.command, redact(self.path), self.client_address[0],
                                               exc_info=True)
             try:
@@ -819,11 +383,7 @@ class ExportHandler:
     # -- routing ---------------------------------------------------------------------------
 
     def serve(self):
-        target = self.path
-        path = target.split("?", 1)[0].split("#", 1)[0]
-        if not path.startswith("/"):  # absolute-form ("GET http://host/e/…") or garbage
-            m = re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*(/.*)?$", path)
-            path = (m.group(1) or "/") if m else ""
+        path = path_of(self.path)
         decoded = path
         for _ in range(3):  # %252e%252e decodes twice
             decoded = unquote(decoded)
@@ -836,7 +396,7 @@ class ExportHandler:
             self.refuse(HTTPStatus.NOT_FOUND, "no such path")
             return
         value, fmt = m.group(1), m.group(2)
-        export = self.server.export
+        export = self.export
         status, token = export.tokens.lookup(value)
         if status == UNKNOWN:
             self.refuse(HTTPStatus.NOT_FOUND, "unknown token")
@@ -876,7 +436,7 @@ class ExportHandler:
 
     def refuse(self, code: int, reason: str, detail: str = "", extra=(), token: Optional[Token] = None,
                key=None) -> None:
-        self.server.export.refusals.event(
+        self.export.refusals.event(
             f"{int(code)} {reason}", "refused %s %s from %s: %d %s%s", (self.command or "-")[:10],
             redact(self.path or "-"), self.client_address[0], int(code), reason, f" ({detail})" if detail else "",
             client=self.client_address[0])
@@ -884,7 +444,7 @@ class ExportHandler:
 
     def page(self, code: int, extra=(), token: Optional[Token] = None, key=None) -> None:
         """A small page in plain words (in the export's language when the token says which)."""
-        self.respond(code, page_html(code, self.server.export.lang_for(token), key),
+        self.respond(code, page_html(code, self.export.lang_for(token), key),
                      "text/html; charset=utf-8", extra=extra)
 
 
@@ -894,156 +454,70 @@ def disposition(name: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-# -- the server as the kiosk sees it ------------------------------------------------------------
+
+
+# -- the export as the web process serves it -----------------------------------------------------
 
 class ExportServer:
-    """One per kiosk: issues export links and runs the HTTP server while any is live.
+    """The export in the web process: the kiosk's table of links (``follow``), and the
+    pages and files rendered for them. It has no socket: the web process's one loop
+    (``kiosk.web.padserver``) routes ``/e/`` here, and ``ExportHandler`` answers in its
+    export workers. The kiosk issues and revokes the links (``kiosk.web.exportlink``).
 
-    ``exporter`` is the module that makes documents and formats (``kiosk.core.export``).
-    ``lang()`` gives the kiosk's language for pages where no export says which.
+    ``store`` is read only (``kiosk.web.storeview`` over the data folder); ``exporter``
+    is the module that makes documents and formats (``kiosk.core.export``).
     """
 
-    def __init__(self, store, clock, config: Optional[ServerConfig] = None, *, exporter=None,
-                 lang: Callable[[], str] = lambda: i18n.DEFAULT,
-                 limiter: Optional[RateLimiter] = None, worker: bool = True, warm: bool = True) -> None:
+    def __init__(self, store, clock, *, exporter=None, limiter: Optional[RateLimiter] = None,
+                 worker: bool = True, warm: bool = True) -> None:
         if exporter is None:
             from kiosk.core import export as exporter
         self.store, self.clock, self.exporter = store, clock, exporter
         self.worker = (RenderWorker(exporter.__name__)
                        if worker and isinstance(exporter, types.ModuleType) else None)
-        """Renders in a child process, so a PDF never holds the UI's interpreter lock."""
+        """Renders in a child process, so a PDF never holds the serving loop's interpreter lock."""
         self.warm = warm
-        self.config = config or ServerConfig()
-        self.tokens = Tokens(clock, self.config.minutes)
+        self.tokens = Tokens(clock)
         self.limiter = limiter or RateLimiter()
+        """The export's own, tighter rate per address (the loop has its own for everything)."""
         self.refusals = QuietLog("refusals")
         self.served = QuietLog("requests served", logging.INFO)
         self.failures = QuietLog("failures", logging.ERROR)
         """What clients cause is logged through these, a line every few seconds at most."""
         self.cache = RenderCache()
-        self._kiosk_lang = lang
-        self._lock = threading.Lock()
-        self._httpd: Optional[_HTTPServer] = None
-        self._thread: Optional[threading.Thread] = None
-        self._host: Optional[str] = None
+        self.kiosk_lang = i18n.DEFAULT
+        """The kiosk's language (sent with the links), for pages where no export says which."""
 
     # -- links ---------------------------------------------------------------------------------
 
-    def share(self, scope: Optional[str], minutes: Optional[int] = None) -> Share:
-        """A new link to one session's export (its id) or the board's (None); starts the server.
-        Raises ExportServerError when the server cannot listen."""
-        token = self.tokens.issue(scope, minutes)
-        try:
-            self.ensure_running()
-        except ExportServerError:
-            self.tokens.revoke(token.value)
-            raise
-        if self.warm:  # render everything now, while the person reaches for a phone
-            threading.Thread(target=self._warm_up, args=(token,), name="kiosk-export-warm", daemon=True).start()
-        return Share(token, self.url_for(token))
+    @property
+    def running(self) -> bool:
+        """Whether a link is live (the web process is needed for the export)."""
+        return self.tokens.live()
+
+    def follow(self, links: list) -> None:
+        """Take the kiosk's table of links, and render a new link's export now, while the
+        person reaches for a phone."""
+        for token in self.tokens.follow(links):
+            if self.warm:
+                threading.Thread(target=self._warm_up, args=(token,), name="kiosk-export-warm", daemon=True).start()
+        self.cache.drop(lambda key: key[0] == "page" and self.tokens.lookup(key[1])[0] == UNKNOWN)
 
     def _warm_up(self, token: Token) -> None:
         try:
             self.page_for(token)
             for fmt in self.exporter.FORMATS:
-                if not self.running:  # revoked or stopped meanwhile: nothing to prepare
+                if not self.running:  # revoked meanwhile: nothing to prepare
                     return
                 self.file_for(token, fmt)
         except Exception:  # a phone's request will meet (and log) the same problem
             log.warning("export of %s could not be prepared ahead", token.short, exc_info=True)
 
-    def url_for(self, token: Token) -> str:
-        return f"{self.base_url}/e/{token.value}"
-
-    @property
-    def base_url(self) -> str:
-        if self._host is None:
-            self._host = public_host(self.config)
-        return base_url(self._host, self.port)
-
-    def revoke(self, value: str) -> bool:
-        """End one link now; the server stops on its own within a moment if none is left."""
-        done = self.tokens.revoke(value)
-        if done:
-            log.info("export link %s… revoked", value[:6])
-        return done
-
-    def revoke_all(self) -> None:
-        self.tokens.revoke_all()
-
-    def seconds_left(self, value: str) -> float:
-        return self.tokens.seconds_left(value)
-
-    # -- running -------------------------------------------------------------------------------
-
-    @property
-    def running(self) -> bool:
-        with self._lock:
-            return self._httpd is not None
-
-    @property
-    def port(self) -> int:
-        with self._lock:
-            return self._httpd.server_address[1] if self._httpd is not None else self.config.port
-
-    def ensure_running(self) -> None:
-        with self._lock:
-            if self._httpd is not None:
-                return
-            self._httpd = self._bind()
-            self._host = None  # the network may have changed since the last export
-            self._thread = threading.Thread(target=self._serve, args=(self._httpd,),
-                                            name="kiosk-export-server", daemon=True)
-            self._thread.start()
-        log.info("export server listening on %s:%d", self.config.bind, self.port)
-
-    def _bind(self) -> _HTTPServer:
-        bind = self.config.bind if self.config.bind not in ("", "*") else "0.0.0.0"
-        family = socket.AF_INET6 if ":" in bind else socket.AF_INET
-        ports = [self.config.port] + ([0] if self.config.port != 0 else [])
-        last: Optional[OSError] = None
-        for port in ports:
-            try:
-                return _HTTPServer((bind, port), self, family)
-            except OSError as exc:
-                last = exc
-                log.warning("export server cannot listen on %s:%d (%s)%s", bind, port, exc,
-                            "; trying a free port" if port else "")
-        raise ExportServerError("bind", str(last))
-
-    def _serve(self, httpd: _HTTPServer) -> None:
-        try:
-            while True:
-                with self._lock:
-                    if self._httpd is not httpd or not self.tokens.live():
-                        if self._httpd is httpd:
-                            self._httpd = None
-                        httpd.server_close()
-                        break
-                httpd.poll(POLL_SECONDS)
-        except Exception:
-            log.exception("export server stopped by an error")
-            with self._lock:
-                if self._httpd is httpd:
-                    self._httpd = None
-                httpd.server_close()
+    def stop(self) -> None:
+        """The web process ends: the render worker ends with it, the last log lines are written."""
         for quiet in (self.refusals, self.served, self.failures):
             quiet.flush(force=True)
         self.cache.clear()
-        if self.worker is not None:
-            self.worker.stop()
-        log.info("export server stopped: no export link is open")
-
-    def stop(self, wait: float = 2.0) -> None:
-        """Close every link and stop now (the app's end, tests)."""
-        self.tokens.revoke_all()
-        with self._lock:
-            httpd, self._httpd = self._httpd, None
-            thread = self._thread
-        if httpd is not None and thread is not None and thread is not threading.current_thread():
-            thread.join(wait)
-        if httpd is not None:
-            httpd.server_close()
         if self.worker is not None:
             self.worker.stop()
 
@@ -1105,8 +579,5 @@ class ExportServer:
             except Exception:
                 lang = None
         if lang not in i18n.LANGUAGES:
-            try:
-                lang = self._kiosk_lang()
-            except Exception:
-                lang = None
+            lang = self.kiosk_lang
         return lang if lang in i18n.LANGUAGES else i18n.DEFAULT
