@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -101,11 +102,17 @@ def test_refusals_come_back_as_plain_messages_and_nothing_changes(room, fresh):
     out = phone.send("note", step="skriv", kind="godt", text="Straks igen")
     assert out["reason"] == "too_fast"
     assert stored_notes(room) == notes + ["Først"]
-    # without JavaScript the message is on the page the phone is sent back to
-    status, head, _ = phone.post("/pad/note", {"step": "skriv", "kind": "godt", "text": "Igen", "nonce": phone.nonce()})
-    assert status == 303 and head["location"] == "/pad?m=too_fast"
+    # without JavaScript a refused note comes back in its form, with the message: no words lost
+    status, head, page = phone.post("/pad/note", {"step": "skriv", "kind": "mindre", "text": "Igen <b>nu</b>",
+                                                  "nonce": phone.nonce()})
+    assert status == 200 and "location" not in head and out["message"].encode() in page
+    assert b'data-keep="note" data-left=' in page and b">Igen &lt;b&gt;nu&lt;/b&gt;</textarea>" in page
+    assert b'value="mindre" checked' in page and b'value="godt" checked' not in page
+    # another refusal (a dot, an edit) sends the phone back to its page with the message
+    status, head, _ = phone.post("/pad/delete", {"note": "999999", "nonce": phone.nonce()})
+    assert status == 303 and head["location"].startswith("/pad?m=")
     status, _, page = phone.get(head["location"])
-    assert status == 200 and out["message"].encode() in page
+    assert status == 200 and re.search(rb'<div id="msg"[^>]*><p>[^<]+</p>', page)
     # a made-up message key puts no words on the page
     status, _, page = phone.get("/pad?m=<script>")
     assert status == 200 and b"&lt;script" not in page and b"<script>" not in page

@@ -161,15 +161,16 @@ def _button(label: str, *, name: str = "", value: str = "", cls: str = "btn", di
 # -- the pad page ----------------------------------------------------------------------------
 
 def pad_page(view: dict, *, nonce: str, message: str = "", fragment: bool = False,
-             now: Optional[float] = None) -> bytes:
+             now: Optional[float] = None, draft: Optional[dict] = None) -> bytes:
     """One device's page for the wall's current step. ``fragment`` gives only the part
     pad.js swaps in when the serial changes (``GET /pad?fragment=1``); ``message`` is a
-    plain text to show above it (a refusal, "Sent.")."""
+    plain text to show above it (a refusal, "Sent."); ``draft`` ({"kind", "text"}) is a
+    refused note put back in the form, so a phone without script loses no words."""
     lang = _lang(view.get("lang"))
     t = _t(lang)
     now = time.time() if now is None else now
     step = view.get("step") or {}
-    part = _view(view, step, nonce, t, now)
+    part = _view(view, step, nonce, t, now, draft)
     if fragment:
         return part.encode("utf-8")
     title = str(step.get("title") or "") or t(N_("Workshop"))
@@ -177,7 +178,7 @@ def pad_page(view: dict, *, nonce: str, message: str = "", fragment: bool = Fals
     return _document(lang, title, body)
 
 
-def _view(view: dict, step: dict, nonce: str, t, now: float) -> str:
+def _view(view: dict, step: dict, nonce: str, t, now: float, draft: Optional[dict] = None) -> str:
     kind = step.get("pad") if step.get("pad") in ("write", "vote", "rate", "signup", "present") else "info"
     paused = bool(view.get("paused"))
     out = [f'<div id="view" data-serial="{esc(_num(view.get("serial")))}" data-step="{esc(step.get("id", ""))}" '
@@ -187,7 +188,10 @@ def _view(view: dict, step: dict, nonce: str, t, now: float) -> str:
         out.append(f'<p class="banner paused">{esc(t(N_("The facilitator has paused the phones for a moment.")))}</p>')
     if kind != "info" and isinstance(view.get(kind), dict):
         render = {"write": _write, "vote": _vote, "rate": _rate, "signup": _signup, "present": _present}[kind]
-        out.append(render(view[kind], str(step.get("id", "")), nonce, t, paused))
+        if kind == "write":
+            out.append(_write(view[kind], str(step.get("id", "")), nonce, t, paused, draft))
+        else:
+            out.append(render(view[kind], str(step.get("id", "")), nonce, t, paused))
     out.append("</div>")
     return "".join(out)
 
@@ -221,8 +225,11 @@ def _mark(kind: dict) -> str:
     return f'<span class="kmark" aria-hidden="true">{esc(mark)}</span> ' if mark else ""
 
 
-def _write(w: dict, step_id: str, nonce: str, t, paused: bool) -> str:
+def _write(w: dict, step_id: str, nonce: str, t, paused: bool, draft: Optional[dict] = None) -> str:
     kinds = [k for k in w.get("kinds") or [] if isinstance(k, dict)]
+    draft = draft if isinstance(draft, dict) else {}
+    ids = [str(k.get("id", "")) for k in kinds]
+    chosen = ids.index(str(draft.get("kind"))) if str(draft.get("kind")) in ids else 0
     looks = {str(k.get("id")): k for k in kinds}
     most = max(1, _num(w.get("max_length"), 280))
     out = ['<section class="write">']
@@ -231,7 +238,7 @@ def _write(w: dict, step_id: str, nonce: str, t, paused: bool) -> str:
         for i, k in enumerate(kinds):
             kid = f"kind-{i}"
             radios.append(f'<input type="radio" name="kind" id="{kid}" value="{esc(k.get("id", ""))}"'
-                          f'{" checked" if i == 0 else ""}>'
+                          f'{" checked" if i == chosen else ""}>'
                           f'<label for="{kid}" class="kind" data-colour="{colour_name(k.get("colour"))}">'
                           f'{_mark(k)}{esc(k.get("title", ""))}</label>')
         legend = esc(t(N_("Kind of post-it")))
@@ -244,7 +251,7 @@ def _write(w: dict, step_id: str, nonce: str, t, paused: bool) -> str:
         N_("It goes on the wall without your name.")
     area = (f'<label class="label" for="note-text">{esc(t(N_("Your post-it")))}</label>'
             f'<textarea id="note-text" name="text" rows="4" maxlength="{most}" required data-keep="note" '
-            f'data-left="{esc(t(N_("{n} characters left")))}" aria-describedby="note-count note-face"></textarea>'
+            f'data-left="{esc(t(N_("{n} characters left")))}" aria-describedby="note-count note-face">{esc(str(draft.get("text") or ""))}</textarea>'
             f'<p class="hint"><span id="note-count" class="count">'
             f'{esc(t(N_("At most {n} characters")).format(n=most))}</span></p>'
             f'<p class="hint" id="note-face">{esc(t(face))}</p>')

@@ -20,7 +20,8 @@ Routes (everything else, any other method included, is 404):
   swaps in; ``?m=<reason>``: the message of the last answer); unknown device: 403.
 * ``GET /pad/state`` → ``{"serial": n}`` (pad.js polls it).
 * ``POST /pad/<op>`` one intent (note, edit, delete, dot, done, mark, signup, reveal):
-  303 to ``/pad?m=…``, or JSON ``{"ok", "message", "serial"}`` for ``Accept:
+  303 to ``/pad?m=…`` (a refused note: the page itself, its form holding the words
+  that were sent), or JSON ``{"ok", "message", "serial"}`` for ``Accept:
   application/json``.
 * ``GET /static/pad.js``, ``GET /static/pad.css``.
 * ``GET /e/<token>[/<format>]`` the export (``kiosk.web.server``'s routes and pages): the
@@ -282,6 +283,8 @@ class Conn:
     intent_id: int = 0
     device: str = ""
     json: bool = False
+    draft: Optional[dict] = None
+    """A note's kind and text while it is sent (put back in the form if it is refused)."""
 
     @property
     def host(self) -> str:
@@ -992,9 +995,6 @@ class PadServer:
         conn.json = "application/json" in conn.headers.get("accept", "")
         path = conn.target.split("?", 1)[0]
         join = JOIN.fullmatch(path)
-        if self.snap is None:
-            self._page(conn, 503, self._plain("starting", 503), (("Retry-After", "2"),))
-            return
         if self._cross_site(conn):
             self._strike(conn.host)
             self.refusals.event("403 cross-site post", "refused POST %s from %s: cross-site (origin %r, site %r)",
@@ -1037,6 +1037,8 @@ class PadServer:
             self._post_answer(conn, False, "bad_form", self._text(MESSAGES["bad_form"]), code=400)
             return
         intent = {"op": op, "key": cookie_of(conn.headers), **{name: form[name] for name in OPS[op]}}
+        if op == "note":  # refused without script: the page comes back with the words in it
+            conn.draft = {"kind": form["kind"], "text": form["text"]}
         self._send_intent(conn, device, intent)
 
     def _join(self, conn: Conn, token: str, form: dict) -> None:
@@ -1134,6 +1136,17 @@ class PadServer:
             else:
                 self._page(conn, 403, self._plain("door_closed", 403))
             return
+        if conn.device and not ok and conn.draft is not None:
+            view = self._view(conn.device)
+            if view is not None:  # the form again, with the refusal and the words that were sent
+                try:
+                    body = self.pages.pad_page(view, nonce=self.nonce(conn.device), message=message,
+                                               draft=conn.draft)
+                except Exception:
+                    self.failures.event("page failed", "pad server: rendering the pad page failed", exc_info=True)
+                else:
+                    self._page(conn, code if code >= 400 else 200, body, extra)
+                    return
         if conn.device and redirect:
             self._notices[conn.device] = (reason, message)
             self._notices.move_to_end(conn.device)
