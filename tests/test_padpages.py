@@ -555,3 +555,18 @@ def test_pad_js_follows_the_wall_keeps_a_half_typed_note_and_sends_without_a_rel
         finally:
             browser.close()
     assert problems == []                                                 # nothing the CSP blocked
+
+
+def test_a_declined_note_says_so_and_a_refused_draft_is_kept_in_the_form():
+    w = dict(WRITE, notes=[{"id": "h4", "kind": "skidt", "text": "Lederen <i>igen</i>", "editable": False,
+                            "held": False, "declined": True}])
+    raw = pad_page(base("write", write=w), nonce="N0NCE", now=NOW,
+                   draft={"kind": "skidt", "text": "Mit </textarea><script>x</script>"})
+    p = Page(raw)
+    assert_strict(raw)
+    assert "Ikke sat op på væggen" in p.text and "Lederen <i>igen</i>" in p.text
+    assert not [f for f in p.forms if f["action"] in ("/pad/edit", "/pad/delete")]  # nothing to change
+    send = next(f for f in p.forms if f["action"] == "/pad/note")
+    radios = {r["value"]: "checked" in r for r in send["fields"] if r.get("name") == "kind"}
+    assert radios == {"godt": False, "skidt": True}
+    assert b"Mit &lt;/textarea&gt;&lt;script&gt;x&lt;/script&gt;</textarea>" in raw and b"<script>x" not in raw

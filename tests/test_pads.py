@@ -358,8 +358,13 @@ def test_the_inbox_holds_notes_until_let_in_or_declined(room, clock, store):
     pads.decline(other.id)
     assert pads.held() == [] and [n.text for n in wall.notes()] == ["Følsomt emne"]
     refused("inbox_gone", pads.let_in, held.id)
+    # the phone is told: its declined note is listed as not put up (after a restart too)
+    assert [(h.text, h.declined) for h in pads.declined_of(dev.id)] == [("Nej tak", True)]
+    again = Pads(store, "s1", clock, wall=wall, people=people, step=lambda: WRITE)
+    assert again.held() == [] and [h.text for h in again.declined_of(dev.id)] == ["Nej tak"]
+    refused("not_yours", pads.edit_note, key, other.key, "Alligevel")
     pads.undo()                                                          # the decline
-    assert [h.text for h in pads.held()] == ["Nej tak"]
+    assert [h.text for h in pads.held()] == ["Nej tak"] and pads.declined_of(dev.id) == []
     pads.undo()                                                          # the let-in
     assert wall.notes() == [] and sorted(h.text for h in pads.held()) == ["Følsomt emne", "Nej tak"]
     assert not wall.can_undo                                             # its insert went with it

@@ -258,6 +258,10 @@ def test_refusals_reach_the_phone_in_plain_words(room, clock):
     assert said(op="edit", key=kari, note="n999", text="x")[1] == "not_yours"
     assert said(op="edit", key=kari, note="h999", text="x")[1] == "not_yours"
     assert [(n["text"], n["held"]) for n in room.view(kari)["write"]["notes"]] == [("Venter", True)]
+    room.pads.decline(room.pads.held()[0].id)                        # the phone is told it is not put up
+    assert [(n["text"], n["held"], n["editable"], n.get("declined")) for n in room.view(kari)["write"]["notes"]] \
+        == [("Venter", False, False, True)]
+    room.pads.undo()
     room.pads.remove(room.pads.device(kari).id)
     assert said(op="delete", key=kari, note=notes[1]["id"])[1] == "unknown_device"
     assert room.view(kari) is None

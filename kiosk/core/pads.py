@@ -150,6 +150,8 @@ class Held(Record):
     group: Optional[int] = None
     device: int = 0
     at: float = 0.0
+    declined: bool = False
+    """The facilitator declined it: it never goes on the wall, and its phone is told so."""
 
     @property
     def key(self) -> str:
@@ -249,6 +251,7 @@ class Pads(Undoable):
         self._door_doc: Optional[int] = None
         self._devices: dict[int, Device] = {}
         self._held: dict[int, Held] = {}
+        self._declined: dict[int, Held] = {}
         self._undo: UndoLog[tuple] = UndoLog()
         self.reload()
 
@@ -256,7 +259,9 @@ class Pads(Undoable):
         """Read the devices again; the door is closed after a restart (joined pads go on)."""
         self._devices = {d["doc_id"]: replace(Device.from_dict(d), last_note_at=0.0)
                          for d in self.store.all(self.session_id, PADS)}
-        self._held = {d["doc_id"]: Held.from_dict(d) for d in self.store.all(self.session_id, INBOX)}
+        inbox = [Held.from_dict(d) for d in self.store.all(self.session_id, INBOX)]
+        self._held = {h.id: h for h in inbox if not h.declined}
+        self._declined = {h.id: h for h in inbox if h.declined}
         doc = self.store.first(self.session_id, META, "key", DOOR_KEY)
         self._door_doc = None if doc is None else doc["doc_id"]
         self._door = Door(open=False, paused=bool(doc.get("paused")) if doc else False,
@@ -511,6 +516,10 @@ class Pads(Undoable):
 
     def _held_of(self, device: Device) -> list[Held]:
         return [h for _, h in sorted(self._held.items()) if h.device == device.id]
+
+    def declined_of(self, device_id: int) -> list[Held]:
+        """The device's notes the facilitator declined, oldest first (its phone lists them)."""
+        return [h for _, h in sorted(self._declined.items()) if h.device == device_id]
 
     def _own(self, key: Any, ref: NoteRef) -> tuple[Device, Union[Note, Held]]:
         device = self.device(key)
@@ -779,13 +788,16 @@ class Pads(Undoable):
         return note
 
     def decline(self, held_id: Any) -> Held:
-        """Decline a held note: it never goes on the wall (Undo puts it back in the inbox)."""
+        """Decline a held note: it never goes on the wall, and its phone shows it as not
+        put up, so nobody waits for it (Undo puts it back in the inbox)."""
         held = self._held_one(held_id)
+        declined = replace(held, declined=True)
         with self.store.batch(self.session_id):
-            self.store.remove(self.session_id, INBOX, held.id)
+            self.store.update(self.session_id, INBOX, held.id, {"declined": True})
         self._held.pop(held.id, None)
+        self._declined[held.id] = declined
         self._undo.push(("declined", held))
-        return held
+        return declined
 
     def _off_the_wall(self, note_id: int) -> None:
         """A note let in goes off the wall again. Letting it in put its insert on the wall's
@@ -813,6 +825,12 @@ class Pads(Undoable):
             self._door = replace(self._door, **fields)
             return
         held = entry[1]
+        if entry[0] == "declined":
+            with self.store.batch(self.session_id):
+                self.store.update(self.session_id, INBOX, held.id, {"declined": False})
+            self._declined.pop(held.id, None)
+            self._held[held.id] = held
+            return
         with self.store.batch(self.session_id):
             if entry[0] == "let_in":
                 self._off_the_wall(entry[2])

@@ -239,6 +239,8 @@ def _write_part(pads, step, snap, parts, lanes, devices, t, colours) -> None:
                  for n in mine]
         notes += [{"id": h.key, "kind": h.kind, "text": h.text, "editable": True, "held": True}
                   for h in held_by.get(d.id, [])]
+        notes += [{"id": h.key, "kind": h.kind, "text": h.text, "editable": False, "held": False, "declined": True}
+                  for h in pads.declined_of(d.id)]
         parts[d.key]["notes"] = notes
 
 

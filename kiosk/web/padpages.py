@@ -269,6 +269,8 @@ def _write(w: dict, step_id: str, nonce: str, t, paused: bool, draft: Optional[d
         state = ""
         if n.get("held"):
             state = f'<span class="tag held">{esc(t(N_("Waiting for the facilitator")))}</span>'
+        elif n.get("declined"):
+            state = f'<span class="tag declined">{esc(t(N_("Not put on the wall")))}</span>'
         elif not n.get("editable"):
             state = f'<span class="tag done">{esc(t(N_("Presented")))}</span>'
         kind_title = (f'<span class="kindname">{_mark(look)}{esc(look.get("title", ""))}</span>'
