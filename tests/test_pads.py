@@ -453,3 +453,24 @@ def test_which_page_a_step_gives_a_phone():
     prepared = replace(WRITE, params={**WRITE.params, "kinds": [{"id": "trio", "title": "Trio", "colour": "pink",
                                                                  "prepared": True}]})
     assert pad_kind(prepared) == "info" and note_kinds(closed_map) == []
+
+
+def test_a_phone_joining_or_removed_is_never_the_people_panels_undo(room, clock):
+    """The People panel's Undo takes back the facilitator's own last change, never a
+    phone's join (nor a device's removal, which was asked first) in its place."""
+    pads, people, wall, _ = room
+    people.set_count(4)
+    people.split(tables=2)
+    first = people.everyone()[0]
+    people.rename(first.id, "Mette")                                  # the facilitator's change
+    key, dev = pads.join(pads.open_door(), name="Kari", table=2)      # then a phone joins, seated
+    kari = people.get(dev.person)
+    assert (kari.name, kari.table) == ("Kari", 2)
+    assert people.undo()                                               # the rename goes, not Kari
+    assert people.get(first.id).name == "" and people.known(kari.id)
+    while people.undo():                                               # the split, the count: all of it
+        pass
+    assert people.known(kari.id) and people.get(kari.id).name == "Kari"  # nothing of the phone's is undone
+    pads.remove(dev.id)
+    assert not people.known(kari.id) and not people.undo()             # removed with its device, for good
+    assert not people.known(kari.id)

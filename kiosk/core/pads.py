@@ -403,11 +403,8 @@ class Pads(Undoable):
         key = secrets.token_urlsafe(TOKEN_BYTES)
         person_id = None
         with self.store.batch(self.session_id):  # one write: the participant, the seat, the device
-            if role == PERSON:
-                person = self.people.add(name)
-                if table is not None:
-                    person = self.people.move(person.id, table)
-                person_id = person.id
+            if role == PERSON:  # the phone's own act: never on the People panel's Undo
+                person_id = self.people.add(name, table, undoable=False).id
             device = self._store_device(Device(id=0, key=digest(key), role=role, person=person_id, table=table,
                                                joined_at=float(self.clock.now())))
         return key, self._keep(device)
@@ -419,7 +416,7 @@ class Pads(Undoable):
         if device is None or device.removed:
             raise PadError("unknown_device")
         if device.person is not None and self.people.known(device.person):
-            self.people.remove(device.person)
+            self.people.remove(device.person, undoable=False)  # goes with the device, asked first
         return self._write(replace(device, removed=True))
 
     # -- intents ---------------------------------------------------------------------

@@ -203,9 +203,11 @@ class People(Undoable):
 
     # -- the one way to change them ------------------------------------------------------
 
-    def _change(self, people: list[Person], tables: Optional[int] = None) -> None:
+    def _change(self, people: list[Person], tables: Optional[int] = None, undoable: bool = True) -> None:
         """Write the changed participants (new ones have id 0) and the table count in one
-        batch; memory and the undo log change only after it is stored."""
+        batch; memory and the undo log change only after it is stored. Not ``undoable``:
+        a change that is not the facilitator's (a phone joined), which the People panel's
+        Undo must never take back in place of the facilitator's own last change."""
         before: list[tuple[int, Optional[Person]]] = []
         after: dict[int, Person] = {}
         old_tables = self._tables
@@ -227,7 +229,8 @@ class People(Undoable):
         self._people.update(after)
         if tables is not None:
             self._tables = tables
-        self._undo.push((before, old_tables if tables is not None and tables != old_tables else None))
+        if undoable:
+            self._undo.push((before, old_tables if tables is not None and tables != old_tables else None))
 
     def _write_tables(self, tables: int) -> None:
         if self._tables_doc is None:
@@ -308,15 +311,18 @@ class People(Undoable):
         self._change([], tables=self._tables + 1)
         return self._tables
 
-    def add(self, name: Any = "") -> Person:
-        """One more participant (someone came late), at no table until seated."""
+    def add(self, name: Any = "", table: Any = None, *, undoable: bool = True) -> Person:
+        """One more participant (someone came late), at ``table`` or none until seated.
+        Refuses 'count_range', 'unknown_table'."""
         here = self.everyone()
         if len(here) >= PEOPLE_MAX:
             raise PeopleError("count_range")
+        if table is not None and (_table(table) is None or table > self._tables):
+            raise PeopleError("unknown_table")
         name = clean_name(name)
         taken = {p.number for p in here}
         number = next(n for n in range(1, PEOPLE_MAX + 2) if n not in taken)
-        self._change([Person(id=0, number=number, name=name)])
+        self._change([Person(id=0, number=number, name=name, table=table)], undoable=undoable)
         return max((p for p in self.everyone() if p.number == number), key=lambda p: p.id)
 
     def rename(self, person_id: Any, name: Any) -> Person:
@@ -326,11 +332,11 @@ class People(Undoable):
         self._change([renamed])
         return renamed
 
-    def remove(self, person_id: Any) -> Person:
+    def remove(self, person_id: Any, *, undoable: bool = True) -> Person:
         """Take someone off the list: their notes stay on the wall, anonymous."""
         person = self.get(person_id)
         gone = replace(person, removed=True)
-        self._change([gone])
+        self._change([gone], undoable=undoable)
         return gone
 
 
