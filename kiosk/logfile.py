@@ -192,7 +192,8 @@ class SafeStreamHandler(logging.StreamHandler):
 _installed: SafeFileHandler | None = None
 
 
-def install(folder: str | os.PathLike, *, console_level: int = logging.WARNING) -> SafeFileHandler:
+def install(folder: str | os.PathLike, *, console_level: int = logging.WARNING,
+            name: str = LOG_NAME) -> SafeFileHandler:
     """Route every logger (Kivy's too, in its PYTHON log mode) to the safe handlers.
 
     Also logs uncaught exceptions (of the UI loop and of threads) through them, so a
@@ -204,14 +205,15 @@ def install(folder: str | os.PathLike, *, console_level: int = logging.WARNING) 
     for h in [h for h in root.handlers if isinstance(h, (SafeFileHandler, SafeStreamHandler))]:
         root.removeHandler(h)
         h.close()
-    handler = SafeFileHandler(folder)
+    handler = SafeFileHandler(folder, name)  # a process of the kiosk's own (the web) has its own file
     root.addHandler(handler)
     console = SafeStreamHandler()
     console.setLevel(console_level)
     root.addHandler(console)
     root.setLevel(logging.INFO)
     logging.raiseExceptions = False  # belt and braces: no handler of ours reaches it anyway
-    logging.getLogger("kiosk").info("kiosk started (pid %d); log %s", os.getpid(), handler.path)
+    logging.getLogger("kiosk").info("%s started (pid %d); log %s", "kiosk" if name == LOG_NAME else name,
+                                    os.getpid(), handler.path)
 
     def excepthook(kind, value, tb):
         logging.getLogger("kiosk").critical("uncaught exception", exc_info=(kind, value, tb))

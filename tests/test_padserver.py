@@ -268,3 +268,26 @@ def test_a_port_in_use_is_left_for_a_free_one_and_a_broken_start_is_an_error():
     with pytest.raises(PadLinkError) as e:
         bad.start()
     assert e.value.reason in ("bind", "exited") and not bad.alive
+
+
+def test_the_web_process_writes_its_own_bounded_log_beside_the_kiosks(tmp_path):
+    """A kiosk with its log file installed starts the web process with web.log beside
+    kiosk.log (bounded and rotated the same way); a join token shows only its start."""
+    code = ("import sys, http.client\n"
+            "from kiosk import logfile\n"
+            "from kiosk.web.padlink import PadLink\n"
+            "logfile.install(sys.argv[1])\n"
+            "link = PadLink(lambda i: {'ok': True}, host='127.0.0.1', port=0)\n"
+            "link.start()\n"
+            "c = http.client.HTTPConnection('127.0.0.1', link.port, timeout=5)\n"
+            "c.request('GET', '/j/' + 'Q' * 24)\n"
+            "print(c.getresponse().status, flush=True)\n"
+            "link.stop()\n")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=30,
+                         cwd=root)
+    assert out.stdout.strip() == "403", out.stderr
+    web = (tmp_path / "web.log").read_text("utf-8")
+    assert "web.log started" in web and "refused GET /j/QQQQ… from 127.0.0.1: 403" in web
+    assert "Q" * 24 not in web
+    assert "refused" not in (tmp_path / "kiosk.log").read_text("utf-8")  # each process its own file

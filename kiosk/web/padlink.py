@@ -113,6 +113,11 @@ class PadLink:
                "--host", self.host, "--port", str(self.requested_port)]
         if self.data_dir:
             cmd += ["--data", str(self.data_dir)]
+        from kiosk import logfile
+
+        kiosk_log = logfile.installed()
+        if kiosk_log is not None:  # beside the kiosk's log: web.log, bounded and rotated the same way
+            cmd += ["--log-dir", str(kiosk_log.folder)]
         try:
             proc = subprocess.Popen(cmd, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=env,
                                     cwd=str(ROOT))

@@ -1212,10 +1212,17 @@ def main(argv=None) -> int:
     parser.add_argument("--host", default="0.0.0.0")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--data", default="", help="the kiosk's data folder, read-only, for the export")
+    parser.add_argument("--log-dir", default="", help="the kiosk's log folder: this process writes web.log there")
     parser.add_argument("--log-level", default=os.environ.get("KIOSK_PAD_LOG", "WARNING"))
     args = parser.parse_args(argv)
-    logging.basicConfig(level=getattr(logging, str(args.log_level).upper(), logging.WARNING), stream=sys.stderr,
-                        format="%(asctime)s pad server %(levelname)s %(message)s")
+    level = getattr(logging, str(args.log_level).upper(), logging.WARNING)
+    if args.log_dir:  # the kiosk's log folder: web.log there (warnings to stderr, the journal, too)
+        from kiosk import logfile
+
+        logfile.install(args.log_dir, name="web.log")
+        logging.getLogger().setLevel(level)
+    else:
+        logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s pad server %(levelname)s %(message)s")
     channel = socket.socket(fileno=args.fd)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C at the kiosk's terminal is the kiosk's
