@@ -55,7 +55,9 @@ def samples(lang: str = "da") -> dict[str, dict]:
                           {"id": "n2", "kind": "mindre", "text": "Vagtplanen kommer for sent", "editable": True,
                            "held": True},
                           {"id": "n3", "kind": "godt", "text": "Morgenmødet er kort og klart", "editable": False,
-                           "held": False}]}),
+                           "held": False},
+                          {"id": "h4", "kind": "mindre", "text": "Min kollega Bo kommer altid for sent",
+                           "editable": False, "held": False, "declined": True}]}),
         "vote": dict(base, step=step("prioriter", "Prioritér temaerne", "vote",
                                      ["Sæt jeres prikker på det, der betyder mest."], 4),
                      vote={"ballot": [
@@ -116,6 +118,9 @@ def pages(lang: str = "da") -> dict[str, bytes]:
     out = {name: padpages.pad_page(v, nonce="n0nce", message="") for name, v in samples(lang).items()}
     out["write-message"] = padpages.pad_page(samples(lang)["write"], nonce="n0nce",
                                              message=padpages.message_for(lang, "too_fast"))
+    out["write-refused-nojs"] = padpages.pad_page(  # a refused note comes back in its form, words kept
+        samples(lang)["write"], nonce="n0nce", message=padpages.message_for(lang, "too_fast"),
+        draft={"kind": "mindre", "text": "Vi når aldrig at tale om det faglige på personalemøderne"})
     out["join"] = padpages.join_page(public(lang), token_path="/j/abc", nonce="n0nce")
     out["join-closed"] = padpages.join_page(public(lang, False), token_path="/j/abc", nonce="n0nce")
     out["plain-unknown"] = padpages.plain_page(lang, *padpages.PLAIN["unknown_device"], 403)
