@@ -46,8 +46,9 @@ the control shows that share.
 
 Reports: frame p50/p95 without phones, with phones and in the control, on each step
 and over both, their ratios (target ≤ 1.1× on p95); send-to-wall p95 for notes (the
-POST sent until the note's card is on the write board, seen after a drawn frame; and
-until the POST's answer, which comes once stored) and for votes (until the answer, once
+POST sent until the note's card is on the write board, seen after a drawn frame, or
+once the grid is full (from about 190 notes at 1920×1080) until its "+N more" card
+counts one more; and until the POST's answer, which comes once stored) and for votes (until the answer, once
 stored); lost notes and votes (answered ok but not in the store, or not answered ok; a
 refusal with its message is counted apart); requests and requests/s after the joins;
 memory per joined device (the server's resident size; the kiosk's growth in the rounds
@@ -355,6 +356,7 @@ def main() -> int:
     from kiosk.core.wall import Wall
     from kiosk.core.workshop import Workshop
     from kiosk.store import Store
+    from kiosk.ui.widgets.board import MORE
 
     clock = SystemClock()
     data = Path(tempfile.mkdtemp(prefix="bench-pads-")) / "data"
@@ -395,6 +397,8 @@ def main() -> int:
     import cProfile
 
     profiles = {"write": cProfile.Profile(), "vote": cProfile.Profile()}
+    changed: list[float] = []   # the measured frames with phones that committed a change
+    counting = [False]
     profiling: list = [None]   # the profile of the half being drawn, with --profile in a round with phones
 
     def frame(moving=None) -> tuple[float, float, float]:
@@ -404,6 +408,7 @@ def main() -> int:
         if moving is not None:
             moving(at)
         prof = profiling[0]
+        revision = app.revision
         started = time.perf_counter()
         k.window.canvas.ask_update()
         if prof is not None:
@@ -412,6 +417,8 @@ def main() -> int:
         if prof is not None:
             prof.disable()
         took = time.perf_counter() - started
+        if app.revision != revision and counting[0]:
+            changed.append(took)   # a measured frame with phones that committed a change (a note, a mark)
         rest = FRAME - took
         if rest > 0:
             time.sleep(rest)
@@ -455,14 +462,24 @@ def main() -> int:
             frame()
 
     seen: dict[str, float] = {}   # a write board's card key → when it was first drawn
+    more = {"n": 0, "grew": []}
+    """A full grid counts the notes it has no place for on its "+N more" card: when N went up."""
+
+    def more_on(b) -> int:
+        card = next((c for key, c in b.cards.items() if key.startswith(MORE)), None)
+        m = re.search(r"\d+", card.text) if card is not None else None
+        return int(m.group()) if m else 0
 
     def watch(b) -> None:
+        now = time.monotonic()
         if len(b.cards) != len(seen):
-            now = time.monotonic()
             for key in b.cards:
                 seen.setdefault(key, now)
+        n = more_on(b)
+        more["grew"] += [now] * max(0, n - more["n"])
+        more["n"] = n
 
-    def sequence(a0: float, window: float, switch=None, profile: bool = False) -> dict:
+    def sequence(a0: float, window: float, switch=None, profile: bool = False, count: bool = False) -> dict:
         """One round's kiosk side, from ``a0``: the finger on the write step for half the
         window, Next, the finger on the vote step for the rest, Previous. The frames of
         each half (``GUARD`` after the finger went down)."""
@@ -472,14 +489,16 @@ def main() -> int:
         b = board()
         for key in b.cards:
             seen.setdefault(key, 0.0)
+        more["n"] = more_on(b)
         finger = Finger()
         profiling[0] = profiles["write"] if profile else None
         while time.monotonic() < half:
+            counting[0] = count and time.monotonic() >= finger.t0 + GUARD
             took, at, _ = frame(finger.move)
             watch(b)
             if at >= finger.t0 + GUARD:
                 out["write"].append(took)
-        profiling[0] = None
+        profiling[0], counting[0] = None, False
         finger.up()   # a tap: the note's editor opens, as for a person; Cancel
         composer = getattr(view(), "composer", None)
         if composer is not None and composer.get_parent_window() is not None:
@@ -490,10 +509,11 @@ def main() -> int:
         finger = Finger()
         profiling[0] = profiles["vote"] if profile else None
         while time.monotonic() < end:
+            counting[0] = count and time.monotonic() >= finger.t0 + GUARD
             took, at, _ = frame(finger.move)
             if at >= finger.t0 + GUARD:
                 out["vote"].append(took)
-        profiling[0] = None
+        profiling[0], counting[0] = None, False
         finger.up()   # a tap on the vote's board: "Next voter first", as for a person
         go("prev", WRITE)
         if switch:
@@ -508,7 +528,8 @@ def main() -> int:
                                  "--poll", str(args.poll), "--notes", str(args.notes), "--votes", str(args.votes),
                                  "--tag", tag, "--net", str(net)],
                                 stdout=subprocess.PIPE, text=True)
-        frames = sequence(start + JOIN_SECONDS, args.window, switch, profile=bool(args.profile) and switch is None)
+        frames = sequence(start + JOIN_SECONDS, args.window, switch, profile=bool(args.profile) and switch is None,
+                          count=switch is None)
         while proc.poll() is None:
             frame()
         return frames, json.loads(proc.stdout.read()), args.window
@@ -613,6 +634,16 @@ def main() -> int:
                   + sum(1 for _, ok, _ in marks if not ok) - refused_marks)
     # on the wall: the POST sent until the note's card was first drawn on the write board
     on_wall = [seen[n.key] - at for text, at in acked if (n := notes_now.get(text)) is not None and n.key in seen]
+    # a note the full grid has no place for is on the wall as one more on its "+N more" card:
+    # those notes, in the order sent, against the times N went up
+    counted = sorted(at for text, at in acked if (n := notes_now.get(text)) is not None and n.key not in seen)
+    in_more = []
+    rises = iter(sorted(more["grew"]))
+    for at in counted:
+        for when in rises:
+            if when >= at:
+                in_more.append(when - at)
+                break
 
     ms = lambda xs: [x * 1000 for x in xs]  # noqa: E731
 
@@ -628,6 +659,12 @@ def main() -> int:
     def ratio(a, b, part="both", q="p95_ms"):
         return round(frames[a][part][q] / max(1e-9, frames[b][part][q]), 2)
 
+    every = ms(loaded["write"] + loaded["vote"])
+    applied = ms(changed)
+    frames["with_phones"]["applying"] = {"frames": len(applied), "p50_ms": round(p(applied, 0.5), 2),
+                                         "p95_ms": round(p(applied, 0.95), 2)}
+    """The frames with phones that applied a note or mark (committed a change), by themselves."""
+    frames["with_phones"]["share_applying"] = round(len(applied) / max(1, len(every)), 3)
     ratios = {part: {"phones_p95": ratio("with_phones", "without_phones", part),
                      "phones_p50": ratio("with_phones", "without_phones", part, "p50_ms"),
                      "control_p95": ratio("control", "without_phones", part),
@@ -635,7 +672,7 @@ def main() -> int:
               for part in ("both", "write", "vote")}
     latency = {kind: {"n": len(xs), "p50_ms": round(p(ms(xs), 0.5), 1), "p95_ms": round(p(ms(xs), 0.95), 1),
                       "max_ms": round(max(ms(xs)), 1) if xs else 0.0} for kind, xs in lat.items()}
-    wall_ms = ms(on_wall)
+    wall_ms = ms(on_wall + in_more)
     per_device_server = max(0.0, server_rss1 - server_rss0) / max(1, devices)
     # the kiosk's growth in the rounds with phones, less what the same rounds without them grew
     # (the step changes' caches, the allocator): what the joined devices, their notes and marks cost
@@ -652,7 +689,8 @@ def main() -> int:
         "send_to_wall": {"note_on_wall_p95_ms": round(p(wall_ms, 0.95), 1),
                          "note_on_wall_p50_ms": round(p(wall_ms, 0.5), 1),
                          "note_on_wall_max_ms": round(max(wall_ms), 1) if wall_ms else None,
-                         "note_on_wall_n": len(wall_ms),
+                         "note_on_wall_n": len(wall_ms), "note_own_card_n": len(on_wall),
+                         "note_in_more_card_n": len(in_more),
                          "note_answer_p95_ms": latency.get("note", {}).get("p95_ms"),
                          "vote_stored_p95_ms": latency.get("dot", {}).get("p95_ms"),
                          "target_ms": LATENCY_TARGET_MS},
@@ -675,6 +713,7 @@ def main() -> int:
           f"({args.notes} notes on {WRITE}, then {args.votes} marks on {VOTE}, polling every {args.poll} s) while a "
           f"finger circles over the 100-note wall · {requests} requests after the joins, {report['requests_per_s']} "
           f"req/s, {len(errors)} errors · send-to-wall p95: note on the wall {s2w['note_on_wall_p95_ms']} ms "
+          f"({len(on_wall)} as their own card, {len(in_more)} on the full grid's \"+N more\") "
           f"(answer {s2w['note_answer_p95_ms']} ms), vote stored {s2w['vote_stored_p95_ms']} ms (target ≤ "
           f"{LATENCY_TARGET_MS:.0f} ms) · {len(sent)} notes, {lost_notes} lost, {refused_notes} refused · "
           f"{len(marks)} marks, {lost_marks} lost, {refused_marks} refused")
@@ -684,6 +723,8 @@ def main() -> int:
               f"{f['with_phones'][part]['p95_ms']} ms ({ratios[part]['phones_p95']}× p95, target ≤ {TARGET}×) · "
               f"control {f['control'][part]['p50_ms']}/{f['control'][part]['p95_ms']} ms "
               f"({ratios[part]['control_p95']}×; phones over control {ratios[part]['phones_over_control_p95']}×)")
+    print(f"frames with phones that applied a note or mark: {len(applied)} of {len(every)}, p50/p95 "
+          f"{frames['with_phones']['applying']['p50_ms']}/{frames['with_phones']['applying']['p95_ms']} ms")
     print(f"memory per joined device: server {per_device_server:.1f} KB, kiosk {per_device_kiosk:.1f} KB RSS "
           f"(with its notes and marks; the kiosk grew {grew['with_phones']:.0f} KB in the rounds with phones, "
           f"{grew['without_phones']:.0f} KB in those without), snapshot {report['snapshot_bytes_per_device']} B ({devices} devices) · "
