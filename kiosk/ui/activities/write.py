@@ -32,7 +32,7 @@ from kiosk.store import StoreError
 from kiosk.ui import messages
 from kiosk.ui.act import FAILED
 from kiosk.ui.activities.base import WallView
-from kiosk.ui.widgets.cards import note_card, note_grid
+from kiosk.ui.widgets.cards import more_card, note_card, note_grid, overflow
 from kiosk.ui.widgets.board import NoteBoard  # noqa: F401  (kv)
 from kiosk.ui.widgets.composer import Composer
 from kiosk.ui.widgets.desk import Kind, WritingDesk
@@ -88,7 +88,13 @@ class WriteView(WallView):
         s = self.app.s
         rects = note_grid(len(notes), (0, 0, board.width, board.height), s)
         board.scale = s
-        board.set_cards([note_card(n, self.styles, r, draggable=False) for n, r in zip(notes, rects)])
+        # a grid too full for every note ends in "+N more" (the newest wait there): without
+        # it, notes past the grid's places (190 at 1080p) were stored but nowhere on the wall
+        shown, more = overflow(notes, rects)
+        cards = [note_card(n, self.styles, r, draggable=False) for n, r in zip(shown, rects)]
+        if more:
+            cards.append(more_card(rects[-1], more))
+        board.set_cards(cards)
         counts = {}
         for n in notes:
             counts[n.kind] = counts.get(n.kind, 0) + 1
