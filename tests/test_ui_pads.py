@@ -245,7 +245,7 @@ def test_a_phone_joins_by_the_code_writes_and_the_facilitator_keeps_the_controls
     k.tap(app.confirm_view.ids.yes)
     assert glue.joined == 0 and any(n.text == "Følsomt emne" for n in app.wall().notes())
     k.tap(sheet.ids.close)
-    assert phone.get("/pad")[0] == 403
+    assert k.wait_until(lambda: phone.get("/pad")[0] == 403, 3)  # published at the app's next tick
 
     # Close: the door locks (a new phone cannot join); Open again gives a new code
     k.tap(panel.ids.door)
@@ -273,7 +273,7 @@ def test_a_phone_joins_by_the_code_writes_and_the_facilitator_keeps_the_controls
     link = glue.link
     app.end_workshop()
     k.frames(2)
-    assert glue.link is None and link.alive and phone.get("/pad")[0] == 403
+    assert glue.link is None and link.alive and k.wait_until(lambda: phone.get("/pad")[0] == 403, 3)
     assert request(link.port, "GET", f"/e/{share.token.value}/md")[0] == 200
     # … and goes with it: nothing listens when nothing is shared
     export_server(app).revoke(share.token.value)
