@@ -274,19 +274,21 @@ def _vote_part(pads, step, snap, parts, lanes, devices, t, colours) -> None:
             ballot.append({"id": key, "text": _item_text(pads, item, t),
                            "total": totals.get(key, 0) if shown else None})
         snap["lanes"].setdefault(lane_id, {})["ballot"] = ballot
-    points: dict[tuple, int] = {}
+    points: dict[tuple, dict[str, int]] = {}  # (round, voter) → item → points: one pass over the votes
     for rec in pads.store.all(pads.session_id, VOTES):
-        k = (rec.get("round"), rec.get("voter"), rec.get("item"))
         if isinstance(rec.get("points"), int):
-            points[k] = points.get(k, 0) + rec["points"]
+            mine = points.setdefault((rec.get("round"), rec.get("voter")), {})
+            mine[rec.get("item")] = mine.get(rec.get("item"), 0) + rec["points"]
+    on_ballot = {lane_id: set(rnd.items) for lane_id, rnd in rounds.items()}
     for d in devices:
         rnd = rounds.get(parts[d.key]["lane"])
         if rnd is None:
             parts[d.key]["vote"] = {"mine": {}, "done": False}
             continue
-        voter = pad_voter(d.id)
-        mine = {key: points.get((rnd.step_id, voter, key), 0) for key in rnd.items}
-        parts[d.key]["vote"] = {"mine": {k: v for k, v in mine.items() if v}, "done": rnd.step_id in d.done}
+        items = on_ballot[parts[d.key]["lane"]]
+        mine = points.get((rnd.step_id, pad_voter(d.id)), {})
+        parts[d.key]["vote"] = {"mine": {k: v for k, v in mine.items() if v and k in items},
+                                "done": rnd.step_id in d.done}
 
 
 def _rate_part(pads, step, snap, parts, lanes, devices, t, colours) -> None:
