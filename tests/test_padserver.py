@@ -291,3 +291,41 @@ def test_the_web_process_writes_its_own_bounded_log_beside_the_kiosks(tmp_path):
     assert "web.log started" in web and "refused GET /j/QQQQ… from 127.0.0.1: 403" in web
     assert "Q" * 24 not in web
     assert "refused" not in (tmp_path / "kiosk.log").read_text("utf-8")  # each process its own file
+
+
+def _children_serving() -> list[int]:
+    """This process's children that run the web process."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmd = f.read()
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == os.getpid() and b"kiosk.web.padserver" in cmd:
+            out.append(int(entry))
+    return out
+
+
+def test_the_pads_and_the_export_starting_at_once_make_one_process():
+    """The pads start the web process in a thread while the Export screen may ask for it
+    on the Kivy thread: one process comes of it, not two."""
+    import threading
+
+    before = set(_children_serving())
+    link = PadLink(lambda i: {"ok": True}, host="127.0.0.1", port=0)
+    try:
+        starts = [threading.Thread(target=link.start) for _ in range(3)]
+        for t in starts:
+            t.start()
+        for t in starts:
+            t.join(15)
+        assert link.alive
+        assert set(_children_serving()) - before == {link.pid}
+    finally:
+        link.stop()
+    assert set(_children_serving()) - before == set()

@@ -90,6 +90,9 @@ class PadLink:
         self._failed = ""
         self._threads: list[threading.Thread] = []
         self._host_shown: Optional[str] = None
+        self._starting = threading.Lock()
+        """One start at a time: the pads start the process in a thread while the Export
+        screen may ask for it on the Kivy thread; the second waits and finds it alive."""
         self._links: Optional[dict] = None
         """The last ``links`` frame, sent again to a new process …"""
         self._links_at = 0.0
@@ -101,6 +104,10 @@ class PadLink:
 
     def start(self) -> None:
         """Start the server process (again, if one died) and wait until it listens."""
+        with self._starting:
+            self._start()
+
+    def _start(self) -> None:
         if self.alive:
             return
         self._cleanup()
