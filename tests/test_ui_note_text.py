@@ -162,3 +162,20 @@ def test_a_hyphen_goes_where_a_syllable_starts_when_one_is_near(kiosk):
     assert split("Vikarstop", 5) == ("Vikar-", "stop")              # none near: where the line ends
     assert split("Strøm", 2) == ("St-", "røm")                      # no vowel before: as it was
     assert split("Sygefravær", 8)[1] == "vær"                       # three letters still go on
+
+
+def test_a_line_that_must_stay_one_line_gets_smaller_before_it_is_cut(kiosk):
+    """The vote's hint beside the phones' column: full size when it fits, smaller down
+    to a floor when not (one line: the ballot under it never moves), markup not measured."""
+    from kiosk.ui.text import _width, fit_size
+    from kiosk.ui.widgets import sym
+
+    hint = "The totals stay hidden until everyone has voted, or until you tap “Show totals”"
+    wide = _width(hint, 30)
+    assert fit_size(hint, wide + 1, 30, 24) == 30
+    smaller = fit_size(hint, wide * 0.9, 30, 24)
+    assert 24 < smaller < 30 and _width(hint, smaller) <= wide * 0.9 + 2
+    assert fit_size(hint, wide * 0.5, 30, 24) == 24              # the floor: then Kivy's '…'
+    marked = "Tap a theme to give it a mark; yours get a frame and a " + sym("✓")
+    assert fit_size(marked, _width(marked.replace(sym("✓"), "✓"), 30) + 1, 30, 24) == 30
+    assert fit_size("", 0, 30, 24) == 30

@@ -7,6 +7,7 @@ the workshop's agenda, does not pay for the wall's imports in the first frame.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from kivy.core.text import Label as CoreLabel
@@ -67,6 +68,25 @@ def _width(text: str, size: float, bold: bool = False) -> float:
 
 
 _measures: dict[tuple, CoreLabel] = {}
+
+MARKUP = re.compile(r"\[/?(?:font|b|i|u|s|color|size|sub|sup|ref|anchor)(?:=[^\]]*)?\]")
+"""Kivy's markup tags: not measured (``sym`` wraps a symbol in one)."""
+
+
+def fit_size(text: str, width: float, full: float, least: float, bold: bool = False) -> float:
+    """``full``, or smaller down to ``least``, so that one line of ``text`` fits ``width``:
+    for a line that must neither grow a second line (moving what is below it) nor be cut
+    while a smaller size still reads from across the room (then it is cut with '…')."""
+    plain = MARKUP.sub("", text or "")
+    if not plain or width <= 1:
+        return full
+    wide = _width(plain, full, bold)
+    if wide <= width:
+        return full
+    size = int(full * width / wide)  # glyphs do not scale exactly: whole sizes, measured
+    while size > least and _width(plain, size, bold) > width:
+        size -= 1
+    return max(least, size)
 
 
 VOWELS = set("aeiouyæøåäöüéAEIOUYÆØÅÄÖÜÉ")

@@ -419,13 +419,9 @@ class WorkshopScreen(KioskScreen):
     def title_font(text: str, width: float, scale: float) -> float:
         """The step's title at full size, or smaller down to ``TITLE_LEAST`` where the
         top row's buttons leave it too little room (then it is cut with '…')."""
-        from kiosk.ui.text import _width
+        from kiosk.ui.text import fit_size
 
-        full = theme.TITLE * scale
-        if not text or width <= 1:
-            return full
-        wide = _width(text, full, True)
-        return full if wide <= width else max(TITLE_LEAST * scale, full * width / wide)
+        return fit_size(text, width, theme.TITLE * scale, TITLE_LEAST * scale, bold=True)
 
     def open_people(self):
         """Who is here: a column per table, names, moves, a late comer (the People panel)."""
